@@ -1,0 +1,64 @@
+/**
+ * The shared middy stack and the one way to build an HTTP response.
+ * API routes answer errors as JSON {"error","message"}; browser routes as a friendly HTML page.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { errorCode, toHttpError } from './errors';
+import { PAGE_HEADERS } from './html';
+import { logger } from './logger';
+import { errorPage } from './pages';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+export type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function htmlResponse(statusCode: number, body: string, cookies: string[] = []): HttpResult {
+  return { statusCode, headers: { ...PAGE_HEADERS }, body, ...(cookies.length ? { cookies } : {}) };
+}
+
+export function redirectResponse(location: string, cookies: string[] = []): HttpResult {
+  return { statusCode: 302, headers: { Location: location, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }, body: '', ...(cookies.length ? { cookies } : {}) };
+}
+
+type Format = 'json' | 'html';
+
+function respondToErrors(format: Format): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: async (request) => {
+      const error = toHttpError(request.error);
+      const code = errorCode(error);
+      if (code === 'internal_error') logger.error('Unhandled error', { error: request.error as Error });
+      else logger.warn('Request refused', { status: error.status, code });
+      const headers = (error.headers ?? {}) as Record<string, string>;
+      request.response =
+        format === 'json'
+          ? jsonResponse(error.status, { error: code, message: error.message }, { 'Cache-Control': 'no-store', ...headers })
+          : htmlResponse(error.status, errorPage(error));
+      return request.response;
+    },
+  };
+}
+
+function route(format: Format, handler: RouteHandler) {
+  return middy<HttpEvent, HttpResult>()
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(respondToErrors(format))
+    .handler(handler);
+}
+
+/** A JSON API route. */
+export const apiRoute = (handler: RouteHandler) => route('json', handler);
+/** A browser route answering HTML pages and redirects. */
+export const pageRoute = (handler: RouteHandler) => route('html', handler);

@@ -1,0 +1,172 @@
+/**
+ * The one module that talks to Spotify. Every call goes through spotify-web-api-node,
+ * has a timeout, and fails with a SpotifyError whose kind says what the caller can do.
+ */
+import SpotifyWebApi from 'spotify-web-api-node';
+
+export const SCOPES = ['user-top-read'];
+export const AUTHORIZE_URL = 'https://accounts.spotify.com/authorize';
+const TIMEOUT_MS = 4000;
+
+export type SpotifyErrorKind =
+  | 'invalid_grant'
+  | 'invalid_client'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'timeout'
+  | 'bad_response';
+
+export class SpotifyError extends Error {
+  override name = 'SpotifyError';
+  constructor(
+    readonly kind: SpotifyErrorKind,
+    readonly status?: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(`Spotify call failed: ${kind}${status ? ` (HTTP ${status})` : ''}`);
+  }
+}
+
+export interface Credentials {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+}
+
+export interface TokenGrant {
+  accessToken: string;
+  expiresInSeconds: number;
+  /** Present on the first grant; on refresh only when Spotify rotates it. */
+  refreshToken?: string;
+  scopes: string[];
+}
+
+export interface SpotifyProfile {
+  id: string;
+  displayName: string | null;
+}
+
+export type TimeRange = 'short_term' | 'medium_term' | 'long_term';
+
+export interface Artist {
+  id: string;
+  name: string;
+  url: string;
+  image: string | null;
+  genres: string[];
+}
+
+/** The authorize URL, built with proper encoding (the library's builder does not encode values). */
+export function authorizeUrl(clientId: string, redirectUri: string, state: string): string {
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    scope: SCOPES.join(' '),
+    state,
+  });
+  return `${AUTHORIZE_URL}?${query.toString()}`;
+}
+
+function classify(error: unknown): SpotifyError {
+  if (error instanceof SpotifyError) return error;
+  const { statusCode, body, headers } = (error ?? {}) as {
+    statusCode?: number;
+    body?: { error?: unknown };
+    headers?: Record<string, string | undefined>;
+  };
+  if (typeof statusCode !== 'number') return new SpotifyError('unavailable');
+  const oauthError = typeof body?.error === 'string' ? body.error : undefined;
+  if (oauthError === 'invalid_grant') return new SpotifyError('invalid_grant', statusCode);
+  if (oauthError === 'invalid_client') return new SpotifyError('invalid_client', statusCode);
+  if (statusCode === 401) return new SpotifyError('unauthorized', statusCode);
+  if (statusCode === 403) return new SpotifyError('forbidden', statusCode);
+  if (statusCode === 429) {
+    const retryAfter = Number(headers?.['retry-after']);
+    return new SpotifyError('rate_limited', statusCode, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined);
+  }
+  if (statusCode >= 500) return new SpotifyError('unavailable', statusCode);
+  return new SpotifyError('bad_response', statusCode);
+}
+
+async function call<T>(work: () => Promise<{ body: T }>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SpotifyError('timeout')), TIMEOUT_MS);
+  });
+  try {
+    const response = await Promise.race([work(), timeout]);
+    return response.body;
+  } catch (error) {
+    throw classify(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function text(value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new SpotifyError('bad_response');
+  return value;
+}
+
+function grantFrom(body: Record<string, unknown>): TokenGrant {
+  const expiresIn = Number(body.expires_in);
+  const refreshToken = typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : undefined;
+  return {
+    accessToken: text(body.access_token),
+    expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600,
+    ...(refreshToken ? { refreshToken } : {}),
+    scopes: typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : [],
+  };
+}
+
+export async function exchangeCode(credentials: Credentials, code: string): Promise<TokenGrant> {
+  const api = new SpotifyWebApi(credentials);
+  const body = await call(() => api.authorizationCodeGrant(code));
+  const grant = grantFrom(body as unknown as Record<string, unknown>);
+  if (!grant.refreshToken) throw new SpotifyError('bad_response');
+  return grant;
+}
+
+export async function refreshAccessToken(credentials: Credentials, refreshToken: string): Promise<TokenGrant> {
+  const api = new SpotifyWebApi({ ...credentials, refreshToken });
+  const body = await call(() => api.refreshAccessToken());
+  return grantFrom(body as unknown as Record<string, unknown>);
+}
+
+export async function currentProfile(accessToken: string): Promise<SpotifyProfile> {
+  const api = new SpotifyWebApi({ accessToken });
+  const body = await call(() => api.getMe());
+  return { id: text(body?.id), displayName: typeof body?.display_name === 'string' ? body.display_name : null };
+}
+
+interface RawArtist {
+  id?: unknown;
+  name?: unknown;
+  external_urls?: { spotify?: unknown };
+  images?: { url?: unknown }[];
+  genres?: unknown;
+}
+
+function toArtist(raw: RawArtist): Artist {
+  const id = text(raw.id);
+  const image = raw.images?.find((candidate) => typeof candidate?.url === 'string')?.url;
+  const url = typeof raw.external_urls?.spotify === 'string' ? raw.external_urls.spotify : `https://open.spotify.com/artist/${id}`;
+  return {
+    id,
+    name: text(raw.name),
+    url,
+    image: typeof image === 'string' ? image : null,
+    genres: Array.isArray(raw.genres) ? raw.genres.filter((genre): genre is string => typeof genre === 'string') : [],
+  };
+}
+
+/** The owner's top artists; never depends on followers or popularity (absent for development-mode apps). */
+export async function topArtists(accessToken: string, timeRange: TimeRange, limit: number): Promise<Artist[]> {
+  const api = new SpotifyWebApi({ accessToken });
+  const body = await call(() => api.getMyTopArtists({ time_range: timeRange, limit }));
+  if (!Array.isArray(body?.items)) throw new SpotifyError('bad_response');
+  return (body.items as RawArtist[]).map(toArtist);
+}
