@@ -1,0 +1,7 @@
+/** Every test worker talks to the run's dynalite and never to real AWS. */
+import { inject } from 'vitest';
+
+process.env.DYNAMODB_ENDPOINT = inject('dynamoEndpoint');
+process.env.AWS_REGION = 'us-east-1';
+process.env.POWERTOOLS_DEV = 'true';
+process.env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN';

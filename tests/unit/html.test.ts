@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { httpError } from '../../lib/errors';
+import { html, page, PAGE_HEADERS } from '../../lib/html';
+import { connectedPage, errorPage } from '../../lib/pages';
+
+describe('html', () => {
+  it('escapes every interpolated value', () => {
+    expect(html`<p>${'<script>alert("x")</script>&\''}</p>`.value).toBe('<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</p>');
+  });
+
+  it('keeps nested safe fragments as they are', () => {
+    expect(html`<div>${html`<b>${'<i>'}</b>`}</div>`.value).toBe('<div><b>&lt;i&gt;</b></div>');
+  });
+});
+
+describe('page', () => {
+  const markup = page('Title <x>', html`<p>body</p>`);
+
+  it('is an HTML5 page with a language, a title, a viewport and exactly one heading', () => {
+    expect(markup.startsWith('<!doctype html>')).toBe(true);
+    expect(markup).toContain('<html lang="en">');
+    expect(markup).toContain('<title>Title &lt;x&gt; · spotify-highlights</title>');
+    expect(markup).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(markup.match(/<h1>/g)).toHaveLength(1);
+    expect(markup).not.toMatch(/<script/i);
+  });
+
+  it('is allowed its one inline style by the CSP hash, and nothing else', () => {
+    const style = /<style>(.*)<\/style>/s.exec(markup)?.[1] ?? '';
+    const hash = createHash('sha256').update(style).digest('base64');
+    const csp = PAGE_HEADERS['Content-Security-Policy'];
+    expect(csp).toContain(`style-src 'sha256-${hash}'`);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(PAGE_HEADERS['Cache-Control']).toBe('no-store');
+    expect(PAGE_HEADERS['X-Content-Type-Options']).toBe('nosniff');
+    expect(PAGE_HEADERS['Referrer-Policy']).toBe('no-referrer');
+  });
+});
+
+describe('pages', () => {
+  it('the connected page shows the curl command and escapes the display name', () => {
+    const markup = connectedPage('http://127.0.0.1:3000/highlights', '<img src=x onerror=alert(1)>');
+    expect(markup).toContain('<code>curl http://127.0.0.1:3000/highlights</code>');
+    expect(markup).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(markup).not.toContain('<img');
+  });
+
+  it('an error page escapes the message and offers to start again', () => {
+    const markup = errorPage(httpError(400, 'invalid_state', 'bad <b>state</b>'));
+    expect(markup).toContain('This sign-in link is no longer valid');
+    expect(markup).toContain('bad &lt;b&gt;state&lt;/b&gt;');
+    expect(markup).toContain('href="login"');
+  });
+
+  it('the not-owner page offers no retry', () => {
+    const markup = errorPage(httpError(403, 'not_owner', 'no'));
+    expect(markup).toContain('This site belongs to another Spotify account');
+    expect(markup).not.toContain('href="login"');
+  });
+});
