@@ -73,7 +73,9 @@ async function stop(code: number): Promise<void> {
     await exited;
     clearTimeout(force);
   }
-  await new Promise((done) => database.close(done));
+  const closed = new Promise((done) => database.close(done));
+  database.closeAllConnections();
+  await closed;
   process.exit(code);
 }
 

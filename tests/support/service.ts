@@ -1,0 +1,121 @@
+/**
+ * Runs the real handlers in-process against the run's dynalite and the Spotify emulator
+ * (reached through msw, exactly as the service would reach Spotify).
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { SetupServer } from 'msw/node';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { handler as callbackHandler } from '../../handlers/callback';
+import { handler as highlightsHandler } from '../../handlers/highlights';
+import { handler as loginHandler } from '../../handlers/login';
+import { documentClient } from '../../lib/dynamo';
+import { clearHighlightsCache } from '../../lib/highlights';
+import type { OwnerRecord } from '../../lib/token-store';
+import { httpEvent, lambdaContext, type EventInput } from './events';
+import {
+  createDefaultModel,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_REDIRECT_URI,
+  interceptSpotify,
+  OWNER_ID,
+  startEmulator,
+  type RunningEmulator,
+  type SpotifyModel,
+} from './spotify-emulator';
+import { createTable } from './table';
+
+export type Result = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };
+type Handler = (event: ReturnType<typeof httpEvent>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+
+export const baseEnv = {
+  SPOTIFY_CLIENT_ID: DEFAULT_CLIENT_ID,
+  SPOTIFY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+  SPOTIFY_REDIRECT_URI: DEFAULT_REDIRECT_URI,
+  HIGHLIGHTS_CACHE_SECONDS: '300',
+};
+
+async function invoke(handler: Handler, path: string, input?: EventInput): Promise<Result> {
+  return (await handler(httpEvent(path, input), lambdaContext(path.slice(1)))) as Result;
+}
+
+export const login = (input?: EventInput) => invoke(loginHandler as Handler, '/login', input);
+export const callback = (input?: EventInput) => invoke(callbackHandler as Handler, '/callback', input);
+export const highlights = (query?: Record<string, string>, input?: EventInput) =>
+  invoke(highlightsHandler as Handler, '/highlights', { ...input, ...(query ? { query } : {}) });
+
+/** The `name=value` part of a Set-Cookie header, as a browser would send it back. */
+export function cookiePair(setCookie: string): string {
+  return setCookie.split(';')[0] ?? '';
+}
+
+export interface Service {
+  emulator: RunningEmulator;
+  model: SpotifyModel;
+  /** Walks /login → consent (as `userId`) → /callback, as a browser would. */
+  connect(userId?: string): Promise<Result>;
+  /** Starts a login and returns what the browser holds: the authorize URL's params and the state cookie. */
+  startLogin(): Promise<{ params: URLSearchParams; cookie: string }>;
+  owner(): Promise<OwnerRecord | undefined>;
+  updateOwner(values: Partial<OwnerRecord>): Promise<void>;
+}
+
+/** Registers the hooks for one test file and returns the service under test. */
+export function useService(env: Record<string, string> = {}): Service {
+  let interceptor: SetupServer;
+  const service = {} as Service;
+
+  beforeAll(async () => {
+    service.emulator = await startEmulator(createDefaultModel());
+    service.model = service.emulator.model;
+    interceptor = interceptSpotify(service.emulator.url);
+  });
+
+  beforeEach(async () => {
+    Object.assign(process.env, baseEnv, env);
+    delete process.env.OWNER_SPOTIFY_ID;
+    if (env.OWNER_SPOTIFY_ID) process.env.OWNER_SPOTIFY_ID = env.OWNER_SPOTIFY_ID;
+    process.env.TABLE_NAME = await createTable(inject('dynamoEndpoint'));
+    service.model.reset();
+    clearHighlightsCache();
+  });
+
+  afterAll(async () => {
+    interceptor?.close();
+    await service.emulator?.close();
+  });
+
+  service.startLogin = async () => {
+    const response = await login();
+    const location = new URL(response.headers.Location ?? '');
+    return { params: location.searchParams, cookie: cookiePair(response.cookies?.[0] ?? '') };
+  };
+
+  service.connect = async (userId = OWNER_ID) => {
+    const { params, cookie } = await service.startLogin();
+    service.model.signIn(userId);
+    const code = service.model.approve(service.model.authorize(params), userId);
+    return callback({ query: { code, state: params.get('state') ?? '' }, cookies: [cookie] });
+  };
+
+  service.owner = async () => {
+    const { Item } = await documentClient().send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: 'owner' } }));
+    return Item as OwnerRecord | undefined;
+  };
+
+  service.updateOwner = async (values) => {
+    const names = Object.keys(values);
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: { pk: 'owner' },
+        UpdateExpression: `SET ${names.map((name, i) => `#n${i} = :v${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#n${i}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:v${i}`, values[name as keyof OwnerRecord]])),
+      }),
+    );
+  };
+
+  return service;
+}

@@ -1,0 +1,144 @@
+// Shapes of Spotify objects and of the emulator's configuration.
+
+export interface SpotifyImage {
+  url: string;
+  height: number | null;
+  width: number | null;
+}
+
+export interface ExternalUrls {
+  spotify: string;
+}
+
+export interface Artist {
+  external_urls: ExternalUrls;
+  // Absent for development-mode apps (Feb 2026); only set when a test opts in.
+  followers?: { href: null; total: number };
+  genres: string[];
+  href: string;
+  id: string;
+  images: SpotifyImage[];
+  name: string;
+  popularity?: number;
+  type: 'artist';
+  uri: string;
+}
+
+export interface SimplifiedArtist {
+  external_urls: ExternalUrls;
+  href: string;
+  id: string;
+  name: string;
+  type: 'artist';
+  uri: string;
+}
+
+export interface Album {
+  album_type: 'album' | 'single';
+  external_urls: ExternalUrls;
+  href: string;
+  id: string;
+  images: SpotifyImage[];
+  name: string;
+  release_date: string;
+  type: 'album';
+  uri: string;
+}
+
+export interface Track {
+  album: Album;
+  artists: SimplifiedArtist[];
+  duration_ms: number;
+  explicit: boolean;
+  external_urls: ExternalUrls;
+  href: string;
+  id: string;
+  name: string;
+  type: 'track';
+  uri: string;
+}
+
+export interface UserSpec {
+  id: string;
+  displayName: string | null;
+  topArtists: Artist[];
+  topTracks: Track[];
+  /** Immutable account id (May 2026); derived from `id` when omitted. */
+  accountId?: string;
+}
+
+export interface AppSpec {
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+  name?: string;
+  /** Development-mode allow-list; undefined lets every user through. */
+  allowedUsers?: string[];
+}
+
+export type TimeRange = 'short_term' | 'medium_term' | 'long_term';
+export const TIME_RANGES: readonly TimeRange[] = ['short_term', 'medium_term', 'long_term'];
+
+export type FaultTarget = 'token' | 'me' | 'top' | 'api';
+
+export interface Fault {
+  status: number;
+  /** Object → JSON; string → sent as-is (content type text/plain unless `contentType`). */
+  body?: string | object;
+  headers?: Record<string, string>;
+  contentType?: string;
+  /** How many matching requests fail; default 1. */
+  times?: number;
+  /** Delay before answering; a large value emulates a hang. */
+  delayMs?: number;
+}
+
+/** What the model answers; the server turns it into HTTP. */
+export interface ModelResponse {
+  status: number;
+  /** Object → JSON; string → raw text. */
+  body: string | object;
+  headers?: Record<string, string>;
+  delayMs?: number;
+}
+
+export interface RequestLogEntry {
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  grantType?: string;
+  status: number;
+}
+
+export interface CallCounters {
+  authorize: number;
+  token: { authorization_code: number; refresh_token: number; other: number };
+  me: number;
+  top: number;
+  other: number;
+}
+
+export interface ModelOptions {
+  now?: () => number;
+  accessTokenTtlSeconds?: number;
+  rotateRefreshTokens?: boolean;
+  latencyMs?: number;
+  maxCallsPer30s?: number | null;
+  apiBase?: string;
+}
+
+export interface RateLimitOptions {
+  retryAfterSeconds: number;
+  /** Also answer 429 from /api/token; default false. */
+  includeToken?: boolean;
+}
+
+export interface AuthorizeRequest {
+  clientId: string;
+  appName: string;
+  redirectUri: string;
+  scopes: string[];
+  state?: string;
+  showDialog: boolean;
+}
