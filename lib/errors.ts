@@ -5,7 +5,7 @@
 import createHttpError, { isHttpError, type HttpError } from 'http-errors';
 import { ConfigError } from './config';
 import { SpotifyError } from './spotify';
-import { StorageError } from './token-store';
+import { StorageError } from './store';
 
 export type { HttpError };
 

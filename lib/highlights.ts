@@ -1,17 +1,25 @@
 /**
- * The highlights use case: the owner's top artists, from a short-lived cache or from Spotify,
- * with the access token refreshed when it is about to expire (or when Spotify says it has).
+ * The highlights use case. A page of the owner's top artists comes from, in order:
+ *   1. this container's memory, while younger than HIGHLIGHTS_CACHE_SECONDS (no I/O at all);
+ *   2. the last good result in DynamoDB, shared by every container, while as young;
+ *   3. Spotify, fetched as its largest page (50) once per time range so every limit is served
+ *      from it; concurrent misses in a container share one fetch.
+ * When Spotify cannot answer (rate limit, outage, refused authorization) the last good result
+ * is served marked stale; without one, the error is answered.
  */
-import { clientSecret, loadConfig } from './config';
-import { httpError, loginHint } from './errors';
+import { isHttpError } from 'http-errors';
+import { ownerWithToken } from './access-token';
+import { loadConfig } from './config';
 import { logger } from './logger';
-import { refreshAccessToken, SpotifyError, topArtists, type Artist, type TimeRange } from './spotify';
-import { getOwner, saveRefreshedTokens, type OwnerRecord } from './token-store';
+import { getResult, putResult, type StoredResult } from './result-store';
+import { SpotifyError, topArtists, type Artist, type Deadline, type TimeRange } from './spotify';
+import { authorizationWindow } from './status';
+import { recordSpotifyTrouble } from './token-store';
 
-/** Spotify's largest page: fetched once per time range, so every limit is served from it. */
+/** Spotify's largest page. */
 export const PAGE_SIZE = 50;
-/** A token this close to expiry is refreshed first, so it cannot expire mid-request. */
-export const EXPIRY_MARGIN_MS = 60_000;
+/** After a failed fetch, the stale result is served this long before Spotify is asked again. */
+export const FAILURE_BACKOFF_MS = 10_000;
 
 export interface HighlightsQuery {
   timeRange: TimeRange;
@@ -23,67 +31,109 @@ export interface Highlights {
   timeRange: TimeRange;
   limit: number;
   fetchedAt: string;
+  /** Present (true) only when Spotify could not be asked and an older result is served. */
+  stale?: true;
 }
 
-interface CachedPage {
-  artists: Artist[];
-  fetchedAt: number;
+export interface HighlightsAnswer {
+  highlights: Highlights;
+  /** Epoch ms until which the answer may be served from caches without asking again. */
+  freshUntil: number;
 }
 
-const memory = new Map<TimeRange, CachedPage>();
+type Page = StoredResult<Artist>;
 
-/** Forgets cached results (tests, and a new owner binding in this container). */
+const memory = new Map<string, Page>();
+const inflight = new Map<string, Promise<Loaded>>();
+const failedUntil = new Map<string, number>();
+
+interface Loaded {
+  page: Page;
+  stale: boolean;
+}
+
+/** Forgets every cached page in this container (tests). */
 export function clearHighlightsCache(): void {
   memory.clear();
+  inflight.clear();
+  failedUntil.clear();
 }
 
-async function refreshed(owner: OwnerRecord): Promise<OwnerRecord> {
-  const config = loadConfig();
-  const credentials = { clientId: config.clientId, clientSecret: await clientSecret(), redirectUri: config.redirectUri };
-  const grant = await refreshAccessToken(credentials, owner.refreshToken);
-  const saved = await saveRefreshedTokens(owner.version, {
-    accessToken: grant.accessToken,
-    accessTokenExpiresAt: Date.now() + grant.expiresInSeconds * 1000,
-    ...(grant.refreshToken ? { refreshToken: grant.refreshToken } : {}),
-  });
-  logger.info('Access token refreshed', { rotated: Boolean(grant.refreshToken), stored: Boolean(saved) });
-  if (saved) return saved;
-  // Another request stored newer tokens first; theirs are at least as good as ours.
-  return (await getOwner()) ?? owner;
+function servableStale(error: unknown): boolean {
+  if (error instanceof SpotifyError) return true;
+  return isHttpError(error) && (error as { code?: unknown }).code === 'reauthorization_required';
 }
 
-async function currentOwner(): Promise<OwnerRecord> {
-  const owner = await getOwner();
-  if (!owner) throw httpError(503, 'not_authorized', `No Spotify account is connected yet. ${loginHint}`);
-  return owner;
-}
-
-async function fetchPage(timeRange: TimeRange): Promise<CachedPage> {
-  let owner = await currentOwner();
-  if (owner.accessTokenExpiresAt - EXPIRY_MARGIN_MS <= Date.now()) owner = await refreshed(owner);
-  let artists: Artist[];
+async function fromSpotify(timeRange: TimeRange, deadline: Deadline): Promise<Artist[]> {
+  let owner = await ownerWithToken(deadline);
+  const window = authorizationWindow(owner.authorizedAt);
+  if (window.warning) logger.warn(window.warning, { daysLeft: window.daysLeft });
   try {
-    artists = await topArtists(owner.accessToken, timeRange, PAGE_SIZE);
+    try {
+      return await topArtists(owner.accessToken, timeRange, PAGE_SIZE, deadline);
+    } catch (error) {
+      if (!(error instanceof SpotifyError && error.kind === 'unauthorized')) throw error;
+      // Spotify says the token is no longer valid before its time: one refresh, one retry.
+      owner = await ownerWithToken(deadline, owner.accessToken);
+      return await topArtists(owner.accessToken, timeRange, PAGE_SIZE, deadline);
+    }
   } catch (error) {
-    if (!(error instanceof SpotifyError && error.kind === 'unauthorized')) throw error;
-    // Spotify says the token is no longer valid before its time: one refresh, one retry.
-    owner = await refreshed(owner);
-    artists = await topArtists(owner.accessToken, timeRange, PAGE_SIZE);
+    if (error instanceof SpotifyError) {
+      logger.warn('Spotify call failed', { kind: error.kind, status: error.status });
+      const notBefore = error.kind === 'rate_limited' ? Date.now() + (error.retryAfterSeconds ?? 30) * 1000 : undefined;
+      await recordSpotifyTrouble(
+        { kind: error.kind, status: error.status ?? null, at: new Date().toISOString() },
+        notBefore === undefined ? {} : { notBefore },
+      ).catch(() => undefined);
+    }
+    throw error;
   }
-  return { artists, fetchedAt: Date.now() };
 }
 
-export async function getHighlights(query: HighlightsQuery): Promise<Highlights> {
-  const { cacheSeconds } = loadConfig();
-  let cached = memory.get(query.timeRange);
-  if (!cached || Date.now() - cached.fetchedAt >= cacheSeconds * 1000) {
-    cached = await fetchPage(query.timeRange);
-    if (cacheSeconds > 0) memory.set(query.timeRange, cached);
+async function load(name: string, timeRange: TimeRange, cacheMs: number, deadline: Deadline): Promise<Loaded> {
+  const stored = cacheMs > 0 || failedUntil.has(name) ? await getResult<Artist>(name) : undefined;
+  if (stored && Date.now() - stored.fetchedAt < cacheMs) return { page: stored, stale: false };
+  if (stored && (failedUntil.get(name) ?? 0) > Date.now()) return { page: stored, stale: true };
+  try {
+    const page = { items: await fromSpotify(timeRange, deadline), fetchedAt: Date.now() };
+    failedUntil.delete(name);
+    await putResult(name, page).catch((error) => logger.warn('Could not store the result', { error: (error as Error).name }));
+    return { page, stale: false };
+  } catch (error) {
+    if (!servableStale(error)) throw error;
+    const last = stored ?? memory.get(name) ?? (await getResult<Artist>(name).catch(() => undefined));
+    if (!last) throw error;
+    failedUntil.set(name, Date.now() + FAILURE_BACKOFF_MS);
+    logger.warn('Serving the last good result, marked stale', { name, fetchedAt: new Date(last.fetchedAt).toISOString() });
+    return { page: last, stale: true };
   }
+}
+
+export async function getHighlights(query: HighlightsQuery, deadline: Deadline): Promise<HighlightsAnswer> {
+  const cacheMs = loadConfig().cacheSeconds * 1000;
+  const name = `artists#${query.timeRange}`;
+  let loaded: Loaded;
+  const remembered = memory.get(name);
+  if (remembered && Date.now() - remembered.fetchedAt < cacheMs) {
+    loaded = { page: remembered, stale: false };
+  } else {
+    let pending = inflight.get(name);
+    if (!pending) {
+      pending = load(name, query.timeRange, cacheMs, deadline).finally(() => inflight.delete(name));
+      inflight.set(name, pending);
+    }
+    loaded = await pending;
+    if (!loaded.stale && cacheMs > 0) memory.set(name, loaded.page);
+  }
+  const { page, stale } = loaded;
   return {
-    artists: cached.artists.slice(0, query.limit),
-    timeRange: query.timeRange,
-    limit: query.limit,
-    fetchedAt: new Date(cached.fetchedAt).toISOString(),
+    highlights: {
+      artists: page.items.slice(0, query.limit),
+      timeRange: query.timeRange,
+      limit: query.limit,
+      fetchedAt: new Date(page.fetchedAt).toISOString(),
+      ...(stale ? { stale: true as const } : {}),
+    },
+    freshUntil: stale ? Date.now() : page.fetchedAt + cacheMs,
   };
 }

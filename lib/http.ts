@@ -6,7 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { errorCode, toHttpError } from './errors';
+import { errorCode, httpError, toHttpError } from './errors';
 import { PAGE_HEADERS } from './html';
 import { logger } from './logger';
 import { errorPage } from './pages';
@@ -31,6 +31,12 @@ export function redirectResponse(location: string, cookies: string[] = []): Http
   return { statusCode: 302, headers: { Location: location, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }, body: '', ...(cookies.length ? { cookies } : {}) };
 }
 
+/** Epoch ms by which a request must be answered: well inside the function's own timeout. */
+export function deadlineOf(context: Context): number {
+  const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
+  return Date.now() + Math.min(8_000, remaining - 1_500);
+}
+
 type Format = 'json' | 'html';
 
 function respondToErrors(format: Format): middy.MiddlewareObj<HttpEvent, HttpResult> {
@@ -44,17 +50,28 @@ function respondToErrors(format: Format): middy.MiddlewareObj<HttpEvent, HttpRes
       request.response =
         format === 'json'
           ? jsonResponse(error.status, { error: code, message: error.message }, { 'Cache-Control': 'no-store', ...headers })
-          : htmlResponse(error.status, errorPage(error));
+          : { ...htmlResponse(error.status, errorPage(error)), headers: { ...PAGE_HEADERS, ...headers } };
       return request.response;
     },
   };
 }
+
+/** Every route is read-only: any other method is refused before the handler runs. */
+const onlyGet: middy.MiddlewareObj<HttpEvent, HttpResult> = {
+  before: async (request) => {
+    const method = request.event.requestContext?.http?.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') {
+      throw httpError(405, 'method_not_allowed', `${method.slice(0, 10)} is not allowed here; use GET.`, { Allow: 'GET' });
+    }
+  },
+};
 
 function route(format: Format, handler: RouteHandler) {
   return middy<HttpEvent, HttpResult>()
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(respondToErrors(format))
+    .use(onlyGet)
     .handler(handler);
 }
 

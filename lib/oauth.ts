@@ -8,7 +8,7 @@ import { clientSecret, loadConfig, type Config } from './config';
 import { httpError } from './errors';
 import type { HttpEvent } from './http';
 import { logger } from './logger';
-import { authorizeUrl, currentProfile, exchangeCode, SpotifyError } from './spotify';
+import { authorizeUrl, currentProfile, exchangeCode, SpotifyError, type Deadline } from './spotify';
 import { bindOwner, consumeLoginState, putLoginState } from './token-store';
 
 export const STATE_COOKIE = 'spotify_highlights_state';
@@ -85,7 +85,7 @@ export interface Connected {
   clearCookie: string;
 }
 
-export async function finishLogin(event: HttpEvent): Promise<Connected> {
+export async function finishLogin(event: HttpEvent, deadline: Deadline): Promise<Connected> {
   const config = loadConfig();
   const redirectUri = redirectUriFor(config, event);
   const spotifyError = single(event, 'error', 200);
@@ -102,14 +102,14 @@ export async function finishLogin(event: HttpEvent): Promise<Connected> {
   const credentials = { clientId: config.clientId, clientSecret: await clientSecret(), redirectUri };
   let grant;
   try {
-    grant = await exchangeCode(credentials, code);
+    grant = await exchangeCode(credentials, code, deadline);
   } catch (error) {
     if (error instanceof SpotifyError && error.kind === 'invalid_grant') {
       throw httpError(400, 'authorization_failed', 'Spotify did not accept this sign-in (the code was already used or expired). Nothing was stored.');
     }
     throw error;
   }
-  const profile = await currentProfile(grant.accessToken);
+  const profile = await currentProfile(grant.accessToken, deadline);
   if (config.ownerSpotifyId && profile.id !== config.ownerSpotifyId) throw notOwner();
 
   const now = Date.now();

@@ -1,12 +1,17 @@
 /**
- * The one module that talks to Spotify. Every call goes through spotify-web-api-node,
- * has a timeout, and fails with a SpotifyError whose kind says what the caller can do.
+ * The one module that talks to Spotify. Every call goes through spotify-web-api-node, has a
+ * timeout within the caller's deadline, and fails with a SpotifyError whose kind says what the
+ * caller can do. Reads are retried once, with jitter, when Spotify failed in a passing way;
+ * token requests never are (a lost answer may have rotated the refresh token already).
  */
 import SpotifyWebApi from 'spotify-web-api-node';
 
 export const SCOPES = ['user-top-read'];
 export const AUTHORIZE_URL = 'https://accounts.spotify.com/authorize';
-const TIMEOUT_MS = 4000;
+/** The longest one Spotify call may take; the caller's deadline may cut it shorter. */
+export const CALL_TIMEOUT_MS = 3000;
+/** No call is started with less time than this left before the deadline. */
+const MIN_CALL_MS = 250;
 
 export type SpotifyErrorKind =
   | 'invalid_grant'
@@ -91,10 +96,15 @@ function classify(error: unknown): SpotifyError {
   return new SpotifyError('bad_response', statusCode);
 }
 
-async function call<T>(work: () => Promise<{ body: T }>): Promise<T> {
+/** Epoch milliseconds by which the whole request must be answered. */
+export type Deadline = number;
+
+async function call<T>(deadline: Deadline, work: () => Promise<{ body: T }>): Promise<T> {
+  const timeoutMs = Math.min(CALL_TIMEOUT_MS, deadline - Date.now());
+  if (timeoutMs < MIN_CALL_MS) throw new SpotifyError('timeout');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SpotifyError('timeout')), TIMEOUT_MS);
+    timer = setTimeout(() => reject(new SpotifyError('timeout')), timeoutMs);
   });
   try {
     const response = await Promise.race([work(), timeout]);
@@ -103,6 +113,21 @@ async function call<T>(work: () => Promise<{ body: T }>): Promise<T> {
     throw classify(error);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+const PASSING: ReadonlySet<SpotifyErrorKind> = new Set(['unavailable', 'timeout', 'bad_response']);
+
+/** A read, retried once after 50–250 ms when the failure was a passing one. */
+async function read<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof SpotifyError) || !PASSING.has(error.kind)) throw error;
+    const pause = 50 + Math.random() * 200;
+    if (deadline - Date.now() - pause < MIN_CALL_MS) throw error;
+    await new Promise((done) => setTimeout(done, pause));
+    return work();
   }
 }
 
@@ -122,24 +147,26 @@ function grantFrom(body: Record<string, unknown>): TokenGrant {
   };
 }
 
-export async function exchangeCode(credentials: Credentials, code: string): Promise<TokenGrant> {
+export async function exchangeCode(credentials: Credentials, code: string, deadline: Deadline): Promise<TokenGrant> {
   const api = new SpotifyWebApi(credentials);
-  const body = await call(() => api.authorizationCodeGrant(code));
+  const body = await call(deadline, () => api.authorizationCodeGrant(code));
   const grant = grantFrom(body as unknown as Record<string, unknown>);
   if (!grant.refreshToken) throw new SpotifyError('bad_response');
   return grant;
 }
 
-export async function refreshAccessToken(credentials: Credentials, refreshToken: string): Promise<TokenGrant> {
+export async function refreshAccessToken(credentials: Credentials, refreshToken: string, deadline: Deadline): Promise<TokenGrant> {
   const api = new SpotifyWebApi({ ...credentials, refreshToken });
-  const body = await call(() => api.refreshAccessToken());
+  const body = await call(deadline, () => api.refreshAccessToken());
   return grantFrom(body as unknown as Record<string, unknown>);
 }
 
-export async function currentProfile(accessToken: string): Promise<SpotifyProfile> {
+export async function currentProfile(accessToken: string, deadline: Deadline): Promise<SpotifyProfile> {
   const api = new SpotifyWebApi({ accessToken });
-  const body = await call(() => api.getMe());
-  return { id: text(body?.id), displayName: typeof body?.display_name === 'string' ? body.display_name : null };
+  return read(deadline, async () => {
+    const body = await call(deadline, () => api.getMe());
+    return { id: text(body?.id), displayName: typeof body?.display_name === 'string' ? body.display_name : null };
+  });
 }
 
 interface RawArtist {
@@ -164,9 +191,11 @@ function toArtist(raw: RawArtist): Artist {
 }
 
 /** The owner's top artists; never depends on followers or popularity (absent for development-mode apps). */
-export async function topArtists(accessToken: string, timeRange: TimeRange, limit: number): Promise<Artist[]> {
+export async function topArtists(accessToken: string, timeRange: TimeRange, limit: number, deadline: Deadline): Promise<Artist[]> {
   const api = new SpotifyWebApi({ accessToken });
-  const body = await call(() => api.getMyTopArtists({ time_range: timeRange, limit }));
-  if (!Array.isArray(body?.items)) throw new SpotifyError('bad_response');
-  return (body.items as RawArtist[]).map(toArtist);
+  return read(deadline, async () => {
+    const body = await call(deadline, () => api.getMyTopArtists({ time_range: timeRange, limit }));
+    if (!Array.isArray(body?.items)) throw new SpotifyError('bad_response');
+    return (body.items as RawArtist[]).map(toArtist);
+  });
 }

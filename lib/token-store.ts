@@ -1,16 +1,18 @@
 /**
- * Everything the service keeps in its one DynamoDB table, under one key model:
- *   pk "owner"                  the bound owner and their tokens (one item, versioned)
- *   pk "login-state#<sha256>"   a pending /login, single use, short-lived
- * Writes are conditional, so a failed or hostile request never overwrites the owner's tokens.
+ * The owner's item, the refresh lease and pending logins (key model in store.ts).
+ * Token writes are conditional on the item's version, so an older refresh token can never
+ * overwrite a newer one, and a failed or hostile request never touches the owner's tokens.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { tableName } from './config';
-import { documentClient } from './dynamo';
+import { conditionally, send } from './store';
 
-export class StorageError extends Error {
-  override name = 'StorageError';
+export { StorageError } from './store';
+
+export interface SpotifyTrouble {
+  kind: string;
+  status: number | null;
+  at: string;
 }
 
 export interface OwnerRecord {
@@ -24,66 +26,64 @@ export interface OwnerRecord {
   /** ISO-8601; Spotify ends the authorization six months after it. */
   authorizedAt: string;
   updatedAt: string;
+  /** Bumped by every token write. */
   version: number;
+  /** Set when Spotify refused the refresh token: no more refreshes until the owner logs in again. */
+  reauthRequired?: boolean;
+  lastRefreshAt?: string;
+  lastRefreshOutcome?: string;
+  lastSpotifyError?: SpotifyTrouble;
+  /** Epoch milliseconds before which no container may call Spotify (its Retry-After). */
+  notBefore?: number;
 }
 
-export type NewOwner = Omit<OwnerRecord, 'version' | 'updatedAt'>;
+export type NewOwner = Pick<
+  OwnerRecord,
+  'spotifyUserId' | 'displayName' | 'refreshToken' | 'accessToken' | 'accessTokenExpiresAt' | 'scopes' | 'authorizedAt'
+>;
 
 const OWNER_KEY = { pk: 'owner' };
-
-async function send<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw error;
-    throw new StorageError(`DynamoDB request failed: ${(error as Error)?.name ?? 'unknown'}`);
-  }
-}
+const LEASE_KEY = { pk: 'refresh-lease' };
 
 export async function getOwner(): Promise<OwnerRecord | undefined> {
-  const { Item } = await send(() =>
-    documentClient().send(new GetCommand({ TableName: tableName(), Key: OWNER_KEY, ConsistentRead: true })),
-  );
-  return Item as OwnerRecord | undefined;
+  const { Item } = await send<{ Item?: OwnerRecord }>((TableName) => new GetCommand({ TableName, Key: OWNER_KEY, ConsistentRead: true }));
+  return Item;
 }
 
 /**
- * Binds the owner, or replaces the tokens of the same owner. With `replaceOtherOwner` false
- * (no OWNER_SPOTIFY_ID configured), a different account can never take over: the write is
- * conditional, so two accounts racing to bind cannot both win.
+ * Binds the owner, or replaces the tokens of the same owner, and clears any "re-authorization
+ * needed" mark. With `replaceOtherOwner` false (no OWNER_SPOTIFY_ID configured) a different
+ * account can never take over: the write is conditional, so two accounts racing cannot both win.
  */
 export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Promise<'bound' | 'other_owner'> {
-  try {
-    await send(() =>
-      documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: OWNER_KEY,
-          UpdateExpression:
-            'SET spotifyUserId = :id, displayName = :name, refreshToken = :refresh, accessToken = :access, ' +
-            'accessTokenExpiresAt = :expires, scopes = :scopes, authorizedAt = :authorized, updatedAt = :now, ' +
-            'version = if_not_exists(version, :zero) + :one',
-          ...(replaceOtherOwner ? {} : { ConditionExpression: 'attribute_not_exists(pk) OR spotifyUserId = :id' }),
-          ExpressionAttributeValues: {
-            ':id': owner.spotifyUserId,
-            ':name': owner.displayName,
-            ':refresh': owner.refreshToken,
-            ':access': owner.accessToken,
-            ':expires': owner.accessTokenExpiresAt,
-            ':scopes': owner.scopes,
-            ':authorized': owner.authorizedAt,
-            ':now': new Date().toISOString(),
-            ':zero': 0,
-            ':one': 1,
-          },
-        }),
-      ),
-    );
-    return 'bound';
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return 'other_owner';
-    throw error;
-  }
+  if (!owner.refreshToken) throw new Error('refusing to store an empty refresh token');
+  const bound = await conditionally(() =>
+    send((TableName) =>
+      new UpdateCommand({
+        TableName,
+        Key: OWNER_KEY,
+        UpdateExpression:
+          'SET spotifyUserId = :id, displayName = :name, refreshToken = :refresh, accessToken = :access, ' +
+          'accessTokenExpiresAt = :expires, scopes = :scopes, authorizedAt = :authorized, updatedAt = :now, ' +
+          'version = if_not_exists(version, :zero) + :one ' +
+          'REMOVE reauthRequired, lastSpotifyError',
+        ...(replaceOtherOwner ? {} : { ConditionExpression: 'attribute_not_exists(pk) OR spotifyUserId = :id' }),
+        ExpressionAttributeValues: {
+          ':id': owner.spotifyUserId,
+          ':name': owner.displayName,
+          ':refresh': owner.refreshToken,
+          ':access': owner.accessToken,
+          ':expires': owner.accessTokenExpiresAt,
+          ':scopes': owner.scopes,
+          ':authorized': owner.authorizedAt,
+          ':now': new Date().toISOString(),
+          ':zero': 0,
+          ':one': 1,
+        },
+      }),
+    ),
+  );
+  return bound ? 'bound' : 'other_owner';
 }
 
 export interface RefreshedTokens {
@@ -94,38 +94,123 @@ export interface RefreshedTokens {
 }
 
 /**
- * Stores refreshed tokens if nobody changed the owner item since `expectedVersion` was read.
- * Returns the new record, or undefined when another writer got there first.
+ * Stores refreshed tokens (a rotated refresh token in the same atomic write) if nobody changed
+ * the tokens since `expectedVersion`. Returns the new record, or undefined when another writer
+ * (a newer refresh, or the owner logging in again) got there first.
  */
 export async function saveRefreshedTokens(expectedVersion: number, tokens: RefreshedTokens): Promise<OwnerRecord | undefined> {
   const rotate = Boolean(tokens.refreshToken);
-  try {
-    const { Attributes } = await send(() =>
-      documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: OWNER_KEY,
-          UpdateExpression:
-            'SET accessToken = :access, accessTokenExpiresAt = :expires, updatedAt = :now, version = version + :one' +
-            (rotate ? ', refreshToken = :refresh' : ''),
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: {
-            ':access': tokens.accessToken,
-            ':expires': tokens.accessTokenExpiresAt,
-            ':now': new Date().toISOString(),
-            ':one': 1,
-            ':version': expectedVersion,
-            ...(rotate ? { ':refresh': tokens.refreshToken } : {}),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
+  const now = new Date().toISOString();
+  let saved: OwnerRecord | undefined;
+  await conditionally(async () => {
+    const { Attributes } = await send<{ Attributes?: OwnerRecord }>((TableName) =>
+      new UpdateCommand({
+        TableName,
+        Key: OWNER_KEY,
+        UpdateExpression:
+          'SET accessToken = :access, accessTokenExpiresAt = :expires, updatedAt = :now, lastRefreshAt = :now, ' +
+          'lastRefreshOutcome = :ok, version = version + :one' +
+          (rotate ? ', refreshToken = :refresh' : '') +
+          ' REMOVE lastSpotifyError',
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: {
+          ':access': tokens.accessToken,
+          ':expires': tokens.accessTokenExpiresAt,
+          ':now': now,
+          ':ok': 'ok',
+          ':one': 1,
+          ':version': expectedVersion,
+          ...(rotate ? { ':refresh': tokens.refreshToken } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
     );
-    return Attributes as OwnerRecord;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
-  }
+    saved = Attributes;
+  });
+  return saved;
+}
+
+/** Spotify refused the refresh token: mark it, unless the owner logged in again meanwhile. */
+export async function markReauthRequired(expectedVersion: number): Promise<void> {
+  const now = new Date().toISOString();
+  await conditionally(() =>
+    send((TableName) =>
+      new UpdateCommand({
+        TableName,
+        Key: OWNER_KEY,
+        UpdateExpression: 'SET reauthRequired = :yes, lastRefreshAt = :now, lastRefreshOutcome = :outcome, lastSpotifyError = :trouble',
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: {
+          ':yes': true,
+          ':now': now,
+          ':outcome': 'invalid_grant',
+          ':trouble': { kind: 'invalid_grant', status: 400, at: now },
+          ':version': expectedVersion,
+        },
+      }),
+    ),
+  );
+}
+
+/**
+ * Records a Spotify failure for /status, and Spotify's Retry-After as a "not before" time that
+ * every container honours (only ever moved later). Token fields are not touched.
+ */
+export async function recordSpotifyTrouble(trouble: SpotifyTrouble, options: { notBefore?: number; refreshFailed?: boolean } = {}): Promise<void> {
+  const { notBefore, refreshFailed } = options;
+  const sets = ['lastSpotifyError = :trouble'];
+  if (notBefore !== undefined) sets.push('notBefore = :notBefore');
+  if (refreshFailed) sets.push('lastRefreshAt = :at', 'lastRefreshOutcome = :kind');
+  await conditionally(() =>
+    send((TableName) =>
+      new UpdateCommand({
+        TableName,
+        Key: OWNER_KEY,
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression:
+          'attribute_exists(pk)' + (notBefore !== undefined ? ' AND (attribute_not_exists(notBefore) OR notBefore < :notBefore)' : ''),
+        ExpressionAttributeValues: {
+          ':trouble': trouble,
+          ...(notBefore !== undefined ? { ':notBefore': notBefore } : {}),
+          ...(refreshFailed ? { ':at': trouble.at, ':kind': trouble.kind } : {}),
+        },
+      }),
+    ),
+  );
+}
+
+/** This container's identity as a lease holder. */
+const holder = randomUUID();
+
+/**
+ * Takes the refresh lease if it is free or its holder's time ran out (a holder that died
+ * cannot block refreshes for longer than `ttlMs`).
+ */
+export async function acquireRefreshLease(ttlMs: number): Promise<boolean> {
+  const now = Date.now();
+  return conditionally(() =>
+    send((TableName) =>
+      new PutCommand({
+        TableName,
+        Item: { ...LEASE_KEY, holder, expiresAt: now + ttlMs, ttl: Math.ceil((now + ttlMs) / 1000) + 3600 },
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :holder',
+        ExpressionAttributeValues: { ':now': now, ':holder': holder },
+      }),
+    ),
+  );
+}
+
+export async function releaseRefreshLease(): Promise<void> {
+  await conditionally(() =>
+    send((TableName) =>
+      new DeleteCommand({
+        TableName,
+        Key: LEASE_KEY,
+        ConditionExpression: 'holder = :holder',
+        ExpressionAttributeValues: { ':holder': holder },
+      }),
+    ),
+  );
 }
 
 function loginStateKey(stateHash: string) {
@@ -133,32 +218,27 @@ function loginStateKey(stateHash: string) {
 }
 
 export async function putLoginState(stateHash: string, expiresAt: number): Promise<void> {
-  await send(() =>
-    documentClient().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...loginStateKey(stateHash), expiresAt, ttl: Math.ceil(expiresAt / 1000) },
-      }),
-    ),
+  await send((TableName) =>
+    new PutCommand({
+      TableName,
+      Item: { ...loginStateKey(stateHash), expiresAt, ttl: Math.ceil(expiresAt / 1000) },
+    }),
   );
 }
 
 /** Deletes the pending login and returns its expiry, or undefined if it never existed or was used already. */
 export async function consumeLoginState(stateHash: string): Promise<number | undefined> {
-  try {
-    const { Attributes } = await send(() =>
-      documentClient().send(
-        new DeleteCommand({
-          TableName: tableName(),
-          Key: loginStateKey(stateHash),
-          ConditionExpression: 'attribute_exists(pk)',
-          ReturnValues: 'ALL_OLD',
-        }),
-      ),
+  let expiresAt: number | undefined;
+  await conditionally(async () => {
+    const { Attributes } = await send<{ Attributes?: { expiresAt?: unknown } }>((TableName) =>
+      new DeleteCommand({
+        TableName,
+        Key: loginStateKey(stateHash),
+        ConditionExpression: 'attribute_exists(pk)',
+        ReturnValues: 'ALL_OLD',
+      }),
     );
-    return typeof Attributes?.expiresAt === 'number' ? Attributes.expiresAt : undefined;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
-  }
+    if (typeof Attributes?.expiresAt === 'number') expiresAt = Attributes.expiresAt;
+  });
+  return expiresAt;
 }

@@ -179,20 +179,30 @@ describe('GET /highlights', () => {
     expect(json(response)).toEqual({ error: 'spotify_forbidden', message: expect.stringContaining('developer dashboard') });
   });
 
-  it('answers a malformed Spotify body with 502, not 500', async () => {
+  it('retries a malformed Spotify body once', async () => {
     await service.connect();
     service.model.failNext('top', { status: 200, body: '{"items": [', contentType: 'application/json' });
     const response = await highlights();
-    expect(response.statusCode).toBe(502);
+    expect(response.statusCode).toBe(200);
+    expect(service.model.calls.top).toBe(2);
   });
 
-  it('answers a hung Spotify with 504 before the function times out', async () => {
+  it('answers a Spotify body that stays malformed with 502, not 500', async () => {
     await service.connect();
-    service.model.failNext('top', { status: 200, body: {}, delayMs: 8000 });
+    service.model.failNext('top', { status: 200, body: '{"items": [', contentType: 'application/json', times: 2 });
+    const response = await highlights();
+    expect(response.statusCode).toBe(502);
+    expect(service.model.calls.top).toBe(2);
+  });
+
+  it('answers a hung Spotify with 504 well before the function\'s 10 s timeout', async () => {
+    await service.connect();
+    service.model.failNext('top', { status: 200, body: {}, delayMs: 20_000, times: 2 });
     const started = Date.now();
     const response = await highlights();
     expect(response.statusCode).toBe(504);
-    expect(Date.now() - started).toBeLessThan(6000);
+    expect(json(response).error).toBe('spotify_timeout');
+    expect(Date.now() - started).toBeLessThan(8_500);
   });
 
   it('answers a missing configuration value with JSON naming it', async () => {

@@ -38,22 +38,22 @@ beforeAll(async () => {
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('the packaged prod stack', () => {
-  it('has the three functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
+  it('has the four functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.map(([name]) => name).sort()).toEqual(['CallbackLambdaFunction', 'HighlightsLambdaFunction', 'LoginLambdaFunction']);
+    expect(functions.map(([name]) => name).sort()).toEqual(['CallbackLambdaFunction', 'HighlightsLambdaFunction', 'LoginLambdaFunction', 'StatusLambdaFunction']);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Timeout).toBeGreaterThan(0);
       expect(fn.Properties.MemorySize).toBeGreaterThan(0);
     }
-    for (const name of ['login', 'callback', 'highlights']) {
+    for (const name of ['login', 'callback', 'highlights', 'status']) {
       expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(1_000_000);
     }
   });
 
-  it('routes GET /login, /callback and /highlights through the HTTP API', () => {
+  it('routes GET /login, /callback, /highlights and /status through the HTTP API', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
-    expect(routes.sort()).toEqual(['GET /callback', 'GET /highlights', 'GET /login']);
+    expect(routes.sort()).toEqual(['GET /callback', 'GET /highlights', 'GET /login', 'GET /status']);
   });
 
   it('keeps the client secret out of the template and the functions\' environment', () => {

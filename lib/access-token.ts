@@ -1,0 +1,123 @@
+/**
+ * A valid access token for the owner, refreshed at most once at a time across every container.
+ *
+ * The owner's item is read before every call to Spotify (which the result caches make rare), so a
+ * Retry-After or a refused refresh token recorded by any container is honoured by all. When the
+ * token must be refreshed, one invocation takes a lease in DynamoDB (a conditional write that
+ * lapses if its holder dies) and calls Spotify's token endpoint; the others wait briefly and use
+ * what it stored. Within one container, concurrent requests share the same refresh.
+ */
+import { clientSecret, loadConfig } from './config';
+import { httpError, loginHint } from './errors';
+import { logger } from './logger';
+import { refreshAccessToken, SpotifyError, type Deadline } from './spotify';
+import {
+  acquireRefreshLease,
+  getOwner,
+  markReauthRequired,
+  recordSpotifyTrouble,
+  releaseRefreshLease,
+  saveRefreshedTokens,
+  type OwnerRecord,
+} from './token-store';
+
+/** A token this close to expiry is refreshed first, so it cannot expire mid-request. */
+export const EXPIRY_MARGIN_MS = 60_000;
+/** Longer than one token call may take; a dead holder blocks refreshes no longer than this. */
+export const LEASE_MS = 5_000;
+const POLL_MS = 100;
+
+let inflight: Promise<OwnerRecord> | undefined;
+
+function usable(owner: OwnerRecord, rejectedToken?: string): boolean {
+  return owner.accessToken !== rejectedToken && owner.accessTokenExpiresAt - EXPIRY_MARGIN_MS > Date.now();
+}
+
+export const reauthorizationRequired = () =>
+  httpError(503, 'reauthorization_required', `Spotify no longer accepts the stored authorization (it expired or was revoked). The site owner should open /login in a browser to connect again.`);
+
+export const notAuthorized = () => httpError(503, 'not_authorized', `No Spotify account is connected yet. ${loginHint}`);
+
+/** Throws while Spotify's Retry-After, recorded by any container, has not passed. */
+export function checkNotRateLimited(owner: OwnerRecord): void {
+  const waitMs = (owner.notBefore ?? 0) - Date.now();
+  if (waitMs > 0) throw new SpotifyError('rate_limited', 429, Math.ceil(waitMs / 1000));
+}
+
+export async function currentOwner(): Promise<OwnerRecord> {
+  const owner = await getOwner();
+  if (!owner) throw notAuthorized();
+  return owner;
+}
+
+/**
+ * The owner with a usable access token. `rejectedToken` is one Spotify just answered 401 for:
+ * it is replaced even if its expiry time says it is still good.
+ */
+export async function ownerWithToken(deadline: Deadline, rejectedToken?: string): Promise<OwnerRecord> {
+  const owner = await currentOwner();
+  if (owner.reauthRequired) throw reauthorizationRequired();
+  checkNotRateLimited(owner);
+  if (usable(owner, rejectedToken)) return owner;
+  inflight ??= refreshOnce(owner, deadline, rejectedToken).finally(() => {
+    inflight = undefined;
+  });
+  return inflight;
+}
+
+async function refreshOnce(seen: OwnerRecord, deadline: Deadline, rejectedToken?: string): Promise<OwnerRecord> {
+  while (Date.now() < deadline) {
+    if (await acquireRefreshLease(LEASE_MS)) {
+      try {
+        // Someone may have refreshed between our read and the lease.
+        const owner = (await getOwner()) ?? seen;
+        if (owner.reauthRequired) throw reauthorizationRequired();
+        if (usable(owner, rejectedToken ?? seen.accessToken)) return owner;
+        return await refresh(owner, deadline);
+      } finally {
+        await releaseRefreshLease().catch(() => undefined);
+      }
+    }
+    await new Promise((done) => setTimeout(done, POLL_MS + Math.random() * POLL_MS));
+    const owner = await getOwner();
+    if (!owner) throw notAuthorized();
+    if (owner.reauthRequired) throw reauthorizationRequired();
+    if (usable(owner, rejectedToken ?? seen.accessToken)) return owner;
+  }
+  throw new SpotifyError('timeout');
+}
+
+async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRecord> {
+  checkNotRateLimited(owner);
+  const config = loadConfig();
+  const credentials = { clientId: config.clientId, clientSecret: await clientSecret(), redirectUri: config.redirectUri };
+  let grant;
+  try {
+    grant = await refreshAccessToken(credentials, owner.refreshToken, deadline);
+  } catch (error) {
+    if (!(error instanceof SpotifyError)) throw error;
+    const at = new Date().toISOString();
+    if (error.kind === 'invalid_grant') {
+      logger.warn('Spotify refused the refresh token: the owner must log in again');
+      await markReauthRequired(owner.version);
+      throw reauthorizationRequired();
+    }
+    logger.warn('Refreshing the access token failed', { kind: error.kind, status: error.status });
+    await recordSpotifyTrouble(
+      { kind: error.kind, status: error.status ?? null, at },
+      { refreshFailed: true, ...(error.kind === 'rate_limited' ? { notBefore: Date.now() + (error.retryAfterSeconds ?? 30) * 1000 } : {}) },
+    ).catch(() => undefined);
+    throw error;
+  }
+  const saved = await saveRefreshedTokens(owner.version, {
+    accessToken: grant.accessToken,
+    accessTokenExpiresAt: Date.now() + grant.expiresInSeconds * 1000,
+    ...(grant.refreshToken ? { refreshToken: grant.refreshToken } : {}),
+  });
+  logger.info('Access token refreshed', { rotated: Boolean(grant.refreshToken), stored: Boolean(saved) });
+  if (saved) return saved;
+  // The owner logged in again while we refreshed: their new tokens win.
+  const newer = await getOwner();
+  if (!newer) throw notAuthorized();
+  return newer;
+}
