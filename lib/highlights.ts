@@ -1,5 +1,5 @@
 /**
- * The highlights use case. A page of the owner's top artists comes from, in order:
+ * The highlights use case. A page of the owner's top artists or tracks comes from, in order:
  *   1. this container's memory, while younger than HIGHLIGHTS_CACHE_SECONDS (no I/O at all);
  *   2. the last good result in DynamoDB, shared by every container, while as young;
  *   3. Spotify, fetched as its largest page (50) once per time range so every limit is served
@@ -12,7 +12,7 @@ import { ownerWithToken } from './access-token';
 import { loadConfig } from './config';
 import { logger } from './logger';
 import { getResult, putResult, type StoredResult } from './result-store';
-import { SpotifyError, topArtists, type Artist, type Deadline, type TimeRange } from './spotify';
+import { SpotifyError, topItems, type Artist, type Deadline, type TimeRange, type TopType, type Track } from './spotify';
 import { authorizationWindow } from './status';
 import { recordSpotifyTrouble } from './token-store';
 
@@ -22,18 +22,20 @@ export const PAGE_SIZE = 50;
 export const FAILURE_BACKOFF_MS = 10_000;
 
 export interface HighlightsQuery {
+  type: TopType;
   timeRange: TimeRange;
   limit: number;
 }
 
-export interface Highlights {
-  artists: Artist[];
+export type Highlights = ({ artists: Artist[] } | { tracks: Track[] }) & {
   timeRange: TimeRange;
   limit: number;
   fetchedAt: string;
   /** Present (true) only when Spotify could not be asked and an older result is served. */
   stale?: true;
-}
+};
+
+type Item = Artist | Track;
 
 export interface HighlightsAnswer {
   highlights: Highlights;
@@ -41,7 +43,7 @@ export interface HighlightsAnswer {
   freshUntil: number;
 }
 
-type Page = StoredResult<Artist>;
+type Page = StoredResult<Item>;
 
 const memory = new Map<string, Page>();
 const inflight = new Map<string, Promise<Loaded>>();
@@ -64,18 +66,18 @@ function servableStale(error: unknown): boolean {
   return isHttpError(error) && (error as { code?: unknown }).code === 'reauthorization_required';
 }
 
-async function fromSpotify(timeRange: TimeRange, deadline: Deadline): Promise<Artist[]> {
+async function fromSpotify(type: TopType, timeRange: TimeRange, deadline: Deadline): Promise<Item[]> {
   let owner = await ownerWithToken(deadline);
   const window = authorizationWindow(owner.authorizedAt);
   if (window.warning) logger.warn(window.warning, { daysLeft: window.daysLeft });
   try {
     try {
-      return await topArtists(owner.accessToken, timeRange, PAGE_SIZE, deadline);
+      return await topItems(type, owner.accessToken, timeRange, PAGE_SIZE, deadline);
     } catch (error) {
       if (!(error instanceof SpotifyError && error.kind === 'unauthorized')) throw error;
       // Spotify says the token is no longer valid before its time: one refresh, one retry.
       owner = await ownerWithToken(deadline, owner.accessToken);
-      return await topArtists(owner.accessToken, timeRange, PAGE_SIZE, deadline);
+      return await topItems(type, owner.accessToken, timeRange, PAGE_SIZE, deadline);
     }
   } catch (error) {
     if (error instanceof SpotifyError) {
@@ -90,18 +92,18 @@ async function fromSpotify(timeRange: TimeRange, deadline: Deadline): Promise<Ar
   }
 }
 
-async function load(name: string, timeRange: TimeRange, cacheMs: number, deadline: Deadline): Promise<Loaded> {
-  const stored = cacheMs > 0 || failedUntil.has(name) ? await getResult<Artist>(name) : undefined;
+async function load(name: string, query: HighlightsQuery, cacheMs: number, deadline: Deadline): Promise<Loaded> {
+  const stored = cacheMs > 0 || failedUntil.has(name) ? await getResult<Item>(name) : undefined;
   if (stored && Date.now() - stored.fetchedAt < cacheMs) return { page: stored, stale: false };
   if (stored && (failedUntil.get(name) ?? 0) > Date.now()) return { page: stored, stale: true };
   try {
-    const page = { items: await fromSpotify(timeRange, deadline), fetchedAt: Date.now() };
+    const page = { items: await fromSpotify(query.type, query.timeRange, deadline), fetchedAt: Date.now() };
     failedUntil.delete(name);
     await putResult(name, page).catch((error) => logger.warn('Could not store the result', { error: (error as Error).name }));
     return { page, stale: false };
   } catch (error) {
     if (!servableStale(error)) throw error;
-    const last = stored ?? memory.get(name) ?? (await getResult<Artist>(name).catch(() => undefined));
+    const last = stored ?? memory.get(name) ?? (await getResult<Item>(name).catch(() => undefined));
     if (!last) throw error;
     failedUntil.set(name, Date.now() + FAILURE_BACKOFF_MS);
     logger.warn('Serving the last good result, marked stale', { name, fetchedAt: new Date(last.fetchedAt).toISOString() });
@@ -111,7 +113,7 @@ async function load(name: string, timeRange: TimeRange, cacheMs: number, deadlin
 
 export async function getHighlights(query: HighlightsQuery, deadline: Deadline): Promise<HighlightsAnswer> {
   const cacheMs = loadConfig().cacheSeconds * 1000;
-  const name = `artists#${query.timeRange}`;
+  const name = `${query.type}#${query.timeRange}`;
   let loaded: Loaded;
   const remembered = memory.get(name);
   if (remembered && Date.now() - remembered.fetchedAt < cacheMs) {
@@ -119,7 +121,7 @@ export async function getHighlights(query: HighlightsQuery, deadline: Deadline):
   } else {
     let pending = inflight.get(name);
     if (!pending) {
-      pending = load(name, query.timeRange, cacheMs, deadline).finally(() => inflight.delete(name));
+      pending = load(name, query, cacheMs, deadline).finally(() => inflight.delete(name));
       inflight.set(name, pending);
     }
     loaded = await pending;
@@ -128,7 +130,7 @@ export async function getHighlights(query: HighlightsQuery, deadline: Deadline):
   const { page, stale } = loaded;
   return {
     highlights: {
-      artists: page.items.slice(0, query.limit),
+      ...(query.type === 'artists' ? { artists: page.items.slice(0, query.limit) as Artist[] } : { tracks: page.items.slice(0, query.limit) as Track[] }),
       timeRange: query.timeRange,
       limit: query.limit,
       fetchedAt: new Date(page.fetchedAt).toISOString(),

@@ -43,6 +43,33 @@ describe('GET /highlights', () => {
     );
   });
 
+  it('answers the owner\'s top tracks with type=tracks', async () => {
+    await service.connect();
+    const response = await highlights({ type: 'tracks', limit: '3', time_range: 'medium_term' });
+    expect(response.statusCode).toBe(200);
+    const body = json(response);
+    expect(Object.keys(body).sort()).toEqual(['fetchedAt', 'limit', 'timeRange', 'tracks']);
+    const expected = service.model.topFor(OWNER_ID, 'tracks', 'medium_term').slice(0, 3);
+    expect(body.tracks).toEqual(
+      expected.map((track) => ({
+        id: track.id,
+        name: track.name,
+        url: track.external_urls.spotify,
+        artists: track.artists.map((artist) => artist.name),
+        album: track.album.name,
+        image: track.album.images[0]?.url ?? null,
+      })),
+    );
+  });
+
+  it('caches artists and tracks separately', async () => {
+    await service.connect();
+    await highlights();
+    await highlights({ type: 'tracks' });
+    await highlights({ type: 'tracks', limit: '20' });
+    expect(service.model.calls.top).toBe(2);
+  });
+
   it('serves limit and time_range', async () => {
     await service.connect();
     const body = json(await highlights({ limit: '12', time_range: 'long_term' }));
@@ -57,6 +84,7 @@ describe('GET /highlights', () => {
     [{ limit: '51' }, 'limit'],
     [{ limit: 'abc' }, 'limit'],
     [{ time_range: 'yesterday' }, 'time_range'],
+    [{ type: 'albums' }, 'type'],
   ])('refuses %j with a 400 naming %s, without calling Spotify', async (query, parameter) => {
     await service.connect();
     const response = await highlights(query);

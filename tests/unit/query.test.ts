@@ -12,13 +12,14 @@ function refusal(params: Record<string, string>) {
 
 describe('parseHighlightsQuery', () => {
   it('defaults to the top 5 of the last four weeks', () => {
-    expect(parseHighlightsQuery(undefined)).toEqual({ limit: 5, timeRange: 'short_term' });
+    expect(parseHighlightsQuery(undefined)).toEqual({ type: 'artists', limit: 5, timeRange: 'short_term' });
   });
 
   it.each([
-    [{ limit: '1' }, { limit: 1, timeRange: 'short_term' }],
-    [{ limit: '50', time_range: 'long_term' }, { limit: 50, timeRange: 'long_term' }],
-    [{ time_range: 'medium_term', unrelated: 'x' }, { limit: 5, timeRange: 'medium_term' }],
+    [{ limit: '1' }, { type: 'artists', limit: 1, timeRange: 'short_term' }],
+    [{ limit: '50', time_range: 'long_term' }, { type: 'artists', limit: 50, timeRange: 'long_term' }],
+    [{ time_range: 'medium_term', unrelated: 'x' }, { type: 'artists', limit: 5, timeRange: 'medium_term' }],
+    [{ type: 'tracks' }, { type: 'tracks', limit: 5, timeRange: 'short_term' }],
   ])('accepts %j', (params, expected) => {
     expect(parseHighlightsQuery(params)).toEqual(expected);
   });
@@ -34,5 +35,11 @@ describe('parseHighlightsQuery', () => {
     const error = refusal({ time_range: timeRange });
     expect(error.status).toBe(400);
     expect(error.message).toMatch(/^time_range /);
+  });
+
+  it.each(['albums', 'Tracks', '', 'artists,tracks'])('refuses type=%j with a 400 naming type', (type) => {
+    const error = refusal({ type });
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/^type /);
   });
 });
