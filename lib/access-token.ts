@@ -7,10 +7,12 @@
  * lapses if its holder dies) and calls Spotify's token endpoint; the others wait briefly and use
  * what it stored. Within one container, concurrent requests share the same refresh.
  */
-import { clientSecret, loadConfig } from './config';
+import { clientSecret } from './client-secret';
+import { loadConfig } from './config';
 import { httpError, loginHint } from './errors';
 import { logger } from './logger';
-import { refreshAccessToken, SpotifyError, type Deadline } from './spotify';
+import { refreshAccessToken } from './spotify';
+import { SpotifyError, type Deadline } from './spotify-types';
 import {
   acquireRefreshLease,
   getOwner,

@@ -3,8 +3,6 @@
  * A missing or invalid value becomes a ConfigError that names the variable,
  * which the HTTP layer turns into a clear answer instead of a stack trace.
  */
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -18,7 +16,7 @@ export interface Config {
   tableName: string;
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 function required(env: Env, name: string, hint: string): string {
   const value = env[name]?.trim();
@@ -26,7 +24,7 @@ function required(env: Env, name: string, hint: string): string {
   return value;
 }
 
-function optional(env: Env, name: string): string | undefined {
+export function optional(env: Env, name: string): string | undefined {
   return env[name]?.trim() || undefined;
 }
 
@@ -59,25 +57,4 @@ export function loadConfig(env: Env = process.env): Config {
 
 export function tableName(env: Env = process.env): string {
   return required(env, 'TABLE_NAME', 'It names the DynamoDB table; serverless.yml sets it.');
-}
-
-/**
- * The client secret: SPOTIFY_CLIENT_SECRET locally; deployed, a SecureString in SSM
- * named by SPOTIFY_CLIENT_SECRET_PARAM, fetched at runtime and cached for five minutes.
- */
-export async function clientSecret(env: Env = process.env): Promise<string> {
-  const direct = optional(env, 'SPOTIFY_CLIENT_SECRET');
-  if (direct) return direct;
-  const parameterName = optional(env, 'SPOTIFY_CLIENT_SECRET_PARAM');
-  if (!parameterName || env.IS_OFFLINE) {
-    throw new ConfigError('SPOTIFY_CLIENT_SECRET is not set. Copy it from your app in the Spotify developer dashboard into .env.');
-  }
-  let secret: string | undefined;
-  try {
-    secret = await getParameter(parameterName, { decrypt: true, maxAge: 300 });
-  } catch {
-    throw new ConfigError(`The SSM parameter ${parameterName} (SPOTIFY_CLIENT_SECRET_PARAM) could not be read. Create it as a SecureString.`);
-  }
-  if (!secret) throw new ConfigError(`The SSM parameter ${parameterName} (SPOTIFY_CLIENT_SECRET_PARAM) is empty.`);
-  return secret;
 }

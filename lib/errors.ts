@@ -4,7 +4,7 @@
  */
 import createHttpError, { isHttpError, type HttpError } from 'http-errors';
 import { ConfigError } from './config';
-import { SpotifyError } from './spotify';
+import { SpotifyError } from './spotify-types';
 import { StorageError } from './store';
 
 export type { HttpError };

@@ -12,7 +12,8 @@ import { ownerWithToken } from './access-token';
 import { loadConfig } from './config';
 import { logger } from './logger';
 import { getResult, putResult, type StoredResult } from './result-store';
-import { SpotifyError, topItems, type Artist, type Deadline, type TimeRange, type TopType, type Track } from './spotify';
+import { topItems } from './spotify';
+import { SpotifyError, type Artist, type Deadline, type TimeRange, type TopType, type Track } from './spotify-types';
 import { authorizationWindow } from './status';
 import { recordSpotifyTrouble } from './token-store';
 

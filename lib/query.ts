@@ -1,17 +1,13 @@
 /** Validation of /highlights query parameters; a bad value is a 400 that names the parameter. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { httpError } from './errors';
 import type { HighlightsQuery } from './highlights';
 
+// zod/mini: the same validation as zod, tree-shaken to what is used (a much smaller bundle).
 const schema = z.object({
-  limit: z
-    .string()
-    .regex(/^\d{1,2}$/)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(50))
-    .default(5),
-  time_range: z.enum(['short_term', 'medium_term', 'long_term']).default('short_term'),
-  type: z.enum(['artists', 'tracks']).default('artists'),
+  limit: z._default(z.pipe(z.string().check(z.regex(/^\d{1,2}$/)), z.pipe(z.transform(Number), z.number().check(z.minimum(1), z.maximum(50)))), 5),
+  time_range: z._default(z.enum(['short_term', 'medium_term', 'long_term']), 'short_term'),
+  type: z._default(z.enum(['artists', 'tracks']), 'artists'),
 });
 
 const messages: Record<string, string> = {

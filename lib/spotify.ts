@@ -5,86 +5,23 @@
  * token requests never are (a lost answer may have rotated the refresh token already).
  */
 import SpotifyWebApi from 'spotify-web-api-node';
+import {
+  SpotifyError,
+  type Artist,
+  type Credentials,
+  type Deadline,
+  type SpotifyErrorKind,
+  type SpotifyProfile,
+  type TimeRange,
+  type TokenGrant,
+  type TopType,
+  type Track,
+} from './spotify-types';
 
-export const SCOPES = ['user-top-read'];
-export const AUTHORIZE_URL = 'https://accounts.spotify.com/authorize';
 /** The longest one Spotify call may take; the caller's deadline may cut it shorter. */
 export const CALL_TIMEOUT_MS = 3000;
 /** No call is started with less time than this left before the deadline. */
 const MIN_CALL_MS = 250;
-
-export type SpotifyErrorKind =
-  | 'invalid_grant'
-  | 'invalid_client'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'timeout'
-  | 'bad_response';
-
-export class SpotifyError extends Error {
-  override name = 'SpotifyError';
-  constructor(
-    readonly kind: SpotifyErrorKind,
-    readonly status?: number,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(`Spotify call failed: ${kind}${status ? ` (HTTP ${status})` : ''}`);
-  }
-}
-
-export interface Credentials {
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
-export interface TokenGrant {
-  accessToken: string;
-  expiresInSeconds: number;
-  /** Present on the first grant; on refresh only when Spotify rotates it. */
-  refreshToken?: string;
-  scopes: string[];
-}
-
-export interface SpotifyProfile {
-  id: string;
-  displayName: string | null;
-}
-
-export type TimeRange = 'short_term' | 'medium_term' | 'long_term';
-
-export type TopType = 'artists' | 'tracks';
-
-export interface Artist {
-  id: string;
-  name: string;
-  url: string;
-  image: string | null;
-  genres: string[];
-}
-
-export interface Track {
-  id: string;
-  name: string;
-  url: string;
-  artists: string[];
-  album: string;
-  image: string | null;
-}
-
-/** The authorize URL, built with proper encoding (the library's builder does not encode values). */
-export function authorizeUrl(clientId: string, redirectUri: string, state: string): string {
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: redirectUri,
-    scope: SCOPES.join(' '),
-    state,
-  });
-  return `${AUTHORIZE_URL}?${query.toString()}`;
-}
 
 function classify(error: unknown): SpotifyError {
   if (error instanceof SpotifyError) return error;
@@ -106,9 +43,6 @@ function classify(error: unknown): SpotifyError {
   if (statusCode >= 500) return new SpotifyError('unavailable', statusCode);
   return new SpotifyError('bad_response', statusCode);
 }
-
-/** Epoch milliseconds by which the whole request must be answered. */
-export type Deadline = number;
 
 async function call<T>(deadline: Deadline, work: () => Promise<{ body: T }>): Promise<T> {
   const timeoutMs = Math.min(CALL_TIMEOUT_MS, deadline - Date.now());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientSecret, ConfigError, loadConfig } from '../../lib/config';
+import { clientSecret } from '../../lib/client-secret';
+import { ConfigError, loadConfig } from '../../lib/config';
 
 const base = { SPOTIFY_CLIENT_ID: 'id', TABLE_NAME: 'table' };
 

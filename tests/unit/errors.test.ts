@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/config';
 import { errorCode, httpError, toHttpError } from '../../lib/errors';
-import { SpotifyError } from '../../lib/spotify';
+import { SpotifyError } from '../../lib/spotify-types';
 import { StorageError } from '../../lib/token-store';
 
 function mapped(error: unknown) {
