@@ -1,0 +1,139 @@
+/**
+ * The fast path: container memory, then the stored result, then Spotify, each fresh for
+ * HIGHLIGHTS_CACHE_SECONDS; and HTTP caching (ETag, 304, Cache-Control) that never lets a
+ * response outlive the service's own freshness plus the stale-while-revalidate window.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { documentClient } from '../../lib/dynamo';
+import { httpEvent, lambdaContext } from '../support/events';
+import { highlights, useService, type Result } from '../support/service';
+
+const service = useService({ HIGHLIGHTS_CACHE_SECONDS: '300' });
+
+type Handler = (event: ReturnType<typeof httpEvent>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+
+/** Another container: a separately loaded copy of the function with empty memory. */
+async function container(): Promise<(headers?: Record<string, string>) => Promise<Result>> {
+  vi.resetModules();
+  const { handler } = (await import('../../handlers/highlights')) as { handler: Handler };
+  return async (headers) => (await handler(httpEvent('/highlights', headers ? { headers } : {}), lambdaContext('highlights'))) as Result;
+}
+
+/** Moves the clock (Date only; timers and I/O stay real). */
+function travel(ms: number) {
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + ms });
+}
+
+function maxAge(response: Result): number {
+  return Number(/max-age=(\d+)/.exec(response.headers['Cache-Control'] ?? '')?.[1]);
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('HTTP caching of /highlights', () => {
+  it('answers a strong ETag and Cache-Control matching the remaining freshness', async () => {
+    await service.connect();
+    const response = await highlights();
+    expect(response.statusCode).toBe(200);
+    expect(response.headers.ETag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+    expect(response.headers['Cache-Control']).toMatch(/^public, max-age=(299|300), stale-while-revalidate=300$/);
+  });
+
+  it('answers 304 with no body to a matching If-None-Match, strong or weak, and to *', async () => {
+    await service.connect();
+    const { headers } = await highlights();
+    for (const tag of [headers.ETag, `W/${headers.ETag}`, `"other", ${headers.ETag}`, '*']) {
+      const response = await highlights(undefined, { headers: { 'if-none-match': tag ?? '' } });
+      expect(response.statusCode).toBe(304);
+      expect(response.body).toBe('');
+      expect(response.headers.ETag).toBe(headers.ETag);
+      expect(response.headers['Cache-Control']).toMatch(/^public, max-age=\d+/);
+      expect(response.headers['Content-Type']).toBeUndefined();
+    }
+    expect(service.model.calls.top).toBe(1);
+  });
+
+  it('answers 200 to an If-None-Match that does not match, and a different ETag for a different body', async () => {
+    await service.connect();
+    const five = await highlights();
+    const response = await highlights(undefined, { headers: { 'if-none-match': '"stale-tag"' } });
+    expect(response.statusCode).toBe(200);
+    const three = await highlights({ limit: '3' });
+    expect(three.headers.ETag).not.toBe(five.headers.ETag);
+  });
+
+  it('counts max-age down as the result ages, so no cache keeps it past HIGHLIGHTS_CACHE_SECONDS plus the stale window', async () => {
+    await service.connect();
+    await highlights();
+    travel(200_000);
+    const aged = await highlights();
+    expect(maxAge(aged)).toBeGreaterThanOrEqual(99);
+    expect(maxAge(aged)).toBeLessThanOrEqual(100);
+    const staleWindow = Number(/stale-while-revalidate=(\d+)/.exec(aged.headers['Cache-Control'] ?? '')?.[1]);
+    // Everything a cache may do with it ends by fetchedAt + 300 s + 300 s.
+    expect(200 + maxAge(aged) + staleWindow).toBeLessThanOrEqual(600);
+    expect(service.model.calls.top).toBe(1);
+  });
+
+  it('sends no-cache when HIGHLIGHTS_CACHE_SECONDS=0', async () => {
+    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    await service.connect();
+    expect((await highlights()).headers['Cache-Control']).toBe('no-cache');
+  });
+});
+
+describe('cache layers', () => {
+  it('a warm container with fresh data does no I/O at all', async () => {
+    await service.connect();
+    await highlights();
+    const send = vi.spyOn(documentClient(), 'send');
+    const before = service.model.requests.length;
+    expect((await highlights({ limit: '7' })).statusCode).toBe(200);
+    expect(send).not.toHaveBeenCalled();
+    expect(service.model.requests.length).toBe(before);
+  });
+
+  it('memory serves until just before HIGHLIGHTS_CACHE_SECONDS, then Spotify is asked again', async () => {
+    await service.connect();
+    const first = JSON.parse((await highlights()).body);
+    travel(299_900);
+    expect(JSON.parse((await highlights()).body).fetchedAt).toBe(first.fetchedAt);
+    expect(service.model.calls.top).toBe(1);
+    vi.useRealTimers();
+    travel(300_000);
+    const next = JSON.parse((await highlights()).body);
+    expect(service.model.calls.top).toBe(2);
+    expect(Date.parse(next.fetchedAt)).toBeGreaterThan(Date.parse(first.fetchedAt));
+  });
+
+  it('another container is served from the stored result while it is fresh, without Spotify', async () => {
+    await service.connect();
+    const first = await highlights();
+    const other = await container();
+    travel(250_000);
+    const fromStore = await other();
+    expect(fromStore.statusCode).toBe(200);
+    expect(JSON.parse(fromStore.body).fetchedAt).toBe(JSON.parse(first.body).fetchedAt);
+    expect(maxAge(fromStore)).toBeLessThanOrEqual(50);
+    expect(service.model.calls.top).toBe(1);
+  });
+
+  it('another container asks Spotify once the stored result is as old as HIGHLIGHTS_CACHE_SECONDS', async () => {
+    await service.connect();
+    await highlights();
+    const other = await container();
+    travel(300_000);
+    expect((await other()).statusCode).toBe(200);
+    expect(service.model.calls.top).toBe(2);
+  });
+
+  it('concurrent misses in one container share one Spotify call', async () => {
+    await service.connect();
+    service.model.latencyMs = 50;
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => highlights({ limit: String(1 + (i % 10)) })));
+    expect(responses.every((response) => response.statusCode === 200)).toBe(true);
+    expect(service.model.calls.top).toBe(1);
+  });
+});
