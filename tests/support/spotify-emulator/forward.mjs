@@ -4,7 +4,8 @@
 import { bypass, http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 
-export const SPOTIFY_HOSTS = ['accounts.spotify.com', 'api.spotify.com'];
+// i.scdn.co: the image CDN that Spotify's artist and album image URLs point at.
+export const SPOTIFY_HOSTS = ['accounts.spotify.com', 'api.spotify.com', 'i.scdn.co'];
 export const FORWARDED_HOST_HEADER = 'x-emulator-forwarded-host';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);

@@ -4,7 +4,7 @@ import { forwardSpotify } from './forward.mjs';
 export { isLoopback, spotifyHandlers } from './forward.mjs';
 
 /**
- * Routes https://accounts.spotify.com and https://api.spotify.com to the emulator in this
+ * Routes https://accounts.spotify.com, https://api.spotify.com and https://i.scdn.co to the emulator in this
  * process (fetch and node http/https alike) and fails any other non-loopback request.
  * Call `.close()` on the result when done.
  */

@@ -1,8 +1,9 @@
-// One loopback HTTP server for both Spotify hosts (their paths don't collide) plus a control plane.
+// One loopback HTTP server for Spotify's hosts (their paths don't collide) plus a control plane.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { applyControl, stateOf } from './control';
 import { FORWARDED_HOST_HEADER } from './forward.mjs';
+import { imageResponse } from './images';
 import { AuthorizeError, createDefaultModel, type SpotifyModel } from './model';
 import { consentPage, errorPage } from './pages';
 import type { AuthorizeRequest, ModelResponse } from './types';
@@ -89,6 +90,7 @@ async function route(model: SpotifyModel, req: IncomingMessage): Promise<ModelRe
   const host = typeof forwarded === 'string' ? forwarded : undefined;
   const accounts = host === undefined || host === 'accounts.spotify.com';
   const api = host === undefined || host === 'api.spotify.com';
+  const images = host === undefined || host === 'i.scdn.co';
   const logAuthorize = (res: ModelResponse) => {
     model.calls.authorize++;
     model.log({ method, path, query: Object.fromEntries(url.searchParams), status: res.status });
@@ -109,6 +111,12 @@ async function route(model: SpotifyModel, req: IncomingMessage): Promise<ModelRe
   if (api && path.startsWith('/v1/')) {
     return model.api({ method, path, query: url.searchParams, authorizationHeader: req.headers.authorization });
   }
+  if (images && path.startsWith('/image/')) {
+    const answer = imageResponse(method, path);
+    model.log({ method, path, query: {}, status: answer.status });
+    return answer;
+  }
+  if (host === 'i.scdn.co') return imageResponse(method, path);
   if (host === undefined && path === '/__emulator/state' && method === 'GET') return { status: 200, body: stateOf(model) };
   if (host === undefined && path === '/__emulator/control' && method === 'POST') {
     try {
@@ -125,8 +133,10 @@ function send(res: ServerResponse, answer: ModelResponse): void {
   if (res.destroyed) return;
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(answer.headers ?? {})) headers[key.toLowerCase()] = value;
-  let body: string;
-  if (typeof answer.body === 'string') {
+  let body: string | Buffer;
+  if (Buffer.isBuffer(answer.body)) {
+    body = answer.body;
+  } else if (typeof answer.body === 'string') {
     body = answer.body;
     if (body !== '') headers['content-type'] ??= 'text/plain; charset=utf-8';
   } else {

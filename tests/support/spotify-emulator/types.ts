@@ -96,7 +96,7 @@ export interface Fault {
 /** What the model answers; the server turns it into HTTP. */
 export interface ModelResponse {
   status: number;
-  /** Object → JSON; string → raw text. */
+  /** Object → JSON; string → raw text; Buffer → bytes as they are. */
   body: string | object;
   headers?: Record<string, string>;
   delayMs?: number;
