@@ -21,7 +21,9 @@ import {
   releaseRefreshLease,
   saveRefreshedTokens,
   type OwnerRecord,
+  type RefreshedTokens,
 } from './token-store';
+import { StorageError } from './store';
 
 /** A token this close to expiry is refreshed first, so it cannot expire mid-request. */
 export const EXPIRY_MARGIN_MS = 60_000;
@@ -30,6 +32,25 @@ export const LEASE_MS = 5_000;
 const POLL_MS = 100;
 
 let inflight: Promise<OwnerRecord> | undefined;
+
+/**
+ * Tokens Spotify gave us that DynamoDB would not take. A rotated refresh token may be the only
+ * one that still works, so it is kept here and stored with the next request.
+ */
+let unsaved: { version: number; tokens: RefreshedTokens } | undefined;
+
+async function saveUnsaved(owner: OwnerRecord): Promise<OwnerRecord> {
+  if (!unsaved) return owner;
+  const pending = unsaved;
+  if (pending.version !== owner.version) {
+    unsaved = undefined;
+    return owner;
+  }
+  const saved = await saveRefreshedTokens(pending.version, pending.tokens);
+  unsaved = undefined;
+  logger.info('Stored tokens that an earlier write could not', { stored: Boolean(saved) });
+  return saved ?? (await currentOwner());
+}
 
 function usable(owner: OwnerRecord, rejectedToken?: string): boolean {
   return owner.accessToken !== rejectedToken && owner.accessTokenExpiresAt - EXPIRY_MARGIN_MS > Date.now();
@@ -57,7 +78,7 @@ export async function currentOwner(): Promise<OwnerRecord> {
  * it is replaced even if its expiry time says it is still good.
  */
 export async function ownerWithToken(deadline: Deadline, rejectedToken?: string): Promise<OwnerRecord> {
-  const owner = await currentOwner();
+  const owner = await saveUnsaved(await currentOwner());
   if (owner.reauthRequired) throw reauthorizationRequired();
   checkNotRateLimited(owner);
   if (usable(owner, rejectedToken)) return owner;
@@ -111,11 +132,19 @@ async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRec
     ).catch(() => undefined);
     throw error;
   }
-  const saved = await saveRefreshedTokens(owner.version, {
+  const tokens: RefreshedTokens = {
     accessToken: grant.accessToken,
     accessTokenExpiresAt: Date.now() + grant.expiresInSeconds * 1000,
     ...(grant.refreshToken ? { refreshToken: grant.refreshToken } : {}),
-  });
+  };
+  let saved: OwnerRecord | undefined;
+  try {
+    saved = await saveRefreshedTokens(owner.version, tokens);
+  } catch (error) {
+    // Not used before it is stored: keep it for the next request to store.
+    if (error instanceof StorageError) unsaved = { version: owner.version, tokens };
+    throw error;
+  }
   logger.info('Access token refreshed', { rotated: Boolean(grant.refreshToken), stored: Boolean(saved) });
   if (saved) return saved;
   // The owner logged in again while we refreshed: their new tokens win.

@@ -111,6 +111,18 @@ describe('rotation safety', () => {
     expect(json(response).error).toBe('storage_unavailable');
     expect(service.model.calls.token.refresh_token).toBe(1);
     expect(service.model.calls.top).toBe(0);
+
+    // Spotify already rotated the refresh token: the container stores what it was given with the
+    // next request instead of losing it, and needs no second refresh.
+    const retried = await highlights();
+    expect(retried.statusCode).toBe(200);
+    expect(service.model.calls.token.refresh_token).toBe(1);
+    const owner = await service.owner();
+    const refreshed = service.model.token({
+      authorizationHeader: `Basic ${Buffer.from('test-client-id:test-client-secret').toString('base64')}`,
+      form: { grant_type: 'refresh_token', refresh_token: owner?.refreshToken },
+    });
+    expect(refreshed.status).toBe(200);
   });
 });
 
