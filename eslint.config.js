@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS read by the Serverless Framework's ${file(...)} variables.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
+  },
+  {
     files: ['scripts/**', 'tests/**'],
     rules: { 'no-console': 'off' },
   },
