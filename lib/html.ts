@@ -22,13 +22,24 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
   return new SafeHtml(out);
 }
 
+/** The look of a page: its accent colour and icon. */
+export type Tone = 'ok' | 'info' | 'warn' | 'stop';
+
 const STYLE = [
-  'body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f6f6f4;color:#191414}',
-  'main{max-width:34rem;margin:12vh auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}',
-  'h1{font-size:1.5rem;margin-top:0}',
-  'pre{background:#191414;color:#e8e8e8;padding:.75rem 1rem;border-radius:8px;overflow-x:auto}',
-  'a.button{display:inline-block;background:#1db954;color:#fff;padding:.5rem 1.25rem;border-radius:999px;text-decoration:none;font-weight:600}',
-  '.badge{font-size:.875rem;color:#555}',
+  ':root{color-scheme:light dark;--bg:#f4f4f1;--card:#fff;--text:#191414;--muted:#5e5e5e;--line:#e4e4e0;--code:#191414;--code-text:#eaeaea;--tone:#1db954}',
+  '@media (prefers-color-scheme:dark){:root{--bg:#121212;--card:#1f1f1f;--text:#f2f2f2;--muted:#a9a9a9;--line:#333;--code:#000}}',
+  '*{box-sizing:border-box}',
+  'body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:10vh 1rem 2rem;background:var(--bg);color:var(--text)}',
+  'main{max-width:34rem;margin:0 auto;padding:2rem;background:var(--card);border-top:6px solid var(--tone);border-radius:16px;box-shadow:0 2px 14px #0000001f}',
+  '.ok{--tone:#1db954}.info{--tone:#8c8c8c}.warn{--tone:#e8a317}.stop{--tone:#e22134}',
+  '.icon{display:block;width:3rem;height:3rem;margin-bottom:1rem;color:var(--tone)}',
+  'h1{font-size:1.6rem;line-height:1.25;margin:0 0 .75rem}',
+  'pre{background:var(--code);color:var(--code-text);padding:.85rem 1rem;border-radius:10px;overflow-x:auto;font-size:.9rem}',
+  'a{color:inherit}',
+  'a.button{display:inline-block;background:#1db954;color:#000;padding:.65rem 1.5rem;border-radius:999px;text-decoration:none;font-weight:700}',
+  'a.button:focus-visible{outline:3px solid var(--text);outline-offset:3px}',
+  '.muted{font-size:.875rem;color:var(--muted);border-top:1px solid var(--line);padding-top:1rem;margin-bottom:0}',
+  'footer{max-width:34rem;margin:1.25rem auto 0;text-align:center;font-size:.8rem;color:var(--muted)}',
 ].join('');
 
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
@@ -42,20 +53,38 @@ export const PAGE_HEADERS: Record<string, string> = {
   'X-Frame-Options': 'DENY',
 };
 
-export function page(title: string, body: SafeHtml): string {
+// Drawn with presentation attributes, not style attributes: the CSP allows no inline style but the hashed one.
+const ICON_PATHS: Record<Tone, string> = {
+  ok: 'M7 12.5l3.2 3.2L17 9',
+  info: 'M8 12h8',
+  warn: 'M12 7v6M12 16.5v.5',
+  stop: 'M8.5 8.5l7 7M15.5 8.5l-7 7',
+};
+
+function icon(tone: Tone): SafeHtml {
+  return html`<svg class="icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><circle cx="12" cy="12" r="10.5"/><path d="${ICON_PATHS[tone]}"/></svg>`;
+}
+
+// A data: URL (allowed by img-src), so the browser does not ask the service for /favicon.ico.
+const FAVICON = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='8' fill='%231db954'/%3E%3C/svg%3E";
+
+export function page(title: string, body: SafeHtml, tone: Tone = 'info'): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · spotify-highlights</title>
+<link rel="icon" href="${FAVICON}">
 <style>${new SafeHtml(STYLE)}</style>
 </head>
 <body>
-<main>
+<main class="${tone}">
+${icon(tone)}
 <h1>${title}</h1>
 ${body}
 </main>
+<footer>spotify-highlights · your top Spotify artists, as JSON</footer>
 </body>
 </html>
 `.value;

@@ -26,6 +26,14 @@ describe('page', () => {
     expect(markup).not.toMatch(/<script/i);
   });
 
+  it('has no style attributes, which the CSP would block', () => {
+    for (const tone of ['ok', 'info', 'warn', 'stop'] as const) expect(page('T', html`<p>b</p>`, tone)).not.toMatch(/\sstyle=/i);
+  });
+
+  it('names its icon, so the browser never asks for /favicon.ico', () => {
+    expect(markup).toMatch(/<link rel="icon" href="data:image\/svg\+xml,[^"]+">/);
+  });
+
   it('is allowed its one inline style by the CSP hash, and nothing else', () => {
     const style = /<style>(.*)<\/style>/s.exec(markup)?.[1] ?? '';
     const hash = createHash('sha256').update(style).digest('base64');
@@ -45,6 +53,16 @@ describe('pages', () => {
     expect(markup).toContain('<code>curl http://127.0.0.1:3000/highlights</code>');
     expect(markup).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(markup).not.toContain('<img');
+  });
+
+  it('the connected page links to /highlights', () => {
+    expect(connectedPage('http://127.0.0.1:3000/highlights', null)).toContain('<a class="button" href="http://127.0.0.1:3000/highlights">');
+  });
+
+  it('the cancelled page offers to connect', () => {
+    const markup = errorPage(httpError(400, 'access_denied', 'You chose not to connect'));
+    expect(markup).toContain('Spotify is not connected');
+    expect(markup).toContain('<a class="button" href="login">Connect Spotify</a>');
   });
 
   it('an error page escapes the message and offers to start again', () => {
