@@ -1,0 +1,122 @@
+/**
+ * What every page of the service must be, checked in the real browser on the real response:
+ * valid HTML5, readable on a phone, no scripts, the security headers, and no CSP violation.
+ * Also saves the screenshots, and the artifacts that explain a failed test.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { HtmlValidate } from 'html-validate';
+import type { Response } from 'playwright-core';
+import { expect } from 'vitest';
+import type { BrowserSession } from './browser';
+
+export const RESULTS_DIR = resolve(import.meta.dirname, '../../test-results');
+export const SCREENSHOTS_DIR = join(RESULTS_DIR, 'screenshots');
+
+const validator = new HtmlValidate({ extends: ['html-validate:standard', 'html-validate:document', 'html-validate:a11y'] });
+
+const PHONE = { width: 360, height: 740 };
+
+export function parseCsp(header: string): Map<string, string[]> {
+  const directives = new Map<string, string[]>();
+  for (const part of header.split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name) directives.set(name.toLowerCase(), sources);
+  }
+  return directives;
+}
+
+function expectStrictCsp(header: string | undefined): void {
+  expect(header, 'Content-Security-Policy header').toBeTruthy();
+  const csp = parseCsp(header ?? '');
+  expect(csp.get('default-src')).toEqual(["'none'"]);
+  // Nothing may run: no script-src (so default-src 'none' applies), or one that is 'none'.
+  expect(csp.get('script-src') ?? ["'none'"]).toEqual(["'none'"]);
+  for (const name of ['frame-ancestors', 'base-uri', 'form-action']) expect(csp.get(name), name).toEqual(["'none'"]);
+  // Styles only by hash: no 'unsafe-inline', no hosts.
+  for (const source of csp.get('style-src') ?? []) expect(source).toMatch(/^'sha256-[A-Za-z0-9+/]+=*'$/);
+  expect(header).not.toMatch(/unsafe-|\*|https?:/);
+}
+
+export interface PageExpectation {
+  status: number;
+  heading: string | RegExp;
+  /** Saved as test-results/screenshots/<name>.png and <name>-phone.png. */
+  screenshot: string;
+}
+
+/** Checks the page now shown in `session.page`, which `response` delivered. */
+export async function expectServicePage(session: BrowserSession, response: Response | null, expected: PageExpectation): Promise<void> {
+  const { page } = session;
+  expect(response, 'a response for the page').not.toBeNull();
+  if (!response) return;
+  expect(response.status()).toBe(expected.status);
+
+  const headers = await response.allHeaders();
+  expect(headers['content-type']).toBe('text/html; charset=utf-8');
+  expect(headers['cache-control']).toBe('no-store');
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['referrer-policy']).toBe('no-referrer');
+  expectStrictCsp(headers['content-security-policy']);
+
+  const markup = await response.text();
+  const report = await validator.validateString(markup);
+  const findings = report.results.flatMap((result) => result.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+  expect(findings, 'html-validate findings').toEqual([]);
+  expect(markup.startsWith('<!doctype html>')).toBe(true);
+
+  // The document as the browser parsed it.
+  expect(await page.evaluate<string>('document.compatMode'), 'standards mode').toBe('CSS1Compat');
+  expect(await page.evaluate<string | undefined>('document.doctype?.name')).toBe('html');
+  expect(await page.locator('html').getAttribute('lang')).toBe('en');
+  expect(await page.title()).toMatch(/\S/);
+  const headings = await page.locator('h1').allTextContents();
+  expect(headings).toHaveLength(1);
+  expect(headings[0]?.trim()).toMatch(expected.heading);
+  expect(await page.locator('meta[name="viewport"]').getAttribute('content')).toBe('width=device-width, initial-scale=1');
+  expect(await page.locator('script').count()).toBe(0);
+  // Nothing pulled in besides the page itself (the CSP would have blocked it anyway).
+  expect(await page.evaluate<string[]>("performance.getEntriesByType('resource').map((entry) => entry.name)")).toEqual([]);
+  // The hashed inline style was allowed: a <style> the CSP blocks has no rules.
+  expect(await page.evaluate<number>("[...document.querySelectorAll('style')].filter((style) => !style.sheet?.cssRules.length).length")).toBe(0);
+
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${expected.screenshot}.png`), fullPage: true });
+  const viewport = page.viewportSize();
+  await page.setViewportSize(PHONE);
+  // Readable on a phone: nothing wider than the screen (long lines scroll inside their box).
+  expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${expected.screenshot}-phone.png`), fullPage: true });
+  if (viewport) await page.setViewportSize(viewport);
+
+  expect(session.problems, 'console errors and CSP violations').toEqual([]);
+  expect(session.blocked, 'requests that tried to leave the machine').toEqual([]);
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+}
+
+/**
+ * Leaves what explains a red test in test-results/failures/<test>/: a screenshot of every open
+ * page, the browser's problems and refused requests, and the service's log.
+ */
+export async function saveFailureArtifacts(testName: string, sessions: BrowserSession[], serviceLog: string): Promise<string> {
+  const dir = join(RESULTS_DIR, 'failures', slug(testName));
+  mkdirSync(dir, { recursive: true });
+  const notes: string[] = [];
+  for (const [index, session] of sessions.entries()) {
+    for (const [pageIndex, page] of session.context.pages().entries()) {
+      const name = `browser${index + 1}-page${pageIndex + 1}`;
+      const url = new URL(page.url());
+      // Origin and path only: a query may carry an authorization code.
+      notes.push(`${name}: ${url.origin}${url.pathname}`);
+      await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true }).catch((error: Error) => notes.push(`${name}: no screenshot (${error.message})`));
+    }
+    notes.push(`browser${index + 1} problems:`, ...session.problems.map((p) => `  ${p}`));
+    notes.push(`browser${index + 1} refused requests:`, ...session.blocked.map((b) => `  ${b}`));
+  }
+  writeFileSync(join(dir, 'browser.txt'), `${notes.join('\n')}\n`);
+  writeFileSync(join(dir, 'service.log'), serviceLog);
+  return dir;
+}
