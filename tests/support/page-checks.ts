@@ -50,7 +50,8 @@ export async function expectServicePage(session: BrowserSession, response: Respo
   const { page } = session;
   expect(response, 'a response for the page').not.toBeNull();
   if (!response) return;
-  expect(response.status()).toBe(expected.status);
+  const shown = (await page.locator('h1').allTextContents()).join(' | ');
+  expect(response.status(), `status of ${new URL(response.url()).pathname}, whose page says "${shown}"`).toBe(expected.status);
 
   const headers = await response.allHeaders();
   expect(headers['content-type']).toBe('text/html; charset=utf-8');
