@@ -9,7 +9,7 @@
  */
 import { clientSecret } from './client-secret';
 import { loadConfig } from './config';
-import { httpError, loginHint } from './errors';
+import { notAuthorized, reauthorizationRequired } from './errors';
 import { logger } from './logger';
 import { refreshAccessToken } from './spotify';
 import { SpotifyError, type Deadline } from './spotify-types';
@@ -55,11 +55,6 @@ async function saveUnsaved(owner: OwnerRecord): Promise<OwnerRecord> {
 function usable(owner: OwnerRecord, rejectedToken?: string): boolean {
   return owner.accessToken !== rejectedToken && owner.accessTokenExpiresAt - EXPIRY_MARGIN_MS > Date.now();
 }
-
-export const reauthorizationRequired = () =>
-  httpError(503, 'reauthorization_required', `Spotify no longer accepts the stored authorization (it expired or was revoked). The site owner should open /login in a browser to connect again.`);
-
-export const notAuthorized = () => httpError(503, 'not_authorized', `No Spotify account is connected yet. ${loginHint}`);
 
 /** Throws while Spotify's Retry-After, recorded by any container, has not passed. */
 export function checkNotRateLimited(owner: OwnerRecord): void {

@@ -13,12 +13,20 @@ export function httpError(status: number, code: string, message: string, headers
   return createHttpError(status, message, { code, headers, expose: true });
 }
 
-export const loginHint = 'The site owner should open /login in a browser to connect Spotify.';
+export const notAuthorized = () =>
+  httpError(503, 'not_authorized', 'No Spotify account is connected yet. The site owner should open /login in a browser to connect Spotify.');
+
+export const reauthorizationRequired = () =>
+  httpError(
+    503,
+    'reauthorization_required',
+    'Spotify no longer accepts the stored authorization (it expired or was revoked). The site owner should open /login in a browser to connect again.',
+  );
 
 function fromSpotify(error: SpotifyError): HttpError {
   switch (error.kind) {
     case 'invalid_grant':
-      return httpError(503, 'reauthorization_required', `Spotify no longer accepts the stored authorization (it expired or was revoked). ${loginHint.replace('connect', 'connect again to')}`);
+      return reauthorizationRequired();
     case 'rate_limited':
       return httpError(503, 'rate_limited', 'Spotify asked us to slow down. Try again shortly.', {
         'Retry-After': String(error.retryAfterSeconds ?? 30),
