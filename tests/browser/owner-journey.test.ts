@@ -34,16 +34,14 @@ const dataDir = mkdtempSync(join(tmpdir(), 'sh-browser-data-'));
 beforeAll(async () => {
   const port = await freePort();
   emulator = await startEmulator(createDefaultModel({ redirectUris: [`http://127.0.0.1:${port}/callback`] }));
-  [stack, browser] = await Promise.all([
-    startLocalStack({
-      emulatorUrl: emulator.url,
-      dataDir,
-      port,
-      // No result cache: /highlights then shows whose tokens are stored right now.
-      env: { SPOTIFY_CLIENT_ID: DEFAULT_CLIENT_ID, SPOTIFY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET, HIGHLIGHTS_CACHE_SECONDS: '0' },
-    }),
-    launchChromium(),
-  ]);
+  browser = await launchChromium();
+  stack = await startLocalStack({
+    emulatorUrl: emulator.url,
+    dataDir,
+    port,
+    // No result cache: /highlights then shows whose tokens are stored right now.
+    env: { SPOTIFY_CLIENT_ID: DEFAULT_CLIENT_ID, SPOTIFY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET, HIGHLIGHTS_CACHE_SECONDS: '0' },
+  });
   table = stackTable(stack.dynamoPort);
 }, 120_000);
 

@@ -8,6 +8,7 @@
  * handlers only the first URL of a redirect chain and lets the later hops go to the network, and
  * the hop that matters here is the service's 302 from /login to accounts.spotify.com.
  */
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { FORWARDED_HOST_HEADER, isLoopback, SPOTIFY_HOSTS } from './spotify-emulator/forward.mjs';
 
@@ -27,6 +28,9 @@ const CHROMIUM_ARGS = [
 
 /** Headless Chromium; Playwright gives every launch a fresh temporary user-data dir and removes it on close. */
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`No Chromium at ${CHROMIUM_PATH}: install Debian's (apt-get install chromium), or set CHROMIUM_PATH.`);
+  }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
