@@ -1,11 +1,13 @@
 /**
  * The shared middy stack and the one way to build an HTTP response.
- * API routes answer errors as JSON {"error","message"}; browser routes as a friendly HTML page.
+ * API routes answer errors as JSON {"error","message"}; browser routes as a friendly HTML page;
+ * image routes as an SVG card that says what went wrong.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { errorCard, themeOr } from './card';
 import { errorCode, httpError, toHttpError } from './errors';
 import { PAGE_HEADERS } from './html';
 import { logger } from './logger';
@@ -27,6 +29,17 @@ export function htmlResponse(statusCode: number, body: string, cookies: string[]
   return { statusCode, headers: { ...PAGE_HEADERS }, body, ...(cookies.length ? { cookies } : {}) };
 }
 
+/** For an SVG opened on its own: no script, nothing loaded but the data: images inside it. */
+export const SVG_HEADERS: Record<string, string> = {
+  'Content-Type': 'image/svg+xml; charset=utf-8',
+  'Content-Security-Policy': "default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+  'X-Content-Type-Options': 'nosniff',
+};
+
+export function svgResponse(statusCode: number, body: string, headers: Record<string, string> = {}): HttpResult & { body: string } {
+  return { statusCode, headers: { ...SVG_HEADERS, ...headers }, body };
+}
+
 export function redirectResponse(location: string, cookies: string[] = []): HttpResult {
   return { statusCode: 302, headers: { Location: location, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }, body: '', ...(cookies.length ? { cookies } : {}) };
 }
@@ -37,7 +50,7 @@ export function deadlineOf(context: Context): number {
   return Date.now() + Math.min(8_000, remaining - 1_500);
 }
 
-type Format = 'json' | 'html';
+type Format = 'json' | 'html' | 'svg';
 
 function respondToErrors(format: Format): middy.MiddlewareObj<HttpEvent, HttpResult> {
   return {
@@ -47,10 +60,14 @@ function respondToErrors(format: Format): middy.MiddlewareObj<HttpEvent, HttpRes
       if (code === 'internal_error') logger.error('Unhandled error', { error: request.error as Error });
       else logger.warn('Request refused', { status: error.status, code });
       const headers = (error.headers ?? {}) as Record<string, string>;
-      request.response =
-        format === 'json'
-          ? jsonResponse(error.status, { error: code, message: error.message }, { 'Cache-Control': 'no-store', ...headers })
-          : { ...htmlResponse(error.status, errorPage(error)), headers: { ...PAGE_HEADERS, ...headers } };
+      if (format === 'json') {
+        request.response = jsonResponse(error.status, { error: code, message: error.message }, { 'Cache-Control': 'no-store', ...headers });
+      } else if (format === 'svg') {
+        const card = errorCard(error, themeOr(request.event.queryStringParameters?.theme));
+        request.response = svgResponse(card.statusCode, card.svg, { 'Cache-Control': 'no-store', ...headers });
+      } else {
+        request.response = { ...htmlResponse(error.status, errorPage(error)), headers: { ...PAGE_HEADERS, ...headers } };
+      }
       return request.response;
     },
   };
@@ -79,3 +96,5 @@ function route(format: Format, handler: RouteHandler) {
 export const apiRoute = (handler: RouteHandler) => route('json', handler);
 /** A browser route answering HTML pages and redirects. */
 export const pageRoute = (handler: RouteHandler) => route('html', handler);
+/** An image route answering SVG, errors included (see errorCard). */
+export const imageRoute = (handler: RouteHandler) => route('svg', handler);

@@ -1,26 +1,48 @@
-/** Validation of /highlights query parameters; a bad value is a 400 that names the parameter. */
+/** Validation of /highlights and /card.svg query parameters; a bad value is a 400 that names the parameter. */
 import * as z from 'zod/mini';
+import type { Theme } from './card';
 import { httpError } from './errors';
 import type { HighlightsQuery } from './highlights';
 
-// zod/mini: the same validation as zod, tree-shaken to what is used (a much smaller bundle).
-const schema = z.object({
-  limit: z._default(z.pipe(z.string().check(z.regex(/^\d{1,2}$/)), z.pipe(z.transform(Number), z.number().check(z.minimum(1), z.maximum(50)))), 5),
-  time_range: z._default(z.enum(['short_term', 'medium_term', 'long_term']), 'short_term'),
-  type: z._default(z.enum(['artists', 'tracks']), 'artists'),
-});
+export type Params = Record<string, string | undefined> | undefined;
 
-const messages: Record<string, string> = {
-  limit: 'limit must be a whole number from 1 to 50.',
+export interface CardQuery extends HighlightsQuery {
+  theme: Theme;
+}
+
+/** The most items /highlights answers, and the most rows a card draws. */
+export const MAX_LIMIT = 50;
+export const MAX_CARD_LIMIT = 10;
+
+// zod/mini: the same validation as zod, tree-shaken to what is used (a much smaller bundle).
+const limit = (max: number) =>
+  z._default(z.pipe(z.string().check(z.regex(/^\d{1,2}$/)), z.pipe(z.transform(Number), z.number().check(z.minimum(1), z.maximum(max)))), 5);
+const timeRange = z._default(z.enum(['short_term', 'medium_term', 'long_term']), 'short_term');
+const type = z._default(z.enum(['artists', 'tracks']), 'artists');
+
+const highlightsSchema = z.object({ limit: limit(MAX_LIMIT), time_range: timeRange, type });
+const cardSchema = z.object({ limit: limit(MAX_CARD_LIMIT), time_range: timeRange, type, theme: z._default(z.enum(['light', 'dark']), 'light') });
+
+const messages = (maxLimit: number): Record<string, string> => ({
+  limit: `limit must be a whole number from 1 to ${maxLimit}.`,
   time_range: 'time_range must be one of short_term, medium_term, long_term.',
   type: 'type must be artists or tracks.',
-};
+  theme: 'theme must be light or dark.',
+});
 
-export function parseHighlightsQuery(params: Record<string, string | undefined> | undefined): HighlightsQuery {
-  const result = schema.safeParse(params ?? {});
-  if (!result.success) {
-    const parameter = String(result.error.issues[0]?.path[0] ?? 'query');
-    throw httpError(400, 'invalid_parameter', messages[parameter] ?? `${parameter} is not valid.`);
-  }
+function invalid(issues: readonly { path: readonly PropertyKey[] }[], maxLimit: number): never {
+  const parameter = String(issues[0]?.path[0] ?? 'query');
+  throw httpError(400, 'invalid_parameter', messages(maxLimit)[parameter] ?? `${parameter} is not valid.`);
+}
+
+export function parseHighlightsQuery(params: Params): HighlightsQuery {
+  const result = highlightsSchema.safeParse(params ?? {});
+  if (!result.success) invalid(result.error.issues, MAX_LIMIT);
   return { type: result.data.type, limit: result.data.limit, timeRange: result.data.time_range };
+}
+
+export function parseCardQuery(params: Params): CardQuery {
+  const result = cardSchema.safeParse(params ?? {});
+  if (!result.success) invalid(result.error.issues, MAX_CARD_LIMIT);
+  return { type: result.data.type, limit: result.data.limit, timeRange: result.data.time_range, theme: result.data.theme };
 }

@@ -29,7 +29,7 @@ beforeAll(async () => {
   const env: Record<string, string | undefined> = { ...process.env, ESBUILD_WORK_FOLDER: `.esbuild-package-${process.pid}` };
   for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
   await run(process.execPath, ['node_modules/serverless/bin/serverless.js', 'package', '--stage', 'prod', '--package', outDir], {
-    env: { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', SPOTIFY_CLIENT_SECRET: 'must-not-leak' },
+    env: { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', SPOTIFY_CLIENT_SECRET: 'must-not-leak', CORS_ALLOWED_ORIGINS: 'https://owner.example, http://127.0.0.1:8080' },
     timeout: 120_000,
   });
   resources = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
@@ -38,24 +38,36 @@ beforeAll(async () => {
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('the packaged prod stack', () => {
-  it('has the four functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
+  it('has the five functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.map(([name]) => name).sort()).toEqual(['CallbackLambdaFunction', 'HighlightsLambdaFunction', 'LoginLambdaFunction', 'StatusLambdaFunction']);
+    expect(functions.map(([name]) => name).sort()).toEqual(['CallbackLambdaFunction', 'CardLambdaFunction', 'HighlightsLambdaFunction', 'LoginLambdaFunction', 'StatusLambdaFunction']);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Timeout).toBeGreaterThan(0);
       expect(fn.Properties.MemorySize).toBeGreaterThan(0);
     }
     // Functions that never call Spotify carry neither its client library nor the SSM client.
-    const budgets = { login: 260_000, status: 260_000, callback: 400_000, highlights: 400_000 };
+    const budgets = { login: 260_000, status: 260_000, callback: 400_000, highlights: 400_000, card: 400_000 };
     for (const [name, budget] of Object.entries(budgets)) {
       expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(budget);
     }
   });
 
-  it('routes GET /login, /callback, /highlights and /status through the HTTP API', () => {
+  it('routes GET /login, /callback, /highlights, /card.svg and /status through the HTTP API', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
-    expect(routes.sort()).toEqual(['GET /callback', 'GET /highlights', 'GET /login', 'GET /status']);
+    expect(routes.sort()).toEqual(['GET /callback', 'GET /card.svg', 'GET /highlights', 'GET /login', 'GET /status']);
+  });
+
+  it('lets exactly the origins in CORS_ALLOWED_ORIGINS read the API, with GET and without credentials', () => {
+    const [[, api]] = ofType('AWS::ApiGatewayV2::Api') as [[string, Resource]];
+    expect(api.Properties.CorsConfiguration).toEqual({
+      AllowOrigins: ['https://owner.example', 'http://127.0.0.1:8080'],
+      AllowMethods: ['GET'],
+      AllowHeaders: [],
+      ExposeHeaders: ['Retry-After'],
+      MaxAge: 86400,
+    });
+    expect(api.Properties.CorsConfiguration.AllowCredentials).not.toBe(true);
   });
 
   it('keeps the client secret out of the template and the functions\' environment', () => {

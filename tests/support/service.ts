@@ -7,6 +7,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { SetupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { handler as callbackHandler } from '../../handlers/callback';
+import { handler as cardHandler } from '../../handlers/card';
 import { handler as highlightsHandler } from '../../handlers/highlights';
 import { handler as loginHandler } from '../../handlers/login';
 import { documentClient } from '../../lib/dynamo';
@@ -44,6 +45,8 @@ export const login = (input?: EventInput) => invoke(loginHandler as Handler, '/l
 export const callback = (input?: EventInput) => invoke(callbackHandler as Handler, '/callback', input);
 export const highlights = (query?: Record<string, string>, input?: EventInput) =>
   invoke(highlightsHandler as Handler, '/highlights', { ...input, ...(query ? { query } : {}) });
+export const card = (query?: Record<string, string>, input?: EventInput) =>
+  invoke(cardHandler as Handler, '/card.svg', { ...input, ...(query ? { query } : {}) });
 
 /** The `name=value` part of a Set-Cookie header, as a browser would send it back. */
 export function cookiePair(setCookie: string): string {
