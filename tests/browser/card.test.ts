@@ -1,0 +1,141 @@
+/**
+ * The card as a website shows it: /card.svg (the real handler, answered over HTTP with its real
+ * headers) in an <img> on a page, drawn by Debian's Chromium. Checks it is drawn and not blank,
+ * that the pictures inside it show, and that opened on its own it breaks no rule of its CSP.
+ * Saves test-results/screenshots/card.png; UPDATE_DOCS_SCREENSHOTS=1 also refreshes docs/card.png.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { SCREENSHOTS_DIR } from '../support/page-checks';
+import { card, useService } from '../support/service';
+
+const service = useService();
+
+const EMBED = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Embed</title>
+<style>body{margin:0;padding:24px;background:#f4f4f1;display:flex;gap:24px;align-items:flex-start}</style></head>
+<body>
+<img id="artists" src="/card.svg" alt="My top artists on Spotify">
+<img id="tracks" src="/card.svg?type=tracks&amp;theme=dark&amp;limit=5" alt="My top tracks on Spotify">
+</body></html>`;
+
+let server: Server;
+let base: string;
+let browser: Browser;
+let context: BrowserContext | undefined;
+const requested: string[] = [];
+
+beforeAll(async () => {
+  // The page and the card from one loopback origin, the card straight from the handler.
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/card.svg') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(EMBED);
+      return;
+    }
+    card(Object.fromEntries(url.searchParams)).then(
+      (answer) => res.writeHead(answer.statusCode ?? 500, answer.headers).end(answer.body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((done) => server?.close(done));
+});
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+async function newPage(): Promise<{ page: Page; problems: string[] }> {
+  context = await browser.newContext({ viewport: { width: 900, height: 520 }, deviceScaleFactor: 2 });
+  const problems: string[] = [];
+  context.on('request', (request) => requested.push(request.url()));
+  context.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await context.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective));`,
+  });
+  return { page: await context.newPage(), problems };
+}
+
+/** Distinct colours in a PNG, and the colour at (x, y) in CSS pixels (the page is 2×), read back through a canvas. */
+function pixels(page: Page, png: Buffer, x: number, y: number): Promise<{ colours: number; at: number[] }> {
+  // A string, so the test needs no DOM typings: it runs in the page.
+  return page.evaluate(`(async () => {
+    const image = new Image();
+    image.src = 'data:image/png;base64,${png.toString('base64')}';
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const all = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set();
+    for (let i = 0; i < all.length; i += 4) colours.add((all[i] << 16) | (all[i + 1] << 8) | all[i + 2]);
+    return { colours: colours.size, at: [...context.getImageData(${x * 2}, ${y * 2}, 1, 1).data.slice(0, 3)] };
+  })()`);
+}
+
+describe('the card in Chromium', { timeout: 30_000 }, () => {
+  it('draws the owner\'s artists and tracks in an <img>, pictures included, in both themes', async () => {
+    await service.connect();
+    const { page, problems } = await newPage();
+    await page.goto(base);
+    const sizes = await page.$$eval('img', (images) =>
+      Promise.all(images.map(async (image) => (await image.decode(), [image.naturalWidth, image.naturalHeight]))),
+    );
+    expect(sizes).toEqual([
+      [400, 376],
+      [400, 376],
+    ]);
+
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    const path = join(SCREENSHOTS_DIR, 'card.png');
+    const shot = await page.screenshot({ path, clip: { x: 0, y: 0, width: 872, height: 424 } });
+    if (process.env.UPDATE_DOCS_SCREENSHOTS) copyFileSync(path, resolve(import.meta.dirname, '../../docs/card.png'));
+
+    // Not blank: text, two themes and ten pictures make many colours; the first artist's picture
+    // (left of its centre, clear of a placeholder's note: 24 + 44 + 8, 24 + 64 + 28) is neither
+    // the card's white nor the placeholder's grey.
+    const { colours, at } = await pixels(page, shot, 76, 116);
+    expect(colours).toBeGreaterThan(200);
+    expect(at).not.toEqual([255, 255, 255]);
+    expect(at).not.toEqual([232, 232, 230]);
+
+    expect(problems).toEqual([]);
+    expect(requested.every((url) => url.startsWith(`${base}/`) || url.startsWith('data:'))).toBe(true);
+  });
+
+  it('opened on its own, is an SVG document that breaks no rule of its CSP', async () => {
+    await service.connect();
+    const { page, problems } = await newPage();
+    const response = await page.goto(`${base}/card.svg?theme=dark`);
+    expect(response?.headers()['content-security-policy']).toBe("default-src 'none'; img-src data:; style-src 'unsafe-inline'");
+    expect(await page.evaluate<string>('document.documentElement.localName')).toBe('svg');
+    expect(await page.locator('image').count()).toBe(5);
+    expect(await page.evaluate<boolean>("[...document.querySelectorAll('image')].every((image) => image.getBBox().width === 44)")).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('before anyone connected, still draws: the "not connected" card', async () => {
+    const { page, problems } = await newPage();
+    const response = await page.goto(`${base}/card.svg`);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('text').allTextContents()).toContain('Spotify is not connected yet');
+    expect(problems).toEqual([]);
+  });
+});
