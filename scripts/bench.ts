@@ -1,0 +1,56 @@
+/**
+ * `npm run bench`: this service against two naive designs, measured in one run (issue 5).
+ * Prints the figures and PASS/FAIL per target, writes bench-results/<date>.json and, for a
+ * full run, docs/benchmarks.md; exits non-zero when a target fails. `--smoke` runs tiny counts
+ * without serverless offline or packaging (tests/bench/smoke.test.ts). Flags: `--help`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchResult } from './bench/run';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+// Before any of the service's modules load (all are imported dynamically): its logger reads the level then.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+
+export async function main(argv: string[]): Promise<BenchResult> {
+  const started = performance.now();
+  const { benchOptions, USAGE } = await import('./bench/options');
+  if (argv.includes('--help')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const options = benchOptions(argv);
+  const { runBench } = await import('./bench/run');
+  const { headline, markdown, targetLines } = await import('./bench/report');
+  const say = options.quiet ? () => undefined : (line: string) => console.log(line);
+
+  const result = await runBench(options, say);
+  // A full run counts from its process's start (what `npm run bench` waits for); a smoke run, from here.
+  result.durationSeconds = options.smoke ? (performance.now() - started) / 1000 : process.uptime();
+
+  mkdirSync(join(root, 'bench-results'), { recursive: true });
+  const name = options.smoke ? 'smoke' : result.startedAt.replace(/[:.]/g, '-');
+  writeFileSync(join(root, 'bench-results', `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  if (!options.smoke) writeFileSync(join(root, 'docs', 'benchmarks.md'), markdown(result));
+  say('');
+  for (const line of headline(result)) say(line);
+  say(options.smoke ? '\nTargets (they apply to full runs; a smoke run\'s counts are too small to meet them):' : '\nTargets:');
+  for (const line of targetLines(result)) say(line);
+  if (!options.smoke) say(`\nWrote docs/benchmarks.md and bench-results/${name}.json in ${Math.round(result.durationSeconds)} s.`);
+  return result;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    async (result) => {
+      const { targets } = await import('./bench/report');
+      if (result.mode === 'full' && targets(result).some((target) => !target.pass)) process.exitCode = 1;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

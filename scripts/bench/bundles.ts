@@ -1,0 +1,116 @@
+/**
+ * Package size and cold module initialisation per function.
+ *
+ * A full run packages the prod stage exactly as a deploy would (`serverless package --stage prod`,
+ * no AWS credentials), takes each function's zip size, unzips its bundle and times `import()`
+ * of it in fresh node processes (median of several). A smoke run bundles each handler with
+ * esbuild directly, using serverless.yml's esbuild settings, and has no zip size.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { parse } from 'yaml';
+import { median } from './stats';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
+
+export interface BundleFigure {
+  function: string;
+  /** The deployment zip (null in a smoke run). */
+  zipBytes: number | null;
+  /** The bundled handler file, unzipped. */
+  bundleBytes: number;
+  initMs: { median: number; runs: number[] };
+}
+
+interface EsbuildSettings {
+  bundle?: boolean;
+  minify?: boolean;
+  sourcemap?: boolean;
+  target?: string;
+  platform?: 'node';
+  format?: 'cjs' | 'esm';
+  outputFileExtension?: string;
+}
+
+interface ServiceConfig {
+  functions: Record<string, { handler: string }>;
+  custom: { esbuild: EsbuildSettings };
+}
+
+const config = (): ServiceConfig => parse(readFileSync(join(root, 'serverless.yml'), 'utf8'));
+
+/** `handlers/highlights.handler` → `handlers/highlights` + the bundle's extension. */
+function bundlePath(handler: string, settings: EsbuildSettings): string {
+  return handler.slice(0, handler.lastIndexOf('.')) + (settings.outputFileExtension ?? '.js');
+}
+
+/** Builds every function into `outDir`: the real package (zips) or, for smoke runs, esbuild alone. */
+async function buildBundles(outDir: string, smoke: boolean): Promise<{ name: string; file: string; zipBytes: number | null }[]> {
+  const { functions, custom } = config();
+  const settings = custom.esbuild;
+  if (smoke) {
+    return Promise.all(
+      Object.entries(functions).map(async ([name, { handler }]) => {
+        const file = join(outDir, name, bundlePath(handler, settings));
+        const { bundle, minify, sourcemap, target, platform, format } = settings;
+        await build({ bundle, minify, sourcemap, target, platform, format, entryPoints: [join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.ts`)], outfile: file, logLevel: 'error' });
+        return { name, file, zipBytes: null };
+      }),
+    );
+  }
+  const env: Record<string, string | undefined> = { ...process.env, ESBUILD_WORK_FOLDER: `.esbuild-bench-${process.pid}` };
+  for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
+  const serverless = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
+  await run(process.execPath, [serverless, 'package', '--stage', 'prod', '--package', join(outDir, 'package')], {
+    cwd: root,
+    env: { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' },
+    timeout: 180_000,
+  });
+  const bundles = [];
+  for (const [name, { handler }] of Object.entries(functions)) {
+    const zip = join(outDir, 'package', `${name}.zip`);
+    mkdirSync(join(outDir, name));
+    await run('unzip', ['-q', zip, '-d', join(outDir, name)]);
+    bundles.push({ name, file: join(outDir, name, bundlePath(handler, settings)), zipBytes: statSync(zip).size });
+  }
+  return bundles;
+}
+
+/** Milliseconds `import()` of `file` takes in a fresh node process, as a cold Lambda container would. */
+async function importTime(file: string): Promise<number> {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    // A Lambda-like environment: no loaders from the bench's own NODE_OPTIONS.
+    env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', TABLE_NAME: 'spotify-highlights-prod', POWERTOOLS_SERVICE_NAME: 'spotify-highlights' },
+  });
+  return Number(stdout.trim());
+}
+
+/** Builds the bundles (slow, CPU-heavy: start it while nothing is being timed). */
+export async function prepareBundles(smoke: boolean): Promise<{ bundles: Awaited<ReturnType<typeof buildBundles>>; dispose(): void }> {
+  const outDir = mkdtempSync(join(tmpdir(), 'sh-bench-bundles-'));
+  try {
+    return { bundles: await buildBundles(outDir, smoke), dispose: () => rmSync(outDir, { recursive: true, force: true }) };
+  } catch (error) {
+    rmSync(outDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Times each bundle's cold import `runs` times, one process after another. */
+export async function measureInit(bundles: { name: string; file: string; zipBytes: number | null }[], runs: number): Promise<BundleFigure[]> {
+  const figures: BundleFigure[] = [];
+  for (const bundle of bundles) {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push(await importTime(bundle.file));
+    figures.push({ function: bundle.name, zipBytes: bundle.zipBytes, bundleBytes: statSync(bundle.file).size, initMs: { median: median(times), runs: times } });
+  }
+  return figures;
+}

@@ -1,0 +1,221 @@
+/**
+ * What a run means: the issue's targets checked (PASS/FAIL), the ratios against each baseline,
+ * and docs/benchmarks.md written from the figures alone.
+ */
+import type { BenchResult } from './run';
+import type { Summary } from './stats';
+import { DESIGN_LABELS, DESIGNS, type Design } from './world';
+
+export const COMMAND = 'npm ci && npm run bench';
+const MAX_SECONDS = 5 * 60;
+
+export interface Target {
+  name: string;
+  value: string;
+  pass: boolean;
+}
+
+export interface Ratios {
+  /** How many times fewer Spotify calls per 1,000 requests the service makes. */
+  spotifyCalls: Record<'checkExpiry' | 'refreshEveryRequest', number>;
+  /** How many times more refreshes each baseline makes in the burst. */
+  burstRefreshes: Record<'checkExpiry' | 'refreshEveryRequest', number>;
+  /** The service's end-to-end requests/s over each baseline's, per concurrency. */
+  throughput: Record<'checkExpiry' | 'refreshEveryRequest', Record<number, number>>;
+  /** Each baseline's in-process p50 over the service's memory hit p50. */
+  latencyP50: Record<'checkExpiry' | 'refreshEveryRequest', number>;
+}
+
+const BASELINES = ['checkExpiry', 'refreshEveryRequest'] as const;
+
+function throughputOf(result: BenchResult, design: Design, concurrency: number): number {
+  return result.endToEnd.figures.find((figure) => figure.design === design && figure.concurrency === concurrency)?.requestsPerSecond ?? Number.NaN;
+}
+
+export function ratios(result: BenchResult): Ratios {
+  const per = <T>(value: (baseline: (typeof BASELINES)[number]) => T) =>
+    Object.fromEntries(BASELINES.map((baseline) => [baseline, value(baseline)])) as Record<(typeof BASELINES)[number], T>;
+  return {
+    spotifyCalls: per((baseline) => result.spotifyCalls[baseline].total / result.spotifyCalls.service.total),
+    burstRefreshes: per((baseline) => result.burst[baseline].refreshes / result.burst.service.refreshes),
+    throughput: per((baseline) =>
+      Object.fromEntries(
+        result.settings.endToEnd.concurrencies.map((concurrency) => [concurrency, throughputOf(result, 'service', concurrency) / throughputOf(result, baseline, concurrency)]),
+      ),
+    ),
+    latencyP50: per((baseline) => result.latency[baseline].p50 / result.latency.memoryHit.p50),
+  };
+}
+
+export function targets(result: BenchResult): Target[] {
+  const r = ratios(result);
+  const minutes = `${Math.floor(result.durationSeconds / 60)} min ${Math.round(result.durationSeconds % 60)} s`;
+  return [
+    { name: 'finishes in under 5 minutes', value: minutes, pass: result.durationSeconds < MAX_SECONDS },
+    { name: 'warm memory hit < 1 ms p50 in-process', value: `${ms(result.latency.memoryHit.p50)} ms`, pass: result.latency.memoryHit.p50 < 1 },
+    { name: 'Spotify calls ≥ 100× fewer than B', value: `${times(r.spotifyCalls.refreshEveryRequest)} fewer`, pass: r.spotifyCalls.refreshEveryRequest >= 100 },
+    { name: 'Spotify calls ≥ 50× fewer than A', value: `${times(r.spotifyCalls.checkExpiry)} fewer`, pass: r.spotifyCalls.checkExpiry >= 50 },
+    { name: `${result.settings.burstSize}-request burst at expiry: exactly 1 refresh`, value: `${result.burst.service.refreshes}`, pass: result.burst.service.refreshes === 1 },
+  ];
+}
+
+export function ms(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  return value < 1 ? value.toFixed(3) : value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
+}
+
+export function times(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  return `${value >= 10 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1)}×`;
+}
+
+const kib = (bytes: number | null) => (bytes === null ? '–' : `${(bytes / 1024).toFixed(0)} KiB`);
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+const summaryCells = (summary: Summary) => [summary.n, ms(summary.p50), ms(summary.p99)];
+
+/** One line per target, for the console. */
+export function targetLines(result: BenchResult): string[] {
+  return targets(result).map((target) => `${target.pass ? 'PASS' : 'FAIL'}  ${target.name}: ${target.value}`);
+}
+
+export function headline(result: BenchResult): string[] {
+  const r = ratios(result);
+  const top = Math.max(...result.settings.endToEnd.concurrencies);
+  return [
+    `Spotify calls per 1,000 requests over ${result.settings.window.windowMinutes} simulated minutes: ${result.spotifyCalls.service.per1000} for this service, ` +
+      `${times(r.spotifyCalls.checkExpiry)} fewer than A (${result.spotifyCalls.checkExpiry.per1000}) and ${times(r.spotifyCalls.refreshEveryRequest)} fewer than B (${result.spotifyCalls.refreshEveryRequest.per1000}).`,
+    `Token refreshes in a ${result.settings.burstSize}-request burst at expiry: ${result.burst.service.refreshes} for this service, ${result.burst.checkExpiry.refreshes} for A, ${result.burst.refreshEveryRequest.refreshes} for B.`,
+    `In-process p50: memory hit ${ms(result.latency.memoryHit.p50)} ms, DynamoDB hit ${ms(result.latency.dynamoHit.p50)} ms, miss ${ms(result.latency.miss.p50)} ms; ` +
+      `A ${ms(result.latency.checkExpiry.p50)} ms, B ${ms(result.latency.refreshEveryRequest.p50)} ms per request.`,
+    `End to end at concurrency ${top}: ${Math.round(throughputOf(result, 'service', top))} requests/s for this service, ` +
+      `${times(r.throughput.checkExpiry[top] ?? Number.NaN)} A's and ${times(r.throughput.refreshEveryRequest[top] ?? Number.NaN)} B's.`,
+  ];
+}
+
+export function markdown(result: BenchResult): string {
+  const { settings, machine } = result;
+  const r = ratios(result);
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` (scripts/bench.ts) on ${result.startedAt.slice(0, 10)}; rerun it rather than editing this page.`,
+    'Every figure below comes from that one run: the service, baseline A ("check expiry, no cache": reads the token',
+    'from DynamoDB, refreshes it when expired and calls Spotify on every request) and baseline B ("refresh every',
+    'request"), side by side on the same machine, the same Spotify emulator and the same dynalite.',
+    '',
+    '## Headline',
+    '',
+    ...headline(result).map((line) => `- ${line}`),
+    '',
+    '## Targets (issue 5)',
+    '',
+    row(['target', 'this run', '']),
+    row(['---', '---', '---']),
+    ...targets(result).map((target) => row([target.name, target.value, target.pass ? 'PASS' : 'FAIL'])),
+    '',
+    `## Spotify calls per 1,000 requests over ${settings.window.windowMinutes} simulated minutes`,
+    '',
+    row(['design', 'requests', 'token calls', 'Web API calls', 'per 1,000 requests', 'this service makes']),
+    row(['---', '---:', '---:', '---:', '---:', '---:']),
+    ...DESIGNS.map((design) => {
+      const figure = result.spotifyCalls[design];
+      const ratio = design === 'service' ? '' : `${times(r.spotifyCalls[design])} fewer`;
+      return row([DESIGN_LABELS[design], figure.requests, figure.token, figure.api, figure.per1000, ratio]);
+    }),
+    '',
+    '## Handler latency in-process (ms)',
+    '',
+    row(['case', 'requests', 'p50', 'p99']),
+    row(['---', '---:', '---:', '---:']),
+    row(['this service, memory hit (warm container, fresh result: no I/O)', ...summaryCells(result.latency.memoryHit)]),
+    row(['this service, DynamoDB hit (empty memory, fresh stored result)', ...summaryCells(result.latency.dynamoHit)]),
+    row(['this service, miss (Spotify asked, valid token)', ...summaryCells(result.latency.miss)]),
+    row(['this service, miss with a token refresh', ...summaryCells(result.latency.missWithRefresh)]),
+    row([`${DESIGN_LABELS.checkExpiry}, any request (valid token)`, ...summaryCells(result.latency.checkExpiry)]),
+    row([`${DESIGN_LABELS.refreshEveryRequest}, any request`, ...summaryCells(result.latency.refreshEveryRequest)]),
+    '',
+    `p50 of a request, over the service's memory hit: A ${times(r.latencyP50.checkExpiry)}, B ${times(r.latencyP50.refreshEveryRequest)}.`,
+    '',
+    `## End to end over HTTP: ${result.endToEnd.via}`,
+    '',
+    row(['design', 'concurrency', 'requests', 'errors', 'requests/s', 'p50 ms', 'p99 ms', 'this service’s requests/s']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    ...result.endToEnd.figures.map((figure) =>
+      row([
+        DESIGN_LABELS[figure.design],
+        figure.concurrency,
+        figure.requests,
+        figure.errors,
+        figure.requestsPerSecond.toFixed(0),
+        ms(figure.latency.p50),
+        ms(figure.latency.p99),
+        figure.design === 'service' ? '' : `${times(r.throughput[figure.design][figure.concurrency] ?? Number.NaN)}`,
+      ]),
+    ),
+    '',
+    `## Token refreshes during a ${settings.burstSize}-request burst at token expiry`,
+    '',
+    row(['design', 'refresh calls', 'Web API calls', 'wall time ms']),
+    row(['---', '---:', '---:', '---:']),
+    ...DESIGNS.map((design) => {
+      const figure = result.burst[design];
+      return row([DESIGN_LABELS[design], figure.refreshes, figure.apiCalls, ms(figure.wallMs)]);
+    }),
+    '',
+    `## Package size and cold module initialisation per function (median of ${settings.initRuns} fresh processes)`,
+    '',
+    row(['function', 'zip', 'bundle', 'import() ms', 'runs ms']),
+    row(['---', '---:', '---:', '---:', '---']),
+    ...result.bundles.map((bundle) =>
+      row([bundle.function, kib(bundle.zipBytes), kib(bundle.bundleBytes), ms(bundle.initMs.median), bundle.initMs.runs.map(ms).join(', ')]),
+    ),
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${machine.cpuModel}, ${machine.cores} cores; ${machine.memoryGiB} GiB memory; ${machine.platform}; Node.js ${machine.node}.`,
+    `- Load average when the run started (1, 5, 15 min): ${machine.loadAverageAtStart.join(', ')}. Other work on the machine skews every figure.`,
+    `- Whole run: ${Math.round(result.durationSeconds)} s.`,
+    '',
+    '## Reproduce',
+    '',
+    '```sh',
+    COMMAND,
+    `npm run bench -- --spotify-latency-ms ${settings.spotifyLatencyMs}   # the emulator's latency per Spotify call (default 100)`,
+    '```',
+    '',
+    'The run writes this page and bench-results/<date>.json (git-ignored), prints PASS or FAIL per target and exits',
+    'non-zero if one fails. `npm test` runs it with tiny counts (`--smoke`) so it keeps working.',
+    '',
+    '## How it is measured',
+    '',
+    `- Spotify is the project's emulator (tests/support/spotify-emulator) answering after ${settings.spotifyLatencyMs} ms per call, with`,
+    `  Spotify's ${settings.accessTokenTtlSeconds / 60}-minute access tokens. The service runs its real handler (handlers/highlights.ts) with`,
+    `  HIGHLIGHTS_CACHE_SECONDS at its default, ${settings.cacheSeconds}. The baselines are scripts/bench/baselines.ts: plain handlers`,
+    '  using spotify-web-api-node and the DynamoDB document client, no cache, no artificial slowness. Counted Spotify calls',
+    '  are the emulator\'s own counters (token endpoint + Web API); connecting the owner is not counted.',
+    '- Simulated time: the bench replaces `Date.now` in its process, which the service, the baselines and the emulator',
+    `  all read. For the ${settings.window.windowMinutes}-minute figure each design gets a fresh table, and the owner connected 55 simulated`,
+    '  minutes before the window, so the access token expires 5 minutes into it (the service starts with nothing cached).',
+    `  To finish in seconds, the ${settings.window.requests} requests arrive in batches of ${settings.window.batch} simultaneous requests, one batch every`,
+    `  ${((settings.window.windowMinutes * 60 * settings.window.batch) / settings.window.requests).toFixed(1)} simulated seconds; so A refreshes once per request of the batch that meets the expired token`,
+    '  (each reads the expired token before any has stored a new one).',
+    '- In-process latency is the handler call alone (the middy stack included, no HTTP). The DynamoDB hit empties the',
+    '  container\'s memory with `clearHighlightsCache()` before each request; the miss also moves the clock past',
+    `  HIGHLIGHTS_CACHE_SECONDS. So that a plain miss never includes a refresh, that owner is granted day-long tokens,`,
+    '  and "miss with a token refresh" moves the clock past them. In-process, Spotify and DynamoDB traffic passes',
+    '  through msw (how the test suite reaches the emulator), which adds a little to every call but a memory hit.',
+    '- The burst: one request first (so the service holds a result), then the clock jumps past the token\'s expiry and',
+    `  the result's freshness, and ${settings.burstSize} requests arrive at once in one container (one process).`,
+    '- End to end: a keep-alive load loop on 127.0.0.1 runs each design at each concurrency for',
+    `  ${settings.endToEnd.seconds} s (at most ${settings.endToEnd.maxRequests} requests) after ${settings.endToEnd.warmupRequests} warm-up requests. The service is the real local`,
+    '  stack (`npm start`: dynalite + serverless offline, in-process, one module instance per function). The baselines run',
+    '  under serverless offline too (scripts/bench/serverless.yml: same plugins, runtime and esbuild settings), on the',
+    '  same dynalite and emulator. The load loop, dynalite, the emulator and serverless offline share the 2 cores;',
+    '  each offline process reaches Spotify through the emulator\'s msw preload.',
+    '- Packages: `serverless package --stage prod` without AWS credentials; the zip per function, and its bundle unzipped.',
+    '  Cold initialisation is `import()` of that bundle in a fresh `node` process (no loaders, Lambda-like environment),',
+    '  timed inside the process; it excludes node\'s own start-up.',
+    '',
+  ];
+  return lines.join('\n');
+}

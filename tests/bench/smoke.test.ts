@@ -1,0 +1,52 @@
+/**
+ * `npm run bench` with tiny counts (--smoke: no serverless offline, no packaging), so the bench
+ * keeps working as the service changes. The real figures come from `npm run bench` alone.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { main } from '../../scripts/bench';
+import { DESIGNS } from '../../scripts/bench/world';
+
+const functions = Object.keys(parse(readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8')).functions);
+
+describe('npm run bench -- --smoke', () => {
+  it('measures every figure for the service and both baselines', async () => {
+    const result = await main(['--smoke', '--quiet']);
+    const { window, burstSize, endToEnd } = result.settings;
+
+    for (const design of DESIGNS) {
+      const calls = result.spotifyCalls[design];
+      expect(calls.requests).toBe(window.requests);
+      expect(calls.per1000).toBeCloseTo(((calls.token + calls.api) * 1000) / window.requests, 1);
+      expect(result.burst[design].requests).toBe(burstSize);
+    }
+    // B asks for a token and for the artists on every request; the service far less often than A.
+    expect(result.spotifyCalls.refreshEveryRequest).toMatchObject({ token: window.requests, api: window.requests });
+    expect(result.spotifyCalls.service.total).toBeLessThan(result.spotifyCalls.checkExpiry.total / 5);
+
+    for (const summary of Object.values(result.latency)) {
+      expect(summary.n).toBeGreaterThan(0);
+      expect(summary.p50).toBeGreaterThan(0);
+      expect(summary.p99).toBeGreaterThanOrEqual(summary.p50);
+    }
+
+    expect(result.burst.service.refreshes).toBe(1);
+    expect(result.burst.refreshEveryRequest.refreshes).toBe(burstSize);
+
+    expect(result.endToEnd.figures.map(({ design, concurrency }) => `${design}@${concurrency}`)).toEqual(
+      DESIGNS.flatMap((design) => endToEnd.concurrencies.map((concurrency) => `${design}@${concurrency}`)),
+    );
+    for (const figure of result.endToEnd.figures) {
+      expect(figure.requests).toBeGreaterThan(0);
+      expect(figure.errors).toBe(0);
+      expect(figure.requestsPerSecond).toBeGreaterThan(0);
+    }
+
+    expect(result.bundles.map((bundle) => bundle.function).sort()).toEqual([...functions].sort());
+    for (const bundle of result.bundles) {
+      expect(bundle.bundleBytes).toBeGreaterThan(0);
+      expect(bundle.initMs.median).toBeGreaterThan(0);
+    }
+  }, 60_000);
+});
