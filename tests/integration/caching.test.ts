@@ -5,19 +5,11 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../lib/dynamo';
-import { httpEvent, lambdaContext } from '../support/events';
-import { highlights, useService, type Result } from '../support/service';
+import { highlights, highlightsInAnotherContainer, useService, type Result } from '../support/service';
 
 const service = useService({ HIGHLIGHTS_CACHE_SECONDS: '300' });
 
-type Handler = (event: ReturnType<typeof httpEvent>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
-/** Another container: a separately loaded copy of the function with empty memory. */
-async function container(): Promise<(headers?: Record<string, string>) => Promise<Result>> {
-  vi.resetModules();
-  const { handler } = (await import('../../handlers/highlights')) as { handler: Handler };
-  return async (headers) => (await handler(httpEvent('/highlights', headers ? { headers } : {}), lambdaContext('highlights'))) as Result;
-}
 
 /** Moves the clock (Date only; timers and I/O stay real). */
 function travel(ms: number) {
@@ -111,7 +103,7 @@ describe('cache layers', () => {
   it('another container is served from the stored result while it is fresh, without Spotify', async () => {
     await service.connect();
     const first = await highlights();
-    const other = await container();
+    const other = await highlightsInAnotherContainer();
     travel(250_000);
     const fromStore = await other();
     expect(fromStore.statusCode).toBe(200);
@@ -123,7 +115,7 @@ describe('cache layers', () => {
   it('another container asks Spotify once the stored result is as old as HIGHLIGHTS_CACHE_SECONDS', async () => {
     await service.connect();
     await highlights();
-    const other = await container();
+    const other = await highlightsInAnotherContainer();
     travel(300_000);
     expect((await other()).statusCode).toBe(200);
     expect(service.model.calls.top).toBe(2);

@@ -9,7 +9,7 @@ import { documentClient } from '../../lib/dynamo';
 import { logger } from '../../lib/logger';
 import { saveRefreshedTokens } from '../../lib/token-store';
 import { httpEvent, lambdaContext } from '../support/events';
-import { highlights, useService, type Result } from '../support/service';
+import { highlights, highlightsInAnotherContainer, useService, type Result } from '../support/service';
 
 const service = useService();
 
@@ -19,12 +19,6 @@ function json(response: { body: string }) {
 
 type Handler = (event: ReturnType<typeof httpEvent>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
-/** A separately loaded copy of the highlights function: its own memory, clients and lease identity, like another container. */
-async function container(): Promise<(query?: Record<string, string>) => Promise<Result>> {
-  vi.resetModules();
-  const { handler } = (await import('../../handlers/highlights')) as { handler: Handler };
-  return async (query) => (await handler(httpEvent('/highlights', query ? { query } : {}), lambdaContext('highlights'))) as Result;
-}
 
 async function status() {
   return json((await (statusHandler as Handler)(httpEvent('/status'), lambdaContext('status'))) as Result);
@@ -38,7 +32,7 @@ describe('one refresh at a time, across containers', () => {
     await service.connect();
     await service.updateOwner(expired());
     service.model.latencyMs = 30;
-    const containers = [await container(), await container(), await container()];
+    const containers = [await highlightsInAnotherContainer(), await highlightsInAnotherContainer(), await highlightsInAnotherContainer()];
     const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => containers[i % 3]!()));
     expect(responses.map((response) => response.statusCode)).toEqual(Array(50).fill(200));
     expect(service.model.calls.token.refresh_token).toBe(1);
@@ -49,7 +43,7 @@ describe('one refresh at a time, across containers', () => {
     await service.connect();
     service.model.expireAccessTokens();
     service.model.latencyMs = 30;
-    const containers = [await container(), await container(), await container()];
+    const containers = [await highlightsInAnotherContainer(), await highlightsInAnotherContainer(), await highlightsInAnotherContainer()];
     const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => containers[i % 3]!()));
     expect(responses.map((response) => response.statusCode)).toEqual(Array(50).fill(200));
     expect(service.model.calls.token.refresh_token).toBe(1);
@@ -177,7 +171,7 @@ describe('Spotify rate limits', () => {
     expect(first.headers['Retry-After']).toBe('120');
     const calls = service.model.requests.length;
 
-    const other = await container();
+    const other = await highlightsInAnotherContainer();
     const second = await other();
     expect(second.statusCode).toBe(503);
     expect(Number(second.headers['Retry-After'])).toBeGreaterThan(100);

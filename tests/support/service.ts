@@ -5,7 +5,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { SetupServer } from 'msw/node';
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject, vi } from 'vitest';
 import { handler as callbackHandler } from '../../handlers/callback';
 import { handler as cardHandler } from '../../handlers/card';
 import { handler as highlightsHandler } from '../../handlers/highlights';
@@ -47,6 +47,16 @@ export const highlights = (query?: Record<string, string>, input?: EventInput) =
   invoke(highlightsHandler as Handler, '/highlights', { ...input, ...(query ? { query } : {}) });
 export const card = (query?: Record<string, string>, input?: EventInput) =>
   invoke(cardHandler as Handler, '/card.svg', { ...input, ...(query ? { query } : {}) });
+
+/**
+ * Another container: a separately loaded copy of the highlights function, with its own memory,
+ * clients and lease identity.
+ */
+export async function highlightsInAnotherContainer(): Promise<(input?: EventInput) => Promise<Result>> {
+  vi.resetModules();
+  const { handler } = (await import('../../handlers/highlights')) as { handler: Handler };
+  return (input) => invoke(handler, '/highlights', input);
+}
 
 /** The `name=value` part of a Set-Cookie header, as a browser would send it back. */
 export function cookiePair(setCookie: string): string {
