@@ -57,6 +57,8 @@ export class SpotifyModel {
   private grants = new Map<string, Set<string>>();
   private readonly traffic = new Traffic(() => this.now());
   private firstUser: string | undefined;
+  /** Every code and token ever issued; kept across reset() so tests can prove none leaked. */
+  private readonly issued = new Set<string>();
 
   constructor(private readonly options: ModelOptions = {}) {
     this.clock = options.now ?? Date.now;
@@ -121,6 +123,17 @@ export class SpotifyModel {
     this.signedInUser = userId;
   }
 
+  /** Codes, access and refresh tokens ever issued, and the registered apps' client secrets. */
+  issuedSecrets(): string[] {
+    return [...this.issued, ...[...this.apps.values()].map((app) => app.clientSecret)];
+  }
+
+  private mint(prefix: string, bytes: number): string {
+    const token = randomToken(prefix, bytes);
+    this.issued.add(token);
+    return token;
+  }
+
   // ---- /authorize ----
 
   /** Validates an /authorize request like Spotify; throws AuthorizeError. */
@@ -140,7 +153,7 @@ export class SpotifyModel {
     const granted = this.grants.get(key) ?? new Set<string>();
     request.scopes.forEach((s) => granted.add(s));
     this.grants.set(key, granted);
-    const code = randomToken('AQ', 150);
+    const code = this.mint('AQ', 150);
     const now = this.now();
     this.codes.set(code, {
       clientId: request.clientId, redirectUri: request.redirectUri, userId, scopes: [...request.scopes],
@@ -188,7 +201,7 @@ export class SpotifyModel {
     }
     if (record.redirectUri !== redirectUri) return oauthError('invalid_grant', 'Invalid redirect URI');
     record.used = true;
-    const refreshToken = randomToken('AQ', 100);
+    const refreshToken = this.mint('AQ', 100);
     this.refreshTokens.set(refreshToken, { ...record, revoked: false });
     return json(200, { ...this.accessTokenBody(record), refresh_token: refreshToken });
   }
@@ -203,7 +216,7 @@ export class SpotifyModel {
     const body: Record<string, unknown> = this.accessTokenBody(record);
     if (this.rotateRefreshTokens) {
       this.refreshTokens.delete(token);
-      const next = randomToken('AQ', 100);
+      const next = this.mint('AQ', 100);
       this.refreshTokens.set(next, { ...record });
       body.refresh_token = next;
     }
@@ -211,7 +224,7 @@ export class SpotifyModel {
   }
 
   private accessTokenBody(grant: Grant): Record<string, unknown> {
-    const accessToken = randomToken('BQ', 110);
+    const accessToken = this.mint('BQ', 110);
     const { clientId, userId, scopes, authorizedAt } = grant;
     this.accessTokens.set(accessToken, {
       clientId, userId, scopes: [...scopes], authorizedAt, expiresAt: this.now() + this.accessTokenTtlSeconds * 1000,
@@ -224,7 +237,7 @@ export class SpotifyModel {
     const clientId = opts.clientId ?? this.apps.keys().next().value;
     if (!clientId || !this.users.has(userId)) throw new Error('issueTokens needs a registered app and user');
     const grant: Grant = { clientId, userId, scopes: opts.scopes ?? ['user-top-read'], authorizedAt: opts.authorizedAt ?? this.now() };
-    const refreshToken = randomToken('AQ', 100);
+    const refreshToken = this.mint('AQ', 100);
     this.refreshTokens.set(refreshToken, { ...grant, revoked: false });
     return { access_token: this.accessTokenBody(grant).access_token as string, refresh_token: refreshToken };
   }
