@@ -23,7 +23,7 @@ export async function main(argv: string[]): Promise<BenchResult> {
   }
   const options = benchOptions(argv);
   const { runBench } = await import('./bench/run');
-  const { headline, markdown, targetLines } = await import('./bench/report');
+  const { headline, markdown, ratios, targetLines, targets } = await import('./bench/report');
   const say = options.quiet ? () => undefined : (line: string) => console.log(line);
 
   const result = await runBench(options, say);
@@ -32,7 +32,8 @@ export async function main(argv: string[]): Promise<BenchResult> {
 
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   const name = options.smoke ? 'smoke' : result.startedAt.replace(/[:.]/g, '-');
-  writeFileSync(join(root, 'bench-results', `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  const json = { ...result, ratios: ratios(result), targets: targets(result) };
+  writeFileSync(join(root, 'bench-results', `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
   if (!options.smoke) writeFileSync(join(root, 'docs', 'benchmarks.md'), markdown(result));
   say('');
   for (const line of headline(result)) say(line);

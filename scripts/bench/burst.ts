@@ -19,9 +19,7 @@ export interface BurstFigure {
 export async function measureBurst(world: World, size: number): Promise<Record<Design, BurstFigure>> {
   const figures = {} as Record<Design, BurstFigure>;
   for (const design of DESIGNS) {
-    await world.useNewTable();
-    world.forgetMemory();
-    await world.connectOwner();
+    await world.startAfresh();
     expectOk(design, [await invoke(design)]);
     clock.advance(world.model.accessTokenTtlSeconds * 1000 + 1000);
     const before = world.model.calls.token.refresh_token;

@@ -55,9 +55,7 @@ export async function measureLatency(world: World, options: LatencyOptions): Pro
   const cacheMs = world.cacheSeconds * 1000;
   model.accessTokenTtlSeconds = DAY_MS / 1000;
   try {
-    await world.useNewTable();
-    world.forgetMemory();
-    await world.connectOwner();
+    await world.startAfresh();
     await invoke('service');
     const memoryHit = await sample(world, options.memoryHits, 'service', NONE);
     const dynamoHit = await sample(world, options.dynamoHits, 'service', NONE, world.forgetMemory);
@@ -70,8 +68,7 @@ export async function measureLatency(world: World, options: LatencyOptions): Pro
       clock.advance(DAY_MS + 1000);
     });
     // The baselines' owner holds a fresh day-long token: A never refreshes here, B always does.
-    await world.useNewTable();
-    await world.connectOwner();
+    await world.startAfresh();
     const checkExpiry = await sample(world, options.baselineRequests, 'checkExpiry', { token: 0, api: 1 });
     const refreshEveryRequest = await sample(world, options.baselineRequests, 'refreshEveryRequest', { token: 1, api: 1 });
     return { memoryHit, dynamoHit, miss, missWithRefresh, checkExpiry, refreshEveryRequest };

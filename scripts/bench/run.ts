@@ -132,8 +132,7 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
     }
 
     log('End to end over HTTP…');
-    await world.useNewTable(offline ? BASELINES_TABLE : undefined);
-    await world.connectOwner();
+    await world.startAfresh(offline ? BASELINES_TABLE : undefined);
     let servers: Servers;
     if (offline) {
       // From here on the bench process itself sends no Spotify traffic: only its load loop's HTTP.

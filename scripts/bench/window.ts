@@ -44,9 +44,7 @@ async function spread(design: Design, { requests, windowMinutes, batch }: Window
 export async function measureWindow(world: World, options: WindowOptions): Promise<Record<Design, WindowFigure>> {
   const figures = {} as Record<Design, WindowFigure>;
   for (const design of DESIGNS) {
-    await world.useNewTable();
-    world.forgetMemory();
-    await world.connectOwner();
+    await world.startAfresh();
     clock.advance(world.model.accessTokenTtlSeconds * 1000 - TOKEN_EXPIRES_INTO_WINDOW_MS);
     const calls = await countCalls(world, () => spread(design, options));
     const total = calls.token + calls.api;

@@ -71,12 +71,13 @@ export interface World {
   calls(): SpotifyCalls;
   /** Routes this process's Spotify traffic to the emulator (on), or stops intercepting (off). */
   routeSpotify(on: boolean): void;
-  /** A fresh table in the run's dynalite (named `name`, or at random), made current for every handler in this process. */
-  useNewTable(name?: string): Promise<string>;
-  /** The owner connects on the current table: /login → Spotify consent → /callback. */
-  connectOwner(): Promise<void>;
   /** A fresh container of the service: nothing cached in memory. */
   forgetMemory(): void;
+  /**
+   * A fresh container, and a fresh table in the run's dynalite (named `name`, or at random) made
+   * current for every handler in this process, whose owner just connected.
+   */
+  startAfresh(name?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,26 +112,29 @@ export async function createWorld({ latencyMs, dynamoEndpoint }: { latencyMs: nu
         interceptor = undefined;
       }
     },
-    async useNewTable(name = `bench-${Math.random().toString(36).slice(2, 10)}`) {
-      process.env.TABLE_NAME = await createTable(dynamoEndpoint, name);
-      return process.env.TABLE_NAME;
-    },
-    async connectOwner() {
-      const login = await (loginHandler as unknown as Handler)(httpEvent('/login'), lambdaContext('login'));
-      const authorize = new URL(login.headers?.Location ?? '');
-      const cookie = (login.cookies?.[0] ?? '').split(';')[0] ?? '';
-      const code = model.approve(model.authorize(authorize.searchParams), OWNER_ID);
-      const state = authorize.searchParams.get('state') ?? '';
-      const callback = await (callbackHandler as unknown as Handler)(httpEvent('/callback', { query: { code, state }, cookies: [cookie] }), lambdaContext('callback'));
-      if (callback.statusCode !== 200) throw new Error(`The owner could not connect: /callback answered ${callback.statusCode}`);
-    },
     forgetMemory: clearHighlightsCache,
+    async startAfresh(name = `bench-${Math.random().toString(36).slice(2, 10)}`) {
+      process.env.TABLE_NAME = await createTable(dynamoEndpoint, name);
+      world.forgetMemory();
+      await connectOwner(model);
+    },
     async close() {
       world.routeSpotify(false);
       await emulator.close();
     },
   };
   return world;
+}
+
+/** The owner connects on the current table as in a browser: /login → Spotify consent → /callback. */
+async function connectOwner(model: SpotifyModel): Promise<void> {
+  const login = await (loginHandler as unknown as Handler)(httpEvent('/login'), lambdaContext('login'));
+  const authorize = new URL(login.headers?.Location ?? '');
+  const cookie = (login.cookies?.[0] ?? '').split(';')[0] ?? '';
+  const code = model.approve(model.authorize(authorize.searchParams), OWNER_ID);
+  const state = authorize.searchParams.get('state') ?? '';
+  const callback = await (callbackHandler as unknown as Handler)(httpEvent('/callback', { query: { code, state }, cookies: [cookie] }), lambdaContext('callback'));
+  if (callback.statusCode !== 200) throw new Error(`The owner could not connect: /callback answered ${callback.statusCode}`);
 }
 
 /** Spotify calls made while `work` ran. */
