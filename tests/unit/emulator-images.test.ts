@@ -20,7 +20,7 @@ afterAll(async () => {
 describe('i.scdn.co, emulated', () => {
   it('serves every sample artist and album image URL as a PNG of its own', async () => {
     const owner = emulator.model.users.get(OWNER_ID)!;
-    const urls = [owner.topArtists[0]!.images[0]!.url, owner.topArtists[0]!.images[2]!.url, owner.topTracks[0]!.album.images[0]!.url];
+    const urls = [owner.topArtists[0]!.images[0]!.url, owner.topArtists[1]!.images[0]!.url, owner.topTracks[0]!.album.images[0]!.url];
     expect(urls.every((url) => url.startsWith('https://i.scdn.co/image/'))).toBe(true);
     const bodies = [];
     for (const url of urls) {
@@ -34,6 +34,13 @@ describe('i.scdn.co, emulated', () => {
     }
     expect(new Set(bodies).size).toBe(3);
     expect(emulator.model.requests.filter((request) => request.path.startsWith('/image/'))).toHaveLength(3);
+  });
+
+  it('draws every size of one picture alike', () => {
+    const [large, , small] = emulator.model.users.get(OWNER_ID)!.topArtists[0]!.images.map((image) => image.url.split('/').pop()!);
+    // Same colours, so the same pixels: only the CDN's size prefix differs in the id.
+    expect(imagePng(large!).equals(imagePng(small!))).toBe(true);
+    expect(imagePng(large!).equals(imagePng('ab6761610000e5eb000000000000000000000000'))).toBe(false);
   });
 
   it('gives the same bytes for the same id', async () => {

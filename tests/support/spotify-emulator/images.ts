@@ -1,5 +1,7 @@
 // Spotify's image CDN (https://i.scdn.co/image/<id>): a small PNG generated from each id, so
 // every artist and album has its own picture and the same id always gives the same bytes.
+// An id's first 16 hex digits name the size (see sample-data.ts): every size of one picture
+// shows the same colours, as on Spotify.
 import { crc32, deflateSync } from 'node:zlib';
 import type { ModelResponse } from './types';
 import { hash } from './util';
@@ -25,7 +27,8 @@ function colour(seed: number): [number, number, number] {
 export function imagePng(id: string): Buffer {
   const known = cache.get(id);
   if (known) return known;
-  const [from, to] = [colour(hash(`a:${id}`)), colour(hash(`b:${id}`))];
+  const picture = id.length > 16 ? id.slice(16) : id;
+  const [from, to] = [colour(hash(`a:${picture}`)), colour(hash(`b:${picture}`))];
   const raw = Buffer.alloc((SIZE * 3 + 1) * SIZE);
   for (let y = 0; y < SIZE; y++) {
     const row = y * (SIZE * 3 + 1);

@@ -1,0 +1,120 @@
+/**
+ * `npm run demo` as a newcomer uses it: start it, open the printed URL in Chromium, go through
+ * /login and the (emulated) consent page, then see the sample website list the top artists and
+ * show the card. The browser gets no help: its requests for Spotify's hosts go to a closed port,
+ * so the demo passes only if it never sends the browser to Spotify at all. Then Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openSession, type BrowserSession } from '../support/browser';
+import { freePort, portIsOpen } from '../support/local-stack';
+import { SCREENSHOTS_DIR } from '../support/page-checks';
+
+const root = resolve(import.meta.dirname, '../..');
+const dataDir = mkdtempSync(join(tmpdir(), 'sh-demo-data-'));
+/** Nothing listens here: a request the browser sends to Spotify fails, and is reported. */
+const NOWHERE = 'http://127.0.0.1:9';
+
+let browser: Browser;
+let demo: ChildProcess;
+let url: string;
+let output = '';
+let session: BrowserSession | undefined;
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  const port = await freePort();
+  demo = spawn('npm', ['run', 'demo'], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DEMO_PORT: String(port), DEMO_DATA_DIR: dataDir },
+  });
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the demo did not start:\n${output}`)), 100_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const printed = /Open (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (printed) {
+        clearTimeout(timer);
+        url = printed[1]!;
+        done();
+      }
+    };
+    demo.stdout?.on('data', onData);
+    demo.stderr?.on('data', onData);
+    demo.once('exit', (code) => fail(new Error(`the demo exited with ${code}:\n${output}`)));
+  });
+  expect(url).toBe(`http://127.0.0.1:${port}`);
+}, 120_000);
+
+afterAll(async () => {
+  await session?.context.close();
+  await browser?.close();
+  if (demo?.pid && groupAlive(demo.pid)) process.kill(-demo.pid, 'SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run demo', { timeout: 60_000 }, () => {
+  it('walks a newcomer from /login to the sample website showing the top artists and the card', async () => {
+    session = await openSession(browser, NOWHERE);
+    const { page } = session;
+
+    await page.goto(`${url}/login`);
+    const consent = new URL(page.url());
+    expect(`${consent.origin}${consent.pathname}`).toBe(`${url}/authorize`);
+    await expect(page.locator('.demo-banner').textContent()).resolves.toContain('DEMO');
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.waitForURL((address) => address.pathname === '/callback');
+    expect(await page.locator('h1').textContent()).toBe('Spotify is connected');
+    expect(await page.locator('.demo-banner').count()).toBe(1);
+
+    await page.goto(`${url}/examples/`);
+    expect(await page.locator('.demo-banner').count()).toBe(1);
+    await page.locator('#artists li').nth(4).waitFor();
+    const fromApi = (await (await fetch(`${url}/highlights?limit=5`)).json()) as { artists: { name: string }[] };
+    expect(await page.locator('#artists .name').allTextContents()).toEqual(fromApi.artists.map((artist) => artist.name));
+    expect(await page.locator('#tracks li').count()).toBe(5);
+    // The artists' pictures and the card are drawn (an image that failed has no natural width).
+    await page.waitForFunction("[...document.images].every((image) => image.complete)");
+    const widths = await page.evaluate<number[]>('[...document.images].map((image) => image.naturalWidth)');
+    expect(widths).toHaveLength(11);
+    expect(widths.every((width) => width > 0)).toBe(true);
+    expect(await page.locator('#card').getAttribute('src')).toBe(`${url}/card.svg?time_range=short_term&limit=5`);
+    expect(await page.locator('#card-snippet').textContent()).toContain(`<img src="${url}/card.svg?`);
+
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    const path = join(SCREENSHOTS_DIR, 'demo-examples.png');
+    await page.screenshot({ path, fullPage: true });
+    if (process.env.UPDATE_DOCS_SCREENSHOTS) copyFileSync(path, join(root, 'docs/demo.png'));
+
+    expect(session.blocked, 'requests that left the machine').toEqual([]);
+    expect(session.problems, 'console errors, and requests for Spotify hosts').toEqual([]);
+    expect(output).not.toMatch(/AQ[\w-]{40}|BQ[\w-]{40}/);
+  });
+
+  it('stops everything on Ctrl-C', async () => {
+    const pid = demo.pid as number;
+    const exited = new Promise((done) => demo.once('exit', done));
+    // What a terminal does: SIGINT to the whole foreground process group.
+    process.kill(-pid, 'SIGINT');
+    await exited;
+    const deadline = Date.now() + 15_000;
+    while (groupAlive(pid) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+    expect(groupAlive(pid)).toBe(false);
+    expect(await portIsOpen(Number(new URL(url).port))).toBe(false);
+  });
+});
