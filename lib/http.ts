@@ -86,7 +86,8 @@ const onlyGet: middy.MiddlewareObj<HttpEvent, HttpResult> = {
 function route(format: Format, handler: RouteHandler) {
   return middy<HttpEvent, HttpResult>()
     .use(httpHeaderNormalizer())
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it carries codes, states and cookies.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(respondToErrors(format))
     .use(onlyGet)
     .handler(handler);

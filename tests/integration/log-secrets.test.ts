@@ -14,15 +14,19 @@ import { baseEnv, callback, highlights, login, useService } from '../support/ser
 import { INTRUDER_ID, OWNER_ID } from '../support/spotify-emulator';
 
 // Before lib/logger.ts is imported: a level set later with logger.setLogLevel() is reset to the
-// initial one by injectLambdaContext on every warm invocation.
-const previousLevel = vi.hoisted(() => {
-  const level = process.env.POWERTOOLS_LOG_LEVEL;
+// initial one by injectLambdaContext on every warm invocation. Event logging is switched on as an
+// operator might: the events carry codes, states and cookies, so the service must refuse it.
+const previous = vi.hoisted(() => {
+  const saved = { level: process.env.POWERTOOLS_LOG_LEVEL, logEvent: process.env.POWERTOOLS_LOGGER_LOG_EVENT };
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-  return level;
+  process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
+  return saved;
 });
 
 afterAll(() => {
-  process.env.POWERTOOLS_LOG_LEVEL = previousLevel;
+  process.env.POWERTOOLS_LOG_LEVEL = previous.level;
+  if (previous.logEvent === undefined) delete process.env.POWERTOOLS_LOGGER_LOG_EVENT;
+  else process.env.POWERTOOLS_LOGGER_LOG_EVENT = previous.logEvent;
 });
 
 const service = useService();
