@@ -15,7 +15,7 @@ import { httpEvent, lambdaContext } from '../../tests/support/events';
 import { freePort, startLocalStack } from '../../tests/support/local-stack';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, OWNER_ID, type SpotifyModel } from '../../tests/support/spotify-emulator';
 import { load, type LoadFigure } from './load';
-import { DESIGN_PATHS, DESIGNS, HANDLERS, type Design } from './world';
+import { countCalls, DESIGN_PATHS, DESIGNS, HANDLERS, type Design, type World } from './world';
 
 export interface Servers {
   /** Base URL serving each design's path. */
@@ -31,7 +31,11 @@ export interface EndToEndOptions {
   warmupRequests: number;
 }
 
-export type EndToEndFigure = LoadFigure & { design: Design };
+export type EndToEndFigure = LoadFigure & {
+  design: Design;
+  /** Calls the emulator answered (token + Web API) while this design and concurrency ran. */
+  spotifyCalls: number;
+};
 
 const preload = resolve(import.meta.dirname, '../../tests/support/spotify-emulator/preload.mjs');
 const READY_TIMEOUT_MS = 120_000;
@@ -167,14 +171,18 @@ export async function startInProcessServer(): Promise<Servers> {
   };
 }
 
-export async function measureEndToEnd(servers: Servers, options: EndToEndOptions): Promise<EndToEndFigure[]> {
+export async function measureEndToEnd(servers: Servers, options: EndToEndOptions, world: World): Promise<EndToEndFigure[]> {
   const figures: EndToEndFigure[] = [];
   for (const design of DESIGNS) {
     const url = `${servers.baseUrls[design]}${DESIGN_PATHS[design]}`;
     const warmup = await load(url, { concurrency: 1, seconds: 30, maxRequests: options.warmupRequests });
     if (warmup.errors > 0) throw new Error(`${url} failed ${warmup.errors} of ${warmup.requests} warm-up requests`);
     for (const concurrency of options.concurrencies) {
-      figures.push({ design, ...(await load(url, { concurrency, seconds: options.seconds, maxRequests: options.maxRequests })) });
+      let figure: LoadFigure | undefined;
+      const calls = await countCalls(world, async () => {
+        figure = await load(url, { concurrency, seconds: options.seconds, maxRequests: options.maxRequests });
+      });
+      figures.push({ design, ...(figure as LoadFigure), spotifyCalls: calls.token + calls.api });
     }
   }
   return figures;

@@ -138,14 +138,15 @@ export function markdown(result: BenchResult): string {
     '',
     `## End to end over HTTP: ${result.endToEnd.via}`,
     '',
-    row(['design', 'concurrency', 'requests', 'errors', 'requests/s', 'p50 ms', 'p99 ms', 'this service’s requests/s']),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['design', 'concurrency', 'requests', 'errors', 'Spotify calls', 'requests/s', 'p50 ms', 'p99 ms', 'this service’s requests/s']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
     ...result.endToEnd.figures.map((figure) =>
       row([
         DESIGN_LABELS[figure.design],
         figure.concurrency,
         figure.requests,
         figure.errors,
+        figure.spotifyCalls,
         figure.requestsPerSecond.toFixed(0),
         ms(figure.latency.p50),
         ms(figure.latency.p99),

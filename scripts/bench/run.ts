@@ -143,7 +143,7 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
       servers = await startInProcessServer();
       cleanups.push(servers.stop);
     }
-    const endToEnd = { via: servers.via, figures: await measureEndToEnd(servers, options.endToEnd) };
+    const endToEnd = { via: servers.via, figures: await measureEndToEnd(servers, options.endToEnd, world) };
 
     return {
       mode: options.smoke ? 'smoke' : 'full',

@@ -37,10 +37,13 @@ describe('npm run bench -- --smoke', () => {
     expect(result.endToEnd.figures.map(({ design, concurrency }) => `${design}@${concurrency}`)).toEqual(
       DESIGNS.flatMap((design) => endToEnd.concurrencies.map((concurrency) => `${design}@${concurrency}`)),
     );
+    // Warm, the service answers from memory; A asks Spotify once per request, B twice.
+    const callsPerRequest = { service: 0, checkExpiry: 1, refreshEveryRequest: 2 };
     for (const figure of result.endToEnd.figures) {
       expect(figure.requests).toBeGreaterThan(0);
       expect(figure.errors).toBe(0);
       expect(figure.requestsPerSecond).toBeGreaterThan(0);
+      expect(figure.spotifyCalls).toBe(figure.requests * callsPerRequest[figure.design]);
     }
 
     expect(result.bundles.map((bundle) => bundle.function).sort()).toEqual([...functions].sort());
