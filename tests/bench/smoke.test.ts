@@ -32,6 +32,8 @@ describe('npm run bench -- --smoke', () => {
     }
 
     expect(result.burst.service.refreshes).toBe(1);
+    expect(result.burstAcrossContainers).toMatchObject({ requests: burstSize, refreshes: 1 });
+    expect(result.burstAcrossContainers.containers).toBeGreaterThan(1);
     expect(result.burst.refreshEveryRequest.refreshes).toBe(burstSize);
 
     expect(result.endToEnd.figures.map(({ design, concurrency }) => `${design}@${concurrency}`)).toEqual(
