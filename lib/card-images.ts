@@ -56,6 +56,7 @@ function imageType(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
+// Unwanted bodies are cancelled without waiting: a body that never ends must not hold the request.
 async function readCapped(response: Response): Promise<Uint8Array | undefined> {
   if (Number(response.headers.get('content-length') ?? 0) > MAX_IMAGE_BYTES || !response.body) {
     void response.body?.cancel().catch(() => undefined);

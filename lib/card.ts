@@ -34,7 +34,7 @@ export interface CardContent {
   theme: Theme;
 }
 
-export const CARD_WIDTH = 400;
+const CARD_WIDTH = 400;
 const HEADER = 64;
 const ROW = 56;
 const FOOTER = 32;

@@ -14,7 +14,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../tests/support/local-stack';
 import { sampleArtists, sampleTracks, SpotifyModel, startEmulator } from '../tests/support/spotify-emulator';
-import { startDemoProxy } from './demo-proxy';
+import { startDemoProxy, type DemoProxy } from './demo-proxy';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.DEMO_PORT ?? 3000);
@@ -44,8 +44,14 @@ async function waitForService(url: string, exited: () => boolean): Promise<void>
   throw new Error('the local stack did not start within two minutes');
 }
 
-freshDataDir();
+try {
+  freshDataDir();
+} catch (error) {
+  console.error(`The demo could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
 const [servicePort, dynamoPort, lambdaPort] = [await freePort(), await freePort(), await freePort()];
+const serviceUrl = `http://127.0.0.1:${servicePort}`;
 const redirectUri = `http://127.0.0.1:${port}/callback`;
 // A new secret every run: the emulator and the service share it, nobody else ever sees it.
 const clientSecret = randomBytes(24).toString('base64url');
@@ -54,6 +60,16 @@ const model = new SpotifyModel();
 model.registerApp({ clientId: CLIENT_ID, clientSecret, redirectUris: [redirectUri], name: 'spotify-highlights demo' });
 model.addUser({ ...OWNER, topArtists: sampleArtists(50), topTracks: sampleTracks(50) });
 const emulator = await startEmulator(model);
+// The front door first: a taken port is reported at once, not after the build.
+let proxy: DemoProxy;
+try {
+  proxy = await startDemoProxy({ port, serviceUrl, emulatorUrl: emulator.url, examplesDir: join(root, 'examples') });
+} catch (error) {
+  const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  console.error(`The demo could not start: ${taken ? `port ${port} is taken (set DEMO_PORT to another)` : (error as Error).message}`);
+  await emulator.close();
+  process.exit(1);
+}
 
 const workFolder = `.esbuild-demo-${port}`;
 const logPath = join(dataDir, 'service.log');
@@ -80,15 +96,13 @@ const service = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/
 });
 service.stdout.pipe(log);
 service.stderr.pipe(log);
-const serviceUrl = `http://127.0.0.1:${servicePort}`;
 
-let proxy: Awaited<ReturnType<typeof startDemoProxy>> | undefined;
 let stopping = false;
 
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    await proxy?.close();
+    await proxy.close();
     if (service.exitCode === null && service.signalCode === null) {
       const exited = new Promise((done) => service.once('exit', done));
       service.kill('SIGTERM');
@@ -113,13 +127,12 @@ service.on('exit', () => {
 
 try {
   await waitForService(serviceUrl, () => service.exitCode !== null);
-  proxy = await startDemoProxy({ port, serviceUrl, emulatorUrl: emulator.url, examplesDir: join(root, 'examples') });
 } catch (error) {
-  console.error(`The demo could not start: ${(error as Error).message}${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ` (port ${port} is taken: set DEMO_PORT)` : ''}`);
+  console.error(`The demo could not start: ${(error as Error).message}. See ${relative(root, logPath)}.`);
   await stop(1);
 }
 
-const url = proxy?.url ?? '';
+const url = proxy.url;
 console.log(`
   spotify-highlights DEMO: the real service, with Spotify played by a local emulator.
   No Spotify account or app is used, and nothing leaves this machine.
