@@ -103,7 +103,7 @@ function row(item: CardItem, index: number, content: CardContent): string {
   const top = HEADER + index * ROW;
   const imageY = top + (ROW - IMAGE) / 2;
   const picture = item.image
-    ? `<image href="${item.image}" x="44" y="${imageY}" width="${IMAGE}" height="${IMAGE}" preserveAspectRatio="xMidYMid slice" clip-path="url(#${content.shape})"/>`
+    ? `<image href="${xmlEscape(item.image)}" x="44" y="${imageY}" width="${IMAGE}" height="${IMAGE}" preserveAspectRatio="xMidYMid slice" clip-path="url(#${content.shape})"/>`
     : content.shape === 'round'
       ? `<circle cx="${44 + IMAGE / 2}" cy="${imageY + IMAGE / 2}" r="${IMAGE / 2}" fill="${colours.empty}"/>`
       : `<rect x="44" y="${imageY}" width="${IMAGE}" height="${IMAGE}" rx="4" fill="${colours.empty}"/>`;
