@@ -4,7 +4,7 @@
  * caller can do. Reads are retried once, with jitter, when Spotify failed in a passing way;
  * token requests never are (a lost answer may have rotated the refresh token already).
  */
-import SpotifyWebApi from 'spotify-web-api-node';
+import type SpotifyWebApi from 'spotify-web-api-node';
 import {
   SpotifyError,
   type Artist,
@@ -22,6 +22,15 @@ import {
 export const CALL_TIMEOUT_MS = 3000;
 /** No call is started with less time than this left before the deadline. */
 const MIN_CALL_MS = 250;
+
+/**
+ * A client for one call. The library (with superagent and its MIME tables, ~95 ms to load) is
+ * loaded on first use, so a cold container that answers from a cache never pays for it.
+ */
+async function client(credentials: ConstructorParameters<typeof SpotifyWebApi>[0]): Promise<SpotifyWebApi> {
+  const { default: Client } = await import('spotify-web-api-node');
+  return new Client(credentials);
+}
 
 function classify(error: unknown): SpotifyError {
   if (error instanceof SpotifyError) return error;
@@ -93,7 +102,7 @@ function grantFrom(body: Record<string, unknown>): TokenGrant {
 }
 
 export async function exchangeCode(credentials: Credentials, code: string, deadline: Deadline): Promise<TokenGrant> {
-  const api = new SpotifyWebApi(credentials);
+  const api = await client(credentials);
   const body = await call(deadline, () => api.authorizationCodeGrant(code));
   const grant = grantFrom(body as unknown as Record<string, unknown>);
   if (!grant.refreshToken) throw new SpotifyError('bad_response');
@@ -101,13 +110,13 @@ export async function exchangeCode(credentials: Credentials, code: string, deadl
 }
 
 export async function refreshAccessToken(credentials: Credentials, refreshToken: string, deadline: Deadline): Promise<TokenGrant> {
-  const api = new SpotifyWebApi({ ...credentials, refreshToken });
+  const api = await client({ ...credentials, refreshToken });
   const body = await call(deadline, () => api.refreshAccessToken());
   return grantFrom(body as unknown as Record<string, unknown>);
 }
 
 export async function currentProfile(accessToken: string, deadline: Deadline): Promise<SpotifyProfile> {
-  const api = new SpotifyWebApi({ accessToken });
+  const api = await client({ accessToken });
   return read(deadline, async () => {
     const body = await call(deadline, () => api.getMe());
     return { id: text(body?.id), displayName: typeof body?.display_name === 'string' ? body.display_name : null };
@@ -162,7 +171,7 @@ export async function topItems(type: 'artists', accessToken: string, timeRange: 
 export async function topItems(type: 'tracks', accessToken: string, timeRange: TimeRange, limit: number, deadline: Deadline): Promise<Track[]>;
 export async function topItems(type: TopType, accessToken: string, timeRange: TimeRange, limit: number, deadline: Deadline): Promise<(Artist | Track)[]>;
 export async function topItems(type: TopType, accessToken: string, timeRange: TimeRange, limit: number, deadline: Deadline): Promise<(Artist | Track)[]> {
-  const api = new SpotifyWebApi({ accessToken });
+  const api = await client({ accessToken });
   const options = { time_range: timeRange, limit };
   return read(deadline, async () => {
     const body = await call<{ items?: unknown }>(deadline, () => (type === 'artists' ? api.getMyTopArtists(options) : api.getMyTopTracks(options)));
