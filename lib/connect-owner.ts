@@ -6,10 +6,12 @@ import { clientSecret } from './client-secret';
 import { loadConfig } from './config';
 import { httpError } from './errors';
 import type { HttpEvent } from './http';
+import { clearHighlightsCache } from './highlights';
 import { logger } from './logger';
 import { checkState, redirectUriFor, single, stateCookie } from './oauth';
 import { currentProfile, exchangeCode } from './spotify';
 import { SpotifyError, type Deadline } from './spotify-types';
+import { deleteAllResults } from './result-store';
 import { bindOwner } from './token-store';
 
 export interface Connected {
@@ -59,7 +61,12 @@ export async function finishLogin(event: HttpEvent, deadline: Deadline): Promise
     Boolean(config.ownerSpotifyId),
   );
   if (outcome === 'other_owner') throw notOwner();
-  logger.info('Owner authorized', { spotifyUserId: profile.id, scopes: grant.scopes });
+  if (outcome === 'replaced') {
+    // The site changed hands: the previous owner's listening must not be served as the new one's.
+    await deleteAllResults();
+    clearHighlightsCache();
+  }
+  logger.info('Owner authorized', { spotifyUserId: profile.id, scopes: grant.scopes, replacedAnotherOwner: outcome === 'replaced' });
 
   return {
     highlightsUrl: new URL('highlights', new URL('.', redirectUri)).toString(),

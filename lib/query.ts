@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import type { Theme } from './card';
 import { httpError } from './errors';
+import { TIME_RANGES, TOP_TYPES } from './spotify-types';
 import type { HighlightsQuery } from './highlights';
 
 export type Params = Record<string, string | undefined> | undefined;
@@ -17,8 +18,8 @@ export const MAX_CARD_LIMIT = 10;
 // zod/mini: the same validation as zod, tree-shaken to what is used (a much smaller bundle).
 const limit = (max: number) =>
   z._default(z.pipe(z.string().check(z.regex(/^\d{1,2}$/)), z.pipe(z.transform(Number), z.number().check(z.minimum(1), z.maximum(max)))), 5);
-const timeRange = z._default(z.enum(['short_term', 'medium_term', 'long_term']), 'short_term');
-const type = z._default(z.enum(['artists', 'tracks']), 'artists');
+const timeRange = z._default(z.enum(TIME_RANGES), 'short_term');
+const type = z._default(z.enum(TOP_TYPES), 'artists');
 
 const highlightsSchema = z.object({ limit: limit(MAX_LIMIT), time_range: timeRange, type });
 const cardSchema = z.object({ limit: limit(MAX_CARD_LIMIT), time_range: timeRange, type, theme: z._default(z.enum(['light', 'dark']), 'light') });

@@ -2,7 +2,8 @@
  * The last good page fetched from Spotify per type and time range, shared by every container:
  * the second cache layer, and what is served (marked stale) when Spotify cannot be reached.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { TIME_RANGES, TOP_TYPES } from './spotify-types';
 import { conditionally, send } from './store';
 
 export interface StoredResult<T> {
@@ -30,4 +31,10 @@ export async function putResult<T>(name: string, result: StoredResult<T>): Promi
       }),
     ),
   );
+}
+
+/** Forgets every stored result: they belong to an owner who no longer is one. */
+export async function deleteAllResults(): Promise<void> {
+  const names = TOP_TYPES.flatMap((type) => TIME_RANGES.map((range) => `${type}#${range}`));
+  await Promise.all(names.map((name) => send((TableName) => new DeleteCommand({ TableName, Key: key(name) }))));
 }

@@ -43,9 +43,11 @@ export interface SpotifyProfile {
   displayName: string | null;
 }
 
-export type TimeRange = 'short_term' | 'medium_term' | 'long_term';
+export const TIME_RANGES = ['short_term', 'medium_term', 'long_term'] as const;
+export type TimeRange = (typeof TIME_RANGES)[number];
 
-export type TopType = 'artists' | 'tracks';
+export const TOP_TYPES = ['artists', 'tracks'] as const;
+export type TopType = (typeof TOP_TYPES)[number];
 
 export interface Artist {
   id: string;

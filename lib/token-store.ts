@@ -52,13 +52,15 @@ export async function getOwner(): Promise<OwnerRecord | undefined> {
 
 /**
  * Binds the owner, or replaces the tokens of the same owner, and clears any "re-authorization
- * needed" mark. With `replaceOtherOwner` false (no OWNER_SPOTIFY_ID configured) a different
+ * needed" mark. 'replaced' means another account was bound before (OWNER_SPOTIFY_ID changed hands).
+ * With `replaceOtherOwner` false (no OWNER_SPOTIFY_ID configured) a different
  * account can never take over: the write is conditional, so two accounts racing cannot both win.
  */
-export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Promise<'bound' | 'other_owner'> {
+export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Promise<'bound' | 'replaced' | 'other_owner'> {
   if (!owner.refreshToken) throw new Error('refusing to store an empty refresh token');
-  const bound = await conditionally(() =>
-    send((TableName) =>
+  let previousOwner: unknown;
+  const bound = await conditionally(async () => {
+    const { Attributes } = await send<{ Attributes?: { spotifyUserId?: unknown } }>((TableName) =>
       new UpdateCommand({
         TableName,
         Key: OWNER_KEY,
@@ -80,10 +82,13 @@ export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Pr
           ':zero': 0,
           ':one': 1,
         },
+        ReturnValues: 'UPDATED_OLD',
       }),
-    ),
-  );
-  return bound ? 'bound' : 'other_owner';
+    );
+    previousOwner = Attributes?.spotifyUserId;
+  });
+  if (!bound) return 'other_owner';
+  return previousOwner !== undefined && previousOwner !== owner.spotifyUserId ? 'replaced' : 'bound';
 }
 
 export interface RefreshedTokens {

@@ -3,7 +3,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { documentClient } from '../../lib/dynamo';
-import { callback, cookiePair, login, useService } from '../support/service';
+import { callback, cookiePair, highlights, highlightsInAnotherContainer, login, useService } from '../support/service';
 import { INTRUDER_ID, OWNER_ID } from '../support/spotify-emulator';
 
 const service = useService();
@@ -229,6 +229,22 @@ describe('owner lock with OWNER_SPOTIFY_ID', () => {
     const response = await service.connect(INTRUDER_ID);
     expect(response.statusCode).toBe(403);
     expect(await service.owner()).toBeUndefined();
+  });
+
+  it('forgets the previous owner\'s results when the site changes hands', async () => {
+    process.env.HIGHLIGHTS_CACHE_SECONDS = '300';
+    await service.connect(INTRUDER_ID);
+    const before = JSON.parse((await highlights()).body);
+    process.env.OWNER_SPOTIFY_ID = OWNER_ID;
+    expect((await service.connect(OWNER_ID)).statusCode).toBe(200);
+
+    const expected = service.model.topFor(OWNER_ID, 'artists', 'short_term').slice(0, 5).map((artist) => artist.id);
+    const here = JSON.parse((await highlights()).body);
+    const elsewhere = JSON.parse((await (await highlightsInAnotherContainer())()).body);
+    for (const body of [here, elsewhere]) {
+      expect(body.artists.map((artist: { id: string }) => artist.id)).toEqual(expected);
+      expect(body.artists).not.toEqual(before.artists);
+    }
   });
 
   it('lets the configured owner bind, even over an account bound before the setting', async () => {
