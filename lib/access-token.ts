@@ -56,13 +56,25 @@ function usable(owner: OwnerRecord, rejectedToken?: string): boolean {
   return owner.accessToken !== rejectedToken && owner.accessTokenExpiresAt - EXPIRY_MARGIN_MS > Date.now();
 }
 
+/**
+ * Records a failed Spotify call for /status and, for a 429, its Retry-After as the time before
+ * which no container may call Spotify. Best effort: the caller answers the failure anyway.
+ */
+export async function recordSpotifyFailure(error: SpotifyError, refreshFailed = false): Promise<void> {
+  const notBefore = error.kind === 'rate_limited' ? Date.now() + (error.retryAfterSeconds ?? 30) * 1000 : undefined;
+  await recordSpotifyTrouble(
+    { kind: error.kind, status: error.status ?? null, at: new Date().toISOString() },
+    { refreshFailed, ...(notBefore === undefined ? {} : { notBefore }) },
+  ).catch(() => undefined);
+}
+
 /** Throws while Spotify's Retry-After, recorded by any container, has not passed. */
-export function checkNotRateLimited(owner: OwnerRecord): void {
+function checkNotRateLimited(owner: OwnerRecord): void {
   const waitMs = (owner.notBefore ?? 0) - Date.now();
   if (waitMs > 0) throw new SpotifyError('rate_limited', 429, Math.ceil(waitMs / 1000));
 }
 
-export async function currentOwner(): Promise<OwnerRecord> {
+async function currentOwner(): Promise<OwnerRecord> {
   const owner = await getOwner();
   if (!owner) throw notAuthorized();
   return owner;
@@ -83,24 +95,26 @@ export async function ownerWithToken(deadline: Deadline, rejectedToken?: string)
   return inflight;
 }
 
-async function refreshOnce(seen: OwnerRecord, deadline: Deadline, rejectedToken?: string): Promise<OwnerRecord> {
+/** The owner, if its token is good now (someone else refreshed); throws if Spotify refused it. */
+function settled(owner: OwnerRecord, rejectedToken: string): OwnerRecord | undefined {
+  if (owner.reauthRequired) throw reauthorizationRequired();
+  return usable(owner, rejectedToken) ? owner : undefined;
+}
+
+async function refreshOnce(seen: OwnerRecord, deadline: Deadline, rejectedToken = seen.accessToken): Promise<OwnerRecord> {
   while (Date.now() < deadline) {
     if (await acquireRefreshLease(LEASE_MS)) {
       try {
         // Someone may have refreshed between our read and the lease.
-        const owner = (await getOwner()) ?? seen;
-        if (owner.reauthRequired) throw reauthorizationRequired();
-        if (usable(owner, rejectedToken ?? seen.accessToken)) return owner;
-        return await refresh(owner, deadline);
+        const owner = await currentOwner();
+        return settled(owner, rejectedToken) ?? (await refresh(owner, deadline));
       } finally {
         await releaseRefreshLease().catch(() => undefined);
       }
     }
     await new Promise((done) => setTimeout(done, POLL_MS + Math.random() * POLL_MS));
-    const owner = await getOwner();
-    if (!owner) throw notAuthorized();
-    if (owner.reauthRequired) throw reauthorizationRequired();
-    if (usable(owner, rejectedToken ?? seen.accessToken)) return owner;
+    const owner = settled(await currentOwner(), rejectedToken);
+    if (owner) return owner;
   }
   throw new SpotifyError('timeout');
 }
@@ -114,17 +128,13 @@ async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRec
     grant = await refreshAccessToken(credentials, owner.refreshToken, deadline);
   } catch (error) {
     if (!(error instanceof SpotifyError)) throw error;
-    const at = new Date().toISOString();
     if (error.kind === 'invalid_grant') {
       logger.warn('Spotify refused the refresh token: the owner must log in again');
       await markReauthRequired(owner.version);
       throw reauthorizationRequired();
     }
     logger.warn('Refreshing the access token failed', { kind: error.kind, status: error.status });
-    await recordSpotifyTrouble(
-      { kind: error.kind, status: error.status ?? null, at },
-      { refreshFailed: true, ...(error.kind === 'rate_limited' ? { notBefore: Date.now() + (error.retryAfterSeconds ?? 30) * 1000 } : {}) },
-    ).catch(() => undefined);
+    await recordSpotifyFailure(error, true);
     throw error;
   }
   const tokens: RefreshedTokens = {
@@ -141,9 +151,6 @@ async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRec
     throw error;
   }
   logger.info('Access token refreshed', { rotated: Boolean(grant.refreshToken), stored: Boolean(saved) });
-  if (saved) return saved;
-  // The owner logged in again while we refreshed: their new tokens win.
-  const newer = await getOwner();
-  if (!newer) throw notAuthorized();
-  return newer;
+  // Without `saved`, the owner logged in again while we refreshed: their new tokens win.
+  return saved ?? (await currentOwner());
 }

@@ -8,14 +8,13 @@
  * is served marked stale; without one, the error is answered.
  */
 import { isHttpError } from 'http-errors';
-import { ownerWithToken } from './access-token';
+import { ownerWithToken, recordSpotifyFailure } from './access-token';
 import { loadConfig } from './config';
 import { logger } from './logger';
 import { getResult, putResult, type StoredResult } from './result-store';
 import { topItems } from './spotify';
 import { SpotifyError, type Artist, type Deadline, type TimeRange, type TopType, type Track } from './spotify-types';
 import { authorizationWindow } from './status';
-import { recordSpotifyTrouble } from './token-store';
 
 /** Spotify's largest page. */
 export const PAGE_SIZE = 50;
@@ -83,11 +82,7 @@ async function fromSpotify(type: TopType, timeRange: TimeRange, deadline: Deadli
   } catch (error) {
     if (error instanceof SpotifyError) {
       logger.warn('Spotify call failed', { kind: error.kind, status: error.status });
-      const notBefore = error.kind === 'rate_limited' ? Date.now() + (error.retryAfterSeconds ?? 30) * 1000 : undefined;
-      await recordSpotifyTrouble(
-        { kind: error.kind, status: error.status ?? null, at: new Date().toISOString() },
-        notBefore === undefined ? {} : { notBefore },
-      ).catch(() => undefined);
+      await recordSpotifyFailure(error);
     }
     throw error;
   }

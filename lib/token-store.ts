@@ -7,8 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionally, send } from './store';
 
-export { StorageError } from './store';
-
 export interface SpotifyTrouble {
   kind: string;
   status: number | null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/config';
 import { errorCode, httpError, toHttpError } from '../../lib/errors';
 import { SpotifyError } from '../../lib/spotify-types';
-import { StorageError } from '../../lib/token-store';
+import { StorageError } from '../../lib/store';
 
 function mapped(error: unknown) {
   const result = toHttpError(error);
