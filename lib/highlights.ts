@@ -10,6 +10,7 @@
 import { isHttpError } from 'http-errors';
 import { ownerWithToken, recordSpotifyFailure } from './access-token';
 import { loadConfig } from './config';
+import type { Freshness } from './http-cache';
 import { logger } from './logger';
 import { getResult, putResult, type StoredResult } from './result-store';
 import { topItems } from './spotify';
@@ -39,8 +40,8 @@ type Item = Artist | Track;
 
 export interface HighlightsAnswer {
   highlights: Highlights;
-  /** Epoch ms until which the answer may be served from caches without asking again. */
-  freshUntil: number;
+  /** How long HTTP caches may keep the answer: never past the service's own freshness. */
+  freshness: Freshness;
 }
 
 type Page = StoredResult<Item>;
@@ -132,6 +133,6 @@ export async function getHighlights(query: HighlightsQuery, deadline: Deadline):
       fetchedAt: new Date(page.fetchedAt).toISOString(),
       ...(stale ? { stale: true as const } : {}),
     },
-    freshUntil: stale ? Date.now() : page.fetchedAt + cacheMs,
+    freshness: { freshUntil: stale ? Date.now() : page.fetchedAt + cacheMs, staleWhileRevalidateSeconds: cacheMs / 1000 },
   };
 }

@@ -17,7 +17,7 @@ export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 export type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
-export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult & { body: string } {
   return {
     statusCode,
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff', ...headers },
