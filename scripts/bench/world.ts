@@ -6,11 +6,11 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { SetupServer } from 'msw/node';
-import { handler as callbackHandler } from '../../handlers/callback';
-import { handler as highlightsHandler } from '../../handlers/highlights';
-import { handler as loginHandler } from '../../handlers/login';
-import { loadConfig } from '../../lib/config';
-import { clearHighlightsCache } from '../../lib/highlights';
+import { handler as callbackHandler } from '../../handlers/http/callback';
+import { handler as highlightsHandler } from '../../handlers/http/highlights';
+import { handler as loginHandler } from '../../handlers/http/login';
+import { loadConfig } from '../../lib/platform/config';
+import { clearListeningMemory } from '../../lib/listening/cached-source';
 import { httpEvent, lambdaContext } from '../../tests/support/events';
 import {
   createDefaultModel,
@@ -112,7 +112,7 @@ export async function createWorld({ latencyMs, dynamoEndpoint }: { latencyMs: nu
         interceptor = undefined;
       }
     },
-    forgetMemory: clearHighlightsCache,
+    forgetMemory: clearListeningMemory,
     async startAfresh(name = `bench-${Math.random().toString(36).slice(2, 10)}`) {
       process.env.TABLE_NAME = await createTable(dynamoEndpoint, name);
       world.forgetMemory();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OwnerRecord } from '../../lib/token-store';
+import type { OwnerRecord } from '../../lib/owner/owner-store';
 import { launchChromium, openSession, type BrowserSession } from '../support/browser';
 import { freePort, startLocalStack, type LocalStack } from '../support/local-stack';
 import { expectServicePage, saveFailureArtifacts, SCREENSHOTS_DIR } from '../support/page-checks';

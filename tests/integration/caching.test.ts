@@ -4,7 +4,7 @@
  * response outlive the service's own freshness plus the stale-while-revalidate window.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { documentClient } from '../../lib/dynamo';
+import { documentClient } from '../../lib/platform/dynamo';
 import { highlights, highlightsInAnotherContainer, useService, type Result } from '../support/service';
 
 const service = useService({ HIGHLIGHTS_CACHE_SECONDS: '300' });

@@ -2,7 +2,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { documentClient } from '../../lib/dynamo';
+import { documentClient } from '../../lib/platform/dynamo';
 import { callback, cookiePair, highlights, highlightsInAnotherContainer, login, useService } from '../support/service';
 import { INTRUDER_ID, OWNER_ID } from '../support/spotify-emulator';
 

@@ -1,6 +1,6 @@
 /** /card.svg through the real handler, dynalite, and the Spotify emulator (its image CDN included). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clearImageCache } from '../../lib/card-images';
+import { clearImageCache } from '../../lib/features/card/images';
 import { card, highlights, useService, type Result } from '../support/service';
 import { imagePng, OWNER_ID, type Artist } from '../support/spotify-emulator';
 

@@ -7,7 +7,7 @@
 import { format } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { handler as highlightsHandler } from '../../handlers/highlights';
+import { handler as highlightsHandler } from '../../handlers/http/highlights';
 import { httpEvent, lambdaContext } from '../support/events';
 import { redact, secretFinder, send } from '../support/hostile';
 import { baseEnv, callback, highlights, login, useService } from '../support/service';
@@ -307,7 +307,7 @@ describe('no token, code, state or secret in any log line, at DEBUG', () => {
 
 describe('the capture itself', () => {
   it('would see a secret logged through the service logger, the console or the raw streams', async () => {
-    const { logger } = await import('../../lib/logger');
+    const { logger } = await import('../../lib/platform/logger');
     const token = service.model.issueTokens(OWNER_ID).access_token;
     const original = process.env.POWERTOOLS_DEV;
     delete process.env.POWERTOOLS_DEV;

@@ -4,10 +4,10 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
-import { handler as statusHandler } from '../../handlers/status';
-import { documentClient } from '../../lib/dynamo';
-import { logger } from '../../lib/logger';
-import { saveRefreshedTokens } from '../../lib/token-store';
+import { handler as statusHandler } from '../../handlers/http/status';
+import { documentClient } from '../../lib/platform/dynamo';
+import { logger } from '../../lib/platform/logger';
+import { saveRefreshedTokens } from '../../lib/owner/owner-store';
 import { httpEvent, lambdaContext } from '../support/events';
 import { highlights, highlightsInAnotherContainer, useService, type Result } from '../support/service';
 

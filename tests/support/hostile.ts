@@ -6,12 +6,12 @@
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { handler as callbackHandler } from '../../handlers/callback';
-import { handler as cardHandler } from '../../handlers/card';
-import { handler as highlightsHandler } from '../../handlers/highlights';
-import { handler as loginHandler } from '../../handlers/login';
-import { handler as statusHandler } from '../../handlers/status';
-import type { HttpEvent } from '../../lib/http';
+import { handler as callbackHandler } from '../../handlers/http/callback';
+import { handler as cardHandler } from '../../handlers/http/card';
+import { handler as highlightsHandler } from '../../handlers/http/highlights';
+import { handler as loginHandler } from '../../handlers/http/login';
+import { handler as statusHandler } from '../../handlers/http/status';
+import type { HttpEvent } from '../../lib/http/responses';
 import { httpEvent, lambdaContext, type EventInput } from './events';
 import type { Result } from './service';
 

@@ -6,13 +6,13 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { SetupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, inject, vi } from 'vitest';
-import { handler as callbackHandler } from '../../handlers/callback';
-import { handler as cardHandler } from '../../handlers/card';
-import { handler as highlightsHandler } from '../../handlers/highlights';
-import { handler as loginHandler } from '../../handlers/login';
-import { documentClient } from '../../lib/dynamo';
-import { clearHighlightsCache } from '../../lib/highlights';
-import type { OwnerRecord } from '../../lib/token-store';
+import { handler as callbackHandler } from '../../handlers/http/callback';
+import { handler as cardHandler } from '../../handlers/http/card';
+import { handler as highlightsHandler } from '../../handlers/http/highlights';
+import { handler as loginHandler } from '../../handlers/http/login';
+import { documentClient } from '../../lib/platform/dynamo';
+import { clearListeningMemory } from '../../lib/listening/cached-source';
+import type { OwnerRecord } from '../../lib/owner/owner-store';
 import { httpEvent, lambdaContext, type EventInput } from './events';
 import {
   createDefaultModel,
@@ -54,7 +54,7 @@ export const card = (query?: Record<string, string>, input?: EventInput) =>
  */
 export async function highlightsInAnotherContainer(): Promise<(input?: EventInput) => Promise<Result>> {
   vi.resetModules();
-  const { handler } = (await import('../../handlers/highlights')) as { handler: Handler };
+  const { handler } = (await import('../../handlers/http/highlights')) as { handler: Handler };
   return (input) => invoke(handler, '/highlights', input);
 }
 
@@ -91,7 +91,7 @@ export function useService(env: Record<string, string> = {}): Service {
     if (env.OWNER_SPOTIFY_ID) process.env.OWNER_SPOTIFY_ID = env.OWNER_SPOTIFY_ID;
     process.env.TABLE_NAME = await createTable(inject('dynamoEndpoint'));
     service.model.reset();
-    clearHighlightsCache();
+    clearListeningMemory();
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OwnerRecord } from '../../lib/token-store';
+import type { OwnerRecord } from '../../lib/owner/owner-store';
 
 /** `${service}-${stage}` from serverless.yml, for the stage the local stack runs (dev). */
 export const STACK_TABLE = 'spotify-highlights-dev';

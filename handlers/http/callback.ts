@@ -1,0 +1,11 @@
+/** GET /callback: Spotify sends the owner back here; on success the tokens are stored. */
+import { finishLogin } from '../../lib/features/connect/callback';
+import { connectedPage, renderErrorPage } from '../../lib/features/connect/pages';
+import { htmlResponse } from '../../lib/http/responses';
+import { deadlineOf, route } from '../../lib/http/route';
+
+export const handler = route({ format: 'html', renderError: renderErrorPage }, async (event, context) => {
+  const request = { query: event.queryStringParameters, cookies: event.cookies, domainName: event.requestContext.domainName };
+  const connected = await finishLogin(request, deadlineOf(context));
+  return htmlResponse(200, connectedPage(connected.highlightsUrl, connected.displayName), [connected.clearCookie]);
+});

@@ -1,0 +1,73 @@
+/**
+ * GET /callback, the end of the owner's authorization: check the state, exchange the code, read
+ * the profile, connect the owner (or refuse another account), and, when the site has just changed
+ * hands, forget the previous owner's listening.
+ */
+import { forgetListening } from '../../listening/forget';
+import { checkLoginState } from '../../owner/login-state';
+import { connectOwner } from '../../owner/connect';
+import { clientSecret } from '../../platform/client-secret';
+import { loadConfig } from '../../platform/config';
+import { InvalidRequest, SpotifyError } from '../../platform/errors';
+import type { Deadline } from '../../platform/time';
+import type { Params } from '../../platform/validation';
+import { exchangeCode } from '../../spotify/accounts';
+import { currentProfile } from '../../spotify/profile';
+import { redirectUriFor } from './login';
+import { stateCookie, stateFromCookies } from './state-cookie';
+
+/** What /callback reads of the request. */
+export interface CallbackRequest {
+  query: Params;
+  cookies: readonly string[] | undefined;
+  /** The host the request came to. */
+  domainName: string;
+}
+
+export interface Connected {
+  highlightsUrl: string;
+  displayName: string | null;
+  /** Clears the used state from the browser. */
+  clearCookie: string;
+}
+
+/** One query parameter; API Gateway joins repeated ones with commas, and no real Spotify value is this long. */
+function single(query: Params, name: string, maxLength: number): string | undefined {
+  const value = query?.[name];
+  if (value === undefined || value === '') return undefined;
+  if (value.length > maxLength) throw new InvalidRequest('invalid_request', `The ${name} parameter is too long.`);
+  return value;
+}
+
+export async function finishLogin(request: CallbackRequest, deadline: Deadline): Promise<Connected> {
+  const config = loadConfig();
+  const redirectUri = redirectUriFor(config, request.domainName);
+  const spotifyError = single(request.query, 'error', 200);
+  await checkLoginState(single(request.query, 'state', 256), stateFromCookies(request.cookies));
+  if (spotifyError === 'access_denied') {
+    throw new InvalidRequest('access_denied', 'You chose not to connect Spotify, so nothing was stored. You can connect any time.');
+  }
+  if (spotifyError) throw new InvalidRequest('authorization_failed', `Spotify answered "${spotifyError}". Nothing was stored.`);
+  const code = single(request.query, 'code', 2048);
+  if (!code) throw new InvalidRequest('invalid_request', 'Spotify did not send an authorization code. Start again from /login.');
+
+  const credentials = { clientId: config.clientId, clientSecret: await clientSecret(), redirectUri };
+  let grant;
+  try {
+    grant = await exchangeCode(credentials, code, deadline);
+  } catch (error) {
+    if (error instanceof SpotifyError && error.kind === 'invalid_grant') {
+      throw new InvalidRequest('authorization_failed', 'Spotify did not accept this sign-in (the code was already used or expired). Nothing was stored.');
+    }
+    throw error;
+  }
+  const profile = await currentProfile(grant.accessToken, deadline);
+  const { replacedAnotherOwner } = await connectOwner(profile, grant);
+  if (replacedAnotherOwner) await forgetListening();
+
+  return {
+    highlightsUrl: new URL('highlights', new URL('.', redirectUri)).toString(),
+    displayName: profile.displayName,
+    clearCookie: stateCookie(redirectUri, '', 0),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * GET /highlights: the owner's top artists or tracks as clean JSON, the first `limit` of the
+ * cached top list (see listening/top-lists.ts for where it comes from).
+ */
+import { topList } from '../../listening/top-lists';
+import type { Deadline, Freshness } from '../../platform/time';
+import type { Artist, TimeRange, Track } from '../../spotify/types';
+import type { HighlightsQuery } from './query';
+
+export type Highlights = ({ artists: Artist[] } | { tracks: Track[] }) & {
+  timeRange: TimeRange;
+  limit: number;
+  fetchedAt: string;
+  /** Present (true) only when Spotify could not be asked and an older result is served. */
+  stale?: true;
+};
+
+export interface HighlightsAnswer {
+  highlights: Highlights;
+  freshness: Freshness;
+}
+
+export async function getHighlights(query: HighlightsQuery, deadline: Deadline): Promise<HighlightsAnswer> {
+  const { value: list, freshness } = await topList(query.type, query.timeRange, deadline);
+  return {
+    highlights: {
+      ...(list.type === 'artists' ? { artists: list.items.slice(0, query.limit) } : { tracks: list.items.slice(0, query.limit) }),
+      timeRange: query.timeRange,
+      limit: query.limit,
+      fetchedAt: new Date(freshness.fetchedAt).toISOString(),
+      ...(freshness.stale ? { stale: true as const } : {}),
+    },
+    freshness,
+  };
+}

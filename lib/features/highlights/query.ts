@@ -1,0 +1,24 @@
+/** The /highlights query: which list, which period, how many; a bad value is refused by name. */
+import * as z from 'zod/mini';
+import { oneOf, parseWith, wholeNumber, type Params } from '../../platform/validation';
+import { TIME_RANGES, TOP_TYPES, type TimeRange, type TopType } from '../../spotify/types';
+
+export interface HighlightsQuery {
+  type: TopType;
+  timeRange: TimeRange;
+  limit: number;
+}
+
+/** The most items /highlights answers. */
+export const MAX_LIMIT = 50;
+
+const schema = z.object({
+  limit: wholeNumber('limit', MAX_LIMIT, 5),
+  time_range: oneOf('time_range', TIME_RANGES, 'short_term'),
+  type: oneOf('type', TOP_TYPES, 'artists'),
+});
+
+export function parseHighlightsQuery(params: Params): HighlightsQuery {
+  const query = parseWith(schema, params ?? {});
+  return { type: query.type, limit: query.limit, timeRange: query.time_range };
+}

@@ -1,0 +1,68 @@
+/**
+ * The shared middy stack every HTTP function runs in: header normalisation, the logger's request
+ * context, GET only, and every error answered in the route's format through the one mapping
+ * (errors.ts). JSON routes answer {"error","message"}; a route answering HTML or SVG brings the
+ * renderer for its errors, so this layer draws no feature's pages or cards.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { Context } from 'aws-lambda';
+import { logger } from '../platform/logger';
+import type { Deadline } from '../platform/time';
+import { errorAnswer, httpError, type ErrorAnswer } from './errors';
+import { htmlResponse, jsonResponse, svgResponse, type HttpEvent, type HttpResult } from './responses';
+
+export type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+/** Draws an error: `answer` is what the mapping says, `cause` what was thrown, `query` the request's parameters. */
+export type ErrorRenderer = (answer: ErrorAnswer, cause: unknown, query: HttpEvent['queryStringParameters']) => { statusCode: number; body: string };
+
+export type RouteOptions = { format: 'json' } | { format: 'html' | 'svg'; renderError: ErrorRenderer };
+
+/** Epoch ms by which a request must be answered: well inside the function's own timeout. */
+export function deadlineOf(context: Context): Deadline {
+  const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
+  return Date.now() + Math.min(8_000, remaining - 1_500);
+}
+
+function errorResponse(options: RouteOptions, answer: ErrorAnswer, cause: unknown, event: HttpEvent): HttpResult {
+  const headers = { 'Cache-Control': 'no-store', ...answer.headers };
+  if (options.format === 'json') return jsonResponse(answer.status, { error: answer.code, message: answer.message }, headers);
+  const { statusCode, body } = options.renderError(answer, cause, event.queryStringParameters);
+  // Pages are never cached anyway (their headers say no-store).
+  return options.format === 'svg' ? svgResponse(statusCode, body, headers) : htmlResponse(statusCode, body, [], answer.headers);
+}
+
+function respondToErrors(options: RouteOptions): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: async (request) => {
+      const answer = errorAnswer(request.error);
+      if (answer.code === 'internal_error') logger.error('Unhandled error', { error: request.error as Error });
+      else logger.warn('Request refused', { status: answer.status, code: answer.code });
+      request.response = errorResponse(options, answer, request.error, request.event);
+      return request.response;
+    },
+  };
+}
+
+/** Every route is read-only: any other method is refused before the handler runs. */
+const onlyGet: middy.MiddlewareObj<HttpEvent, HttpResult> = {
+  before: async (request) => {
+    const method = request.event.requestContext?.http?.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') {
+      throw httpError(405, 'method_not_allowed', `${method.slice(0, 10)} is not allowed here; use GET.`, { Allow: 'GET' });
+    }
+  },
+};
+
+/** An HTTP function: `handler` inside the shared stack, its errors answered as `options` say. */
+export function route(options: RouteOptions, handler: RouteHandler) {
+  return middy<HttpEvent, HttpResult>()
+    .use(httpHeaderNormalizer())
+    // Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it carries codes, states and cookies.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+    .use(respondToErrors(options))
+    .use(onlyGet)
+    .handler(handler);
+}

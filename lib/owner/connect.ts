@@ -1,0 +1,38 @@
+/**
+ * Connecting the owner: binds the account that just authorized, or refuses it. With
+ * OWNER_SPOTIFY_ID set only that account may connect, and it may take over from an account bound
+ * before (how a site changes hands); without it the first account to connect is the owner.
+ */
+import { loadConfig } from '../platform/config';
+import { NotOwner } from '../platform/errors';
+import { logger } from '../platform/logger';
+import type { SpotifyProfile, TokenGrant } from '../spotify/types';
+import { bindOwner } from './owner-store';
+
+function notOwner(): NotOwner {
+  logger.warn('Refused to bind a Spotify account that is not the owner');
+  return new NotOwner();
+}
+
+/** Stores the new grant as the owner's; `replacedAnotherOwner` when the site just changed hands. */
+export async function connectOwner(profile: SpotifyProfile, grant: TokenGrant): Promise<{ replacedAnotherOwner: boolean }> {
+  const { ownerSpotifyId } = loadConfig();
+  if (ownerSpotifyId && profile.id !== ownerSpotifyId) throw notOwner();
+  const now = Date.now();
+  const outcome = await bindOwner(
+    {
+      spotifyUserId: profile.id,
+      displayName: profile.displayName,
+      refreshToken: grant.refreshToken as string,
+      accessToken: grant.accessToken,
+      accessTokenExpiresAt: now + grant.expiresInSeconds * 1000,
+      scopes: grant.scopes,
+      authorizedAt: new Date(now).toISOString(),
+    },
+    Boolean(ownerSpotifyId),
+  );
+  if (outcome === 'other_owner') throw notOwner();
+  const replacedAnotherOwner = outcome === 'replaced';
+  logger.info('Owner authorized', { spotifyUserId: profile.id, scopes: grant.scopes, replacedAnotherOwner });
+  return { replacedAnotherOwner };
+}

@@ -1,0 +1,58 @@
+/**
+ * All configuration comes from the environment and is read here, nowhere else.
+ * A missing or invalid value becomes a ConfigError that names the variable,
+ * which the HTTP layer turns into a clear answer instead of a stack trace.
+ */
+import { ConfigError } from './errors';
+
+export interface Config {
+  clientId: string;
+  /** Empty when the redirect URI is derived from the request (deployed without SPOTIFY_REDIRECT_URI). */
+  redirectUri: string;
+  ownerSpotifyId: string | undefined;
+  cacheSeconds: number;
+  tableName: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string, hint: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`${name} is not set. ${hint}`);
+  return value;
+}
+
+export function optional(env: Env, name: string): string | undefined {
+  return env[name]?.trim() || undefined;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const redirectUri = optional(env, 'SPOTIFY_REDIRECT_URI') ?? '';
+  if (redirectUri) {
+    let url: URL;
+    try {
+      url = new URL(redirectUri);
+    } catch {
+      throw new ConfigError('SPOTIFY_REDIRECT_URI is not a valid URL.');
+    }
+    if (url.hostname === 'localhost') {
+      throw new ConfigError('SPOTIFY_REDIRECT_URI must not use "localhost": Spotify rejects it. Use http://127.0.0.1:PORT/callback.');
+    }
+  }
+  const cacheText = optional(env, 'HIGHLIGHTS_CACHE_SECONDS') ?? '300';
+  const cacheSeconds = Number(cacheText);
+  if (!/^\d+$/.test(cacheText) || !Number.isSafeInteger(cacheSeconds)) {
+    throw new ConfigError('HIGHLIGHTS_CACHE_SECONDS must be a whole number of seconds (0 = always ask Spotify).');
+  }
+  return {
+    clientId: required(env, 'SPOTIFY_CLIENT_ID', 'Copy it from your app in the Spotify developer dashboard into .env.'),
+    redirectUri,
+    ownerSpotifyId: optional(env, 'OWNER_SPOTIFY_ID'),
+    cacheSeconds,
+    tableName: tableName(env),
+  };
+}
+
+export function tableName(env: Env = process.env): string {
+  return required(env, 'TABLE_NAME', 'It names the DynamoDB table; serverless.yml sets it.');
+}

@@ -1,0 +1,83 @@
+/**
+ * How the adapter calls Spotify: every call goes through spotify-web-api-node, has a timeout
+ * within the caller's deadline, and fails with a SpotifyError whose kind says what the caller can
+ * do. Reads are retried once, with jitter, when Spotify failed in a passing way; token requests
+ * never are (a lost answer may have rotated the refresh token already).
+ */
+import type SpotifyWebApi from 'spotify-web-api-node';
+import { SpotifyError, type SpotifyErrorKind } from '../platform/errors';
+import type { Deadline } from '../platform/time';
+
+/** The longest one Spotify call may take; the caller's deadline may cut it shorter. */
+export const CALL_TIMEOUT_MS = 3000;
+/** No call is started with less time than this left before the deadline. */
+const MIN_CALL_MS = 250;
+
+/**
+ * A client for one call. The library (with superagent and its MIME tables, ~95 ms to load) is
+ * loaded on first use, so a cold container that answers from a cache never pays for it.
+ */
+export async function client(credentials: ConstructorParameters<typeof SpotifyWebApi>[0]): Promise<SpotifyWebApi> {
+  const { default: Client } = await import('spotify-web-api-node');
+  return new Client(credentials);
+}
+
+function classify(error: unknown): SpotifyError {
+  if (error instanceof SpotifyError) return error;
+  const { statusCode, body, headers } = (error ?? {}) as {
+    statusCode?: number;
+    body?: { error?: unknown };
+    headers?: Record<string, string | undefined>;
+  };
+  if (typeof statusCode !== 'number') return new SpotifyError('unavailable');
+  const oauthError = typeof body?.error === 'string' ? body.error : undefined;
+  if (oauthError === 'invalid_grant') return new SpotifyError('invalid_grant', statusCode);
+  if (oauthError === 'invalid_client') return new SpotifyError('invalid_client', statusCode);
+  if (statusCode === 401) return new SpotifyError('unauthorized', statusCode);
+  if (statusCode === 403) return new SpotifyError('forbidden', statusCode);
+  if (statusCode === 429) {
+    const retryAfter = Number(headers?.['retry-after']);
+    return new SpotifyError('rate_limited', statusCode, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined);
+  }
+  if (statusCode >= 500) return new SpotifyError('unavailable', statusCode);
+  return new SpotifyError('bad_response', statusCode);
+}
+
+/** One call, cut off at CALL_TIMEOUT_MS or the deadline; its body, or a classified SpotifyError. */
+export async function call<T>(deadline: Deadline, work: () => Promise<{ body: T }>): Promise<T> {
+  const timeoutMs = Math.min(CALL_TIMEOUT_MS, deadline - Date.now());
+  if (timeoutMs < MIN_CALL_MS) throw new SpotifyError('timeout');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SpotifyError('timeout')), timeoutMs);
+  });
+  try {
+    const response = await Promise.race([work(), timeout]);
+    return response.body;
+  } catch (error) {
+    throw classify(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const PASSING: ReadonlySet<SpotifyErrorKind> = new Set(['unavailable', 'timeout', 'bad_response']);
+
+/** A read, retried once after 50–250 ms when the failure was a passing one. */
+export async function read<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof SpotifyError) || !PASSING.has(error.kind)) throw error;
+    const pause = 50 + Math.random() * 200;
+    if (deadline - Date.now() - pause < MIN_CALL_MS) throw error;
+    await new Promise((done) => setTimeout(done, pause));
+    return work();
+  }
+}
+
+/** A non-empty string from Spotify's answer, or the answer is malformed. */
+export function text(value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new SpotifyError('bad_response');
+  return value;
+}

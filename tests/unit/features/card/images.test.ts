@@ -1,0 +1,178 @@
+/**
+ * The card's image fetches: only Spotify's CDN, over https, with a timeout and a size cap, in
+ * parallel, kept in memory. Spotify's CDN is played by msw here, so each failure can be staged.
+ */
+import { delay, http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  CACHE_BUDGET_BYTES,
+  clearImageCache,
+  FAILURE_TTL_MS,
+  imageDataUri,
+  imageDataUris,
+  isAllowedImageUrl,
+  MAX_IMAGE_BYTES,
+  smallerVariant,
+} from '../../../../lib/features/card/images';
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 9]);
+const png = (size: number) => Buffer.concat([PNG, Buffer.alloc(size - PNG.length)]);
+
+const requested: string[] = [];
+const server = setupServer(
+  http.get('https://:host/image/:id', async ({ request, params }) => {
+    requested.push(request.url);
+    const id = String(params.id);
+    const image = (body: Buffer, type = 'image/png') => new HttpResponse(body, { headers: { 'content-type': type } });
+    if (id === 'slow') await delay(1_000);
+    if (id.startsWith('wait')) await delay(150);
+    if (id === 'jpeg') return image(JPEG, 'image/jpeg');
+    if (id === 'html') return new HttpResponse('<html>hi</html>', { headers: { 'content-type': 'image/png' } });
+    if (id === 'missing') return new HttpResponse('Not Found', { status: 404 });
+    if (id === 'moved') return new HttpResponse(null, { status: 302, headers: { location: 'https://elsewhere.example/image.png' } });
+    if (id === 'huge') return image(png(MAX_IMAGE_BYTES + 1));
+    if (id === 'huge-stream') {
+      const chunk = new Uint8Array(64 * 1024);
+      chunk.set(PNG);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          sent += chunk.length;
+          controller.enqueue(chunk);
+          if (sent > 2 * MAX_IMAGE_BYTES) controller.close();
+        },
+      });
+      return new HttpResponse(body, { headers: { 'content-type': 'image/png' } });
+    }
+    if (id.startsWith('big')) return image(png(200 * 1024));
+    if (id === 'limit') return image(png(MAX_IMAGE_BYTES));
+    return image(PNG);
+  }),
+  http.all('*', ({ request }) => {
+    requested.push(request.url);
+    return HttpResponse.error();
+  }),
+);
+
+const soon = (ms = 1_500) => Date.now() + ms;
+const dataUriOf = (bytes: Buffer, type = 'image/png') => `data:${type};base64,${bytes.toString('base64')}`;
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+beforeEach(() => {
+  clearImageCache();
+  requested.length = 0;
+});
+afterEach(() => server.resetHandlers());
+
+describe('which images may be fetched', () => {
+  it.each([
+    'https://i.scdn.co/image/ab6761610000e5eb0123',
+    'https://mosaic.scdn.co/640/ab67616d0000b273',
+    'https://image-cdn-fa.spotifycdn.com/image/ab67',
+    'https://I.SCDN.CO/image/x',
+  ])('allows %s', (url) => expect(isAllowedImageUrl(url)).toBe(true));
+
+  it.each([
+    'http://i.scdn.co/image/x',
+    'https://i.scdn.co:8443/image/x',
+    'https://user:pass@i.scdn.co/image/x',
+    'https://i.scdn.co@evil.example/image/x',
+    'https://i.scdn.co.evil.example/image/x',
+    'https://evilscdn.co/image/x',
+    'https://scdn.co/image/x',
+    'https://spotifycdn.com.evil.example/x',
+    'https://127.0.0.1/image/x',
+    'https://169.254.169.254/latest/meta-data',
+    'file:///etc/passwd',
+    'not a url',
+  ])('refuses %s, without a request', async (url) => {
+    expect(isAllowedImageUrl(url)).toBe(false);
+    expect(await imageDataUri(url, soon())).toBeNull();
+    expect(requested).toEqual([]);
+  });
+});
+
+describe('fetching', () => {
+  it('answers a data: URI typed by the bytes, asking for the small size of a known Spotify image', async () => {
+    expect(await imageDataUri('https://i.scdn.co/image/jpeg', soon())).toBe(dataUriOf(JPEG, 'image/jpeg'));
+    const artist = 'https://i.scdn.co/image/ab6761610000e5eb0123456789abcdef01234567';
+    expect(await imageDataUri(artist, soon())).toBe(dataUriOf(PNG));
+    expect(requested).toEqual(['https://i.scdn.co/image/jpeg', 'https://i.scdn.co/image/ab6761610000f1780123456789abcdef01234567']);
+    expect(smallerVariant('https://i.scdn.co/image/ab67616d0000b273aaaabbbbccccddddeeeeffff')).toBe('https://i.scdn.co/image/ab67616d00001e02aaaabbbbccccddddeeeeffff');
+    expect(smallerVariant('https://i.scdn.co/image/ab67616100005174aaaa')).toBe('https://i.scdn.co/image/ab6761610000f178aaaa');
+    expect(smallerVariant('https://i.scdn.co/image/0000000000000000aaaa')).toBe('https://i.scdn.co/image/0000000000000000aaaa');
+  });
+
+  it.each([
+    ['missing', 'a 404'],
+    ['html', 'bytes that are not an image'],
+    ['moved', 'a redirect (even to look elsewhere)'],
+    ['huge', `more than ${MAX_IMAGE_BYTES} bytes, announced`],
+    ['huge-stream', `more than ${MAX_IMAGE_BYTES} bytes, streamed`],
+  ])('gives null for %s (%s)', async (id) => {
+    expect(await imageDataUri(`https://i.scdn.co/image/${id}`, soon())).toBeNull();
+    expect(requested.every((url) => url.startsWith('https://i.scdn.co/'))).toBe(true);
+  });
+
+  it(`accepts an image of exactly ${MAX_IMAGE_BYTES} bytes`, async () => {
+    expect(await imageDataUri('https://i.scdn.co/image/limit', soon())).toBe(dataUriOf(png(MAX_IMAGE_BYTES)));
+  });
+
+  it('gives up at the request deadline, and does not start a fetch without time left', async () => {
+    const started = Date.now();
+    expect(await imageDataUri('https://i.scdn.co/image/slow', soon(300))).toBeNull();
+    expect(Date.now() - started).toBeLessThan(800);
+    expect(await imageDataUri('https://i.scdn.co/image/plain', soon(50))).toBeNull();
+    expect(requested).toEqual(['https://i.scdn.co/image/slow']);
+    // Running out of time is not the image's fault: the next request tries it.
+    expect(await imageDataUri('https://i.scdn.co/image/plain', soon())).toBe(dataUriOf(PNG));
+  });
+
+  it('fetches all of a card\'s images at once, each distinct URL once', async () => {
+    const urls = ['https://i.scdn.co/image/wait1', 'https://i.scdn.co/image/wait2', 'https://i.scdn.co/image/wait3', 'https://i.scdn.co/image/wait1', null];
+    const started = Date.now();
+    const images = await imageDataUris(urls, soon());
+    expect(Date.now() - started).toBeLessThan(400);
+    expect([...images.keys()]).toEqual(urls.slice(0, 3));
+    expect([...images.values()].every((value) => value === dataUriOf(PNG))).toBe(true);
+    expect(requested).toHaveLength(3);
+  });
+});
+
+describe('kept in memory', () => {
+  it('fetches an image once, however many requests ask, at once or later', async () => {
+    const url = 'https://i.scdn.co/image/wait-shared';
+    await Promise.all([imageDataUri(url, soon()), imageDataUri(url, soon())]);
+    await imageDataUri(url, soon());
+    expect(requested).toHaveLength(1);
+  });
+
+  it(`remembers a failure for ${FAILURE_TTL_MS / 1000} s, then tries again`, async () => {
+    const url = 'https://i.scdn.co/image/missing';
+    await imageDataUri(url, soon());
+    await imageDataUri(url, soon());
+    expect(requested).toHaveLength(1);
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + FAILURE_TTL_MS + 1);
+    await imageDataUri(url, now + FAILURE_TTL_MS + 2_000);
+    expect(requested).toHaveLength(2);
+  });
+
+  it(`keeps at most ${CACHE_BUDGET_BYTES / 1024 / 1024} MiB, forgetting the least recently used first`, async () => {
+    const url = (i: number) => `https://i.scdn.co/image/big${i}`;
+    const perImage = dataUriOf(png(200 * 1024)).length;
+    const fits = Math.floor(CACHE_BUDGET_BYTES / perImage);
+    for (let i = 0; i < fits; i++) await imageDataUri(url(i), soon());
+    await imageDataUri(url(0), soon()); // used again: now the most recent
+    await imageDataUri(url(fits), soon()); // one too many: big1 goes
+    requested.length = 0;
+    await imageDataUri(url(0), soon());
+    await imageDataUri(url(2), soon());
+    expect(requested).toEqual([]);
+    await imageDataUri(url(1), soon());
+    expect(requested).toEqual([url(1)]);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseHighlightsQuery } from '../../../../lib/features/highlights/query';
+import { errorAnswer } from '../../../../lib/http/errors';
+
+function refusal(params: Record<string, string>) {
+  try {
+    parseHighlightsQuery(params);
+  } catch (error) {
+    return errorAnswer(error);
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('parseHighlightsQuery', () => {
+  it('defaults to the top 5 of the last four weeks', () => {
+    expect(parseHighlightsQuery(undefined)).toEqual({ type: 'artists', limit: 5, timeRange: 'short_term' });
+  });
+
+  it.each([
+    [{ limit: '1' }, { type: 'artists', limit: 1, timeRange: 'short_term' }],
+    [{ limit: '50', time_range: 'long_term' }, { type: 'artists', limit: 50, timeRange: 'long_term' }],
+    [{ time_range: 'medium_term', unrelated: 'x' }, { type: 'artists', limit: 5, timeRange: 'medium_term' }],
+    [{ type: 'tracks' }, { type: 'tracks', limit: 5, timeRange: 'short_term' }],
+  ])('accepts %j', (params, expected) => {
+    expect(parseHighlightsQuery(params)).toEqual(expected);
+  });
+
+  it.each(['0', '51', '-1', '1.5', 'ten', '5,6', '', '007', '1e1'])('refuses limit=%j with a 400 naming limit', (limit) => {
+    const error = refusal({ limit });
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('invalid_parameter');
+    expect(error.message).toMatch(/^limit /);
+  });
+
+  it.each(['SHORT_TERM', 'forever', '', 'short_term,long_term'])('refuses time_range=%j with a 400 naming time_range', (timeRange) => {
+    const error = refusal({ time_range: timeRange });
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/^time_range /);
+  });
+
+  it.each(['albums', 'Tracks', '', 'artists,tracks'])('refuses type=%j with a 400 naming type', (type) => {
+    const error = refusal({ type });
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/^type /);
+  });
+});
