@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '**/.esbuild*/', '.serverless/', '.dynamodb*/', 'coverage/', 'test-results/'] },
+  { ignores: ['node_modules/', '**/.esbuild*/', '.serverless/', '.dynamodb*/', 'coverage/', 'test-results/', '.layers-fixture-*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
