@@ -7,14 +7,15 @@
  * esbuild directly, using serverless.yml's esbuild settings, and has no zip size.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
+import { unzip } from '../../tests/support/zip';
 import { median } from './stats';
 
 const run = promisify(execFile);
@@ -50,7 +51,7 @@ interface ServiceConfig {
 
 const config = (): ServiceConfig => parse(readFileSync(join(root, 'serverless.yml'), 'utf8'));
 
-/** `handlers/highlights.handler` → `handlers/highlights` + the bundle's extension. */
+/** `handlers/http/highlights.handler` → `handlers/http/highlights` + the bundle's extension. */
 function bundlePath(handler: string, settings: EsbuildSettings): string {
   return handler.slice(0, handler.lastIndexOf('.')) + (settings.outputFileExtension ?? '.js');
 }
@@ -87,8 +88,10 @@ async function buildBundles(outDir: string, smoke: boolean): Promise<{ name: str
   const bundles = [];
   for (const [name, { handler }] of Object.entries(functions)) {
     const zip = join(outDir, 'package', `${name}.zip`);
-    mkdirSync(join(outDir, name));
-    await run('unzip', ['-q', zip, '-d', join(outDir, name)]);
+    for (const [path, content] of await unzip(zip)) {
+      mkdirSync(dirname(join(outDir, name, path)), { recursive: true });
+      writeFileSync(join(outDir, name, path), content);
+    }
     bundles.push({ name, file: join(outDir, name, bundlePath(handler, settings)), zipBytes: statSync(zip).size });
   }
   return bundles;
