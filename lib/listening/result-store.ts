@@ -13,10 +13,16 @@ export interface StoredResult<T> {
 
 const key = (name: string) => ({ pk: `result#${name}` });
 
+// The value is stored as "items", the attribute's name since the first version (when every result
+// was a list): functions of an older and a newer version read each other's items during a deploy.
+interface Stored<T> {
+  items: T;
+  fetchedAt: number;
+}
+
 export async function getResult<T>(name: string): Promise<StoredResult<T> | undefined> {
-  const { Item } = await send<{ Item?: Partial<StoredResult<T>> }>((TableName) => new GetCommand({ TableName, Key: key(name) }));
-  // An item without a value was written in another shape (an earlier version): not a result.
-  return Item?.value !== undefined && typeof Item.fetchedAt === 'number' ? { value: Item.value, fetchedAt: Item.fetchedAt } : undefined;
+  const { Item } = await send<{ Item?: Stored<T> }>((TableName) => new GetCommand({ TableName, Key: key(name) }));
+  return Item ? { value: Item.items, fetchedAt: Item.fetchedAt } : undefined;
 }
 
 /** Keeps the newer of two results written at once. */
@@ -25,7 +31,7 @@ export async function putResult<T>(name: string, result: StoredResult<T>): Promi
     send((TableName) =>
       new PutCommand({
         TableName,
-        Item: { ...key(name), value: result.value, fetchedAt: result.fetchedAt },
+        Item: { ...key(name), items: result.value, fetchedAt: result.fetchedAt } satisfies Stored<T> & { pk: string },
         ConditionExpression: 'attribute_not_exists(pk) OR fetchedAt < :fetchedAt',
         ExpressionAttributeValues: { ':fetchedAt': result.fetchedAt },
       }),

@@ -3,13 +3,12 @@
  * HIGHLIGHTS_CACHE_SECONDS; and HTTP caching (ETag, 304, Cache-Control) that never lets a
  * response outlive the service's own freshness plus the stale-while-revalidate window.
  */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../lib/platform/dynamo';
 import { highlights, highlightsInAnotherContainer, useService, type Result } from '../support/service';
 
 const service = useService({ HIGHLIGHTS_CACHE_SECONDS: '300' });
-
-
 
 /** Moves the clock (Date only; timers and I/O stay real). */
 function travel(ms: number) {
@@ -126,6 +125,22 @@ describe('cache layers', () => {
     service.model.latencyMs = 50;
     const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => highlights({ limit: String(1 + (i % 10)) })));
     expect(responses.every((response) => response.statusCode === 200)).toBe(true);
+    expect(service.model.calls.top).toBe(1);
+  });
+
+  it('stores a result in the shape every version reads (pk result#<type>#<range>, items, fetchedAt), so versions mixed during a deploy share it', async () => {
+    await service.connect();
+    await highlights();
+    const key = { pk: 'result#artists#short_term' };
+    const { Item } = await documentClient().send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: key }));
+    expect(Object.keys(Item ?? {}).sort()).toEqual(['fetchedAt', 'items', 'pk']);
+    expect(Item?.items).toHaveLength(50);
+
+    // A result written by another version is served to a container that has none in memory.
+    const written = { id: 'x', name: 'Written elsewhere', url: 'https://open.spotify.com/artist/x', image: null, genres: [] };
+    await documentClient().send(new PutCommand({ TableName: process.env.TABLE_NAME, Item: { ...key, items: [written], fetchedAt: Date.now() } }));
+    const body = JSON.parse((await (await highlightsInAnotherContainer())()).body);
+    expect(body.artists).toEqual([written]);
     expect(service.model.calls.top).toBe(1);
   });
 });
