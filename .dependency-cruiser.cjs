@@ -76,6 +76,13 @@ module.exports = {
       to: { path: '^(?:handlers/|lib/(?!features/|http/))' },
     },
     {
+      name: 'every-file-in-a-layer',
+      severity: 'error',
+      comment: 'Every file in lib/ lives in one of the layer folders (platform, http, spotify, owner, listening, features/<name>), so the rules above cover it. A new kind of code gets a layer, and a place in these rules and docs/architecture.md.',
+      from: { path: '^lib/', pathNot: '^lib/(?:platform|http|spotify|owner|listening|features/[^/]+)/' },
+      to: {},
+    },
+    {
       name: 'no-test-code-in-functions',
       severity: 'error',
       comment: 'Deployed code never depends on tests, the emulator or scripts: they are not in the bundle\'s world.',

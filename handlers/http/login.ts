@@ -5,6 +5,6 @@ import { redirectResponse } from '../../lib/http/responses';
 import { route } from '../../lib/http/route';
 
 export const handler = route({ format: 'html', renderError: renderErrorPage }, async (event) => {
-  const { location, cookie } = await startLogin(event.requestContext.domainName);
+  const { location, cookie } = await startLogin(event.requestContext?.domainName ?? '');
   return redirectResponse(location, [cookie]);
 });

@@ -21,8 +21,9 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 
 /**
  * Fresh: public, for the freshness left, and a cache may keep serving it while it revalidates for
- * as long again as the service's own cache period (fetchedAt to freshUntil). Stale, or no
- * freshness left: revalidate every time.
+ * as long again as the service's own cache period (fetchedAt to freshUntil; an answer whose
+ * freshness was cut short has no freshness left, so this never shortens a cacheable one). Stale,
+ * or no freshness left: revalidate every time.
  */
 export function cacheControl({ fetchedAt, freshUntil, stale }: Freshness): string {
   const maxAge = Math.floor((freshUntil - Date.now()) / 1000);

@@ -22,6 +22,8 @@ export interface ErrorAnswer {
   /** For a person; written by us, never an error's internals. */
   message: string;
   headers: Record<string, string>;
+  /** Set when only the owner can fix it, by connecting Spotify (again) at /login. */
+  ownerMust?: 'connect' | 'reconnect';
 }
 
 /** An error the HTTP layer raises about the request itself (e.g. a method it does not serve). */
@@ -33,7 +35,10 @@ function answer(status: number, code: string, message: string, headers: Record<s
   return { status, code, message, headers };
 }
 
-const reauthorization = () => answer(503, 'reauthorization_required', new ReauthorizationRequired().message);
+const reauthorization = (): ErrorAnswer => ({
+  ...answer(503, 'reauthorization_required', new ReauthorizationRequired().message),
+  ownerMust: 'reconnect',
+});
 
 function fromSpotify(error: SpotifyError): ErrorAnswer {
   switch (error.kind) {
@@ -60,7 +65,7 @@ function fromSpotify(error: SpotifyError): ErrorAnswer {
 export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof InvalidRequest) return answer(400, error.code, error.message);
   if (error instanceof NotOwner) return answer(403, 'not_owner', error.message);
-  if (error instanceof NotAuthorized) return answer(503, 'not_authorized', error.message);
+  if (error instanceof NotAuthorized) return { ...answer(503, 'not_authorized', error.message), ownerMust: 'connect' };
   if (error instanceof ReauthorizationRequired) return reauthorization();
   if (error instanceof SpotifyError) return fromSpotify(error);
   if (error instanceof ConfigError) return answer(500, 'configuration_error', error.message);

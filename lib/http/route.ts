@@ -15,8 +15,8 @@ import { htmlResponse, jsonResponse, svgResponse, type HttpEvent, type HttpResul
 
 export type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
-/** Draws an error: `answer` is what the mapping says, `cause` what was thrown, `query` the request's parameters. */
-export type ErrorRenderer = (answer: ErrorAnswer, cause: unknown, query: HttpEvent['queryStringParameters']) => { statusCode: number; body: string };
+/** Draws an error: `answer` is what the mapping says (errors.ts), `query` the request's parameters. */
+export type ErrorRenderer = (answer: ErrorAnswer, query: HttpEvent['queryStringParameters']) => { statusCode: number; body: string };
 
 export type RouteOptions = { format: 'json' } | { format: 'html' | 'svg'; renderError: ErrorRenderer };
 
@@ -26,10 +26,10 @@ export function deadlineOf(context: Context): Deadline {
   return Date.now() + Math.min(8_000, remaining - 1_500);
 }
 
-function errorResponse(options: RouteOptions, answer: ErrorAnswer, cause: unknown, event: HttpEvent): HttpResult {
+function errorResponse(options: RouteOptions, answer: ErrorAnswer, event: HttpEvent): HttpResult {
   const headers = { 'Cache-Control': 'no-store', ...answer.headers };
   if (options.format === 'json') return jsonResponse(answer.status, { error: answer.code, message: answer.message }, headers);
-  const { statusCode, body } = options.renderError(answer, cause, event.queryStringParameters);
+  const { statusCode, body } = options.renderError(answer, event.queryStringParameters);
   // Pages are never cached anyway (their headers say no-store).
   return options.format === 'svg' ? svgResponse(statusCode, body, headers) : htmlResponse(statusCode, body, [], answer.headers);
 }
@@ -40,7 +40,7 @@ function respondToErrors(options: RouteOptions): middy.MiddlewareObj<HttpEvent, 
       const answer = errorAnswer(request.error);
       if (answer.code === 'internal_error') logger.error('Unhandled error', { error: request.error as Error });
       else logger.warn('Request refused', { status: answer.status, code: answer.code });
-      request.response = errorResponse(options, answer, request.error, request.event);
+      request.response = errorResponse(options, answer, request.event);
       return request.response;
     },
   };

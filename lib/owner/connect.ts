@@ -32,7 +32,5 @@ export async function connectOwner(profile: SpotifyProfile, grant: TokenGrant): 
     Boolean(ownerSpotifyId),
   );
   if (outcome === 'other_owner') throw notOwner();
-  const replacedAnotherOwner = outcome === 'replaced';
-  logger.info('Owner authorized', { spotifyUserId: profile.id, scopes: grant.scopes, replacedAnotherOwner });
-  return { replacedAnotherOwner };
+  return { replacedAnotherOwner: outcome === 'replaced' };
 }

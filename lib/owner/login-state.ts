@@ -1,7 +1,7 @@
 /**
  * Pending logins (pk "login-state#<sha256>"): /login creates an unguessable, single-use state,
  * and /callback checks it here before anything else happens. Only the state's hash is stored;
- * the browser holds the state itself (in a cookie, see features/connect/state-cookie.ts).
+ * the browser that started the login holds the state itself.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';

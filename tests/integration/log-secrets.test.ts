@@ -13,7 +13,7 @@ import { redact, secretFinder, send } from '../support/hostile';
 import { baseEnv, callback, highlights, login, useService } from '../support/service';
 import { INTRUDER_ID, OWNER_ID } from '../support/spotify-emulator';
 
-// Before lib/logger.ts is imported: a level set later with logger.setLogLevel() is reset to the
+// Before lib/platform/logger.ts is imported: a level set later with logger.setLogLevel() is reset to the
 // initial one by injectLambdaContext on every warm invocation. Event logging is switched on as an
 // operator might: the events carry codes, states and cookies, so the service must refuse it.
 const previous = vi.hoisted(() => {

@@ -9,6 +9,7 @@ import { connectOwner } from '../../owner/connect';
 import { clientSecret } from '../../platform/client-secret';
 import { loadConfig } from '../../platform/config';
 import { InvalidRequest, SpotifyError } from '../../platform/errors';
+import { logger } from '../../platform/logger';
 import type { Deadline } from '../../platform/time';
 import type { Params } from '../../platform/validation';
 import { exchangeCode } from '../../spotify/accounts';
@@ -64,6 +65,7 @@ export async function finishLogin(request: CallbackRequest, deadline: Deadline):
   const profile = await currentProfile(grant.accessToken, deadline);
   const { replacedAnotherOwner } = await connectOwner(profile, grant);
   if (replacedAnotherOwner) await forgetListening();
+  logger.info('Owner authorized', { spotifyUserId: profile.id, scopes: grant.scopes, replacedAnotherOwner });
 
   return {
     highlightsUrl: new URL('highlights', new URL('.', redirectUri)).toString(),

@@ -52,6 +52,8 @@ const FILES: Record<string, string> = {
   'tests/helper.ts': 'export const helper = 1;',
   'lib/platform/dev-only.ts': "import { parse } from 'yaml';\nexport const parsed = parse('a: 1');",
   'lib/platform/missing.ts': "import { nothing } from './nowhere';\nexport const missing = nothing;",
+  'lib/helpers.ts': "import { base } from './platform/base';\nexport const loose = base;",
+  'lib/features/loose.ts': "import { base } from '../platform/base';\nexport const looseToo = base;",
   'lib/platform/circle-a.ts': "import { b } from './circle-b';\nexport const a = () => b;",
   'lib/platform/circle-b.ts': "import { a } from './circle-a';\nexport const b = () => a;",
 };
@@ -68,6 +70,8 @@ const EXPECTED = [
   ['no-test-code-in-functions', 'lib/platform/uses-a-test.ts', 'tests/helper.ts'],
   ['no-dev-dependencies-in-functions', 'lib/platform/dev-only.ts', 'node_modules/yaml'],
   ['not-to-unresolvable', 'lib/platform/missing.ts', './nowhere'],
+  ['every-file-in-a-layer', 'lib/helpers.ts', 'lib/platform/base.ts'],
+  ['every-file-in-a-layer', 'lib/features/loose.ts', 'lib/platform/base.ts'],
   ['no-circular', 'lib/platform/circle-a.ts', 'lib/platform/circle-b.ts'],
 ];
 

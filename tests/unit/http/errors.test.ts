@@ -38,9 +38,13 @@ describe('errorAnswer', () => {
     expect(mapped(new NotOwner())).toMatchObject({ status: 403, code: 'not_owner', message: expect.stringContaining('Nothing was changed') });
   });
 
-  it('tells the owner to connect, or to connect again, with 503 and /login', () => {
-    expect(mapped(new NotAuthorized())).toMatchObject({ status: 503, code: 'not_authorized', message: expect.stringContaining('/login') });
-    expect(mapped(new ReauthorizationRequired())).toMatchObject({ status: 503, code: 'reauthorization_required', message: expect.stringContaining('/login') });
+  it('tells the owner to connect, or to connect again, with 503 and /login, and says only the owner can fix it', () => {
+    expect(mapped(new NotAuthorized())).toMatchObject({ status: 503, code: 'not_authorized', message: expect.stringContaining('/login'), ownerMust: 'connect' });
+    expect(mapped(new ReauthorizationRequired())).toMatchObject({ status: 503, code: 'reauthorization_required', message: expect.stringContaining('/login'), ownerMust: 'reconnect' });
+    expect(mapped(new SpotifyError('invalid_grant'))).toMatchObject({ code: 'reauthorization_required', ownerMust: 'reconnect' });
+    for (const other of [new SpotifyError('rate_limited'), new StorageError('x'), new InvalidRequest('invalid_parameter', 'x'), new NotOwner()]) {
+      expect(mapped(other).ownerMust).toBeUndefined();
+    }
   });
 
   it('does not expose an HTTP error that is not meant to be shown', () => {

@@ -13,7 +13,7 @@ import {
 
 const run = promisify(execFile);
 const preload = fileURLToPath(new URL('../../support/spotify-emulator/preload.mjs', import.meta.url));
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 // Runs in the child with the preload: the real client library (superagent over node https).
 const child = `

@@ -149,26 +149,27 @@ describe('renderCard', () => {
 describe('errorCard', () => {
   it('not connected, and re-authorization needed: a reconnect card answered 200', () => {
     for (const cause of [new NotAuthorized(), new ReauthorizationRequired(), new SpotifyError('invalid_grant', 400)]) {
-      const card = errorCard(errorAnswer(cause), cause, 'dark');
+      const card = errorCard(errorAnswer(cause), 'dark');
       expect(card.statusCode).toBe(200);
       expect(card.svg).toContain('/login');
       expect(card.svg).toContain('fill="#121212"');
       expectWellFormed(card.svg);
     }
-    expect(errorCard(errorAnswer(new ReauthorizationRequired()), new ReauthorizationRequired(), 'light').svg).toContain('>Reconnect Spotify</text>');
+    expect(errorCard(errorAnswer(new ReauthorizationRequired()), 'light').svg).toContain('>Reconnect Spotify</text>');
+    expect(errorCard(errorAnswer(new NotAuthorized()), 'light').svg).toContain('>Spotify is not connected yet</text>');
   });
 
   it('a bad query keeps its 400 and says what is wrong; an outage keeps its 5xx', () => {
     const invalid = new InvalidRequest('invalid_parameter', 'limit must be a whole number from 1 to 10.');
-    const bad = errorCard(errorAnswer(invalid), invalid, 'light');
+    const bad = errorCard(errorAnswer(invalid), 'light');
     expect(bad.statusCode).toBe(400);
     expect(bad.svg).toContain('limit must be a whole number from 1 to 10.');
     const limited = new SpotifyError('rate_limited', 429, 5);
-    const down = errorCard(errorAnswer(limited), limited, 'light');
+    const down = errorCard(errorAnswer(limited), 'light');
     expect(down.statusCode).toBe(503);
     expect(down.svg).toContain('Spotify highlights are unavailable');
     expect(down.svg).toContain('Spotify asked us to slow down. Try again shortly.');
-    expect(errorCard(errorAnswer(new Error('x')), new Error('x'), 'light').statusCode).toBe(500);
+    expect(errorCard(errorAnswer(new Error('x')), 'light').statusCode).toBe(500);
   });
 
   it('wraps a long message on several lines, escaped', () => {
