@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
+import { ConfigError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Deadline } from '../platform/time';
 import { errorAnswer, httpError, type ErrorAnswer } from './errors';
@@ -34,12 +35,17 @@ function errorResponse(options: RouteOptions, answer: ErrorAnswer, event: HttpEv
   return options.format === 'svg' ? svgResponse(statusCode, body, headers) : htmlResponse(statusCode, body, [], answer.headers);
 }
 
+/** What a configuration error says for the log alone. */
+function configDetail(error: unknown): { detail?: string } {
+  return error instanceof ConfigError && error.detail ? { detail: error.detail } : {};
+}
+
 function respondToErrors(options: RouteOptions): middy.MiddlewareObj<HttpEvent, HttpResult> {
   return {
     onError: async (request) => {
       const answer = errorAnswer(request.error);
       if (answer.code === 'internal_error') logger.error('Unhandled error', { error: request.error as Error });
-      else logger.warn('Request refused', { status: answer.status, code: answer.code });
+      else logger.warn('Request refused', { status: answer.status, code: answer.code, ...configDetail(request.error) });
       request.response = errorResponse(options, answer, request.event);
       return request.response;
     },

@@ -4,9 +4,18 @@
  * headers), and nothing else recognises an error by a code.
  */
 
-/** A setting is missing or invalid; the message names the variable and is safe to show. */
+/**
+ * A setting is missing or invalid. The message names the variable and is safe to show;
+ * `detail`, for the log only, may say more (a parameter's path, what AWS answered).
+ */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** DynamoDB did not answer properly (a failed write condition is not one of these). */

@@ -28,6 +28,8 @@ export interface CallbackRequest {
 export interface Connected {
   highlightsUrl: string;
   displayName: string | null;
+  /** The owner's Spotify user id, which OWNER_SPOTIFY_ID takes. */
+  spotifyUserId: string;
   /** Clears the used state from the browser. */
   clearCookie: string;
 }
@@ -70,6 +72,7 @@ export async function finishLogin(request: CallbackRequest, deadline: Deadline):
   return {
     highlightsUrl: new URL('highlights', new URL('.', redirectUri)).toString(),
     displayName: profile.displayName,
+    spotifyUserId: profile.id,
     clearCookie: stateCookie(redirectUri, '', 0),
   };
 }
