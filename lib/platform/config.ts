@@ -11,6 +11,10 @@ export interface Config {
   redirectUri: string;
   ownerSpotifyId: string | undefined;
   cacheSeconds: number;
+  /** How long a container trusts what it knows of the owner before reading the owner's item again. */
+  ownerRecheckSeconds: number;
+  /** The longest a last good result is served stale, counted from when it was fetched. */
+  staleMaxSeconds: number;
   tableName: string;
 }
 
@@ -39,18 +43,22 @@ export function loadConfig(env: Env = process.env): Config {
       throw new ConfigError('SPOTIFY_REDIRECT_URI must not use "localhost": Spotify rejects it. Use http://127.0.0.1:PORT/callback.');
     }
   }
-  const cacheText = optional(env, 'HIGHLIGHTS_CACHE_SECONDS') ?? '300';
-  const cacheSeconds = Number(cacheText);
-  if (!/^\d+$/.test(cacheText) || !Number.isSafeInteger(cacheSeconds)) {
-    throw new ConfigError('HIGHLIGHTS_CACHE_SECONDS must be a whole number of seconds (0 = always ask Spotify).');
-  }
   return {
     clientId: required(env, 'SPOTIFY_CLIENT_ID', 'Copy it from your app in the Spotify developer dashboard into .env.'),
     redirectUri,
     ownerSpotifyId: optional(env, 'OWNER_SPOTIFY_ID'),
-    cacheSeconds,
+    cacheSeconds: seconds(env, 'HIGHLIGHTS_CACHE_SECONDS', 300, '0 = always ask Spotify'),
+    ownerRecheckSeconds: seconds(env, 'OWNER_RECHECK_SECONDS', 5, '0 = read the owner for every request'),
+    staleMaxSeconds: seconds(env, 'STALE_MAX_SECONDS', 604_800, '0 = never serve a stale result'),
     tableName: tableName(env),
   };
+}
+
+function seconds(env: Env, name: string, fallback: number, zeroMeans: string): number {
+  const text = optional(env, name) ?? String(fallback);
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) throw new ConfigError(`${name} must be a whole number of seconds (${zeroMeans}).`);
+  return value;
 }
 
 export function tableName(env: Env = process.env): string {

@@ -12,6 +12,8 @@ describe('loadConfig', () => {
       SPOTIFY_REDIRECT_URI: 'http://127.0.0.1:3000/callback',
       OWNER_SPOTIFY_ID: 'owner',
       HIGHLIGHTS_CACHE_SECONDS: '0',
+      OWNER_RECHECK_SECONDS: '2',
+      STALE_MAX_SECONDS: '3600',
     });
     expect(config).toEqual({
       clientId: 'id',
@@ -19,11 +21,13 @@ describe('loadConfig', () => {
       redirectUri: 'http://127.0.0.1:3000/callback',
       ownerSpotifyId: 'owner',
       cacheSeconds: 0,
+      ownerRecheckSeconds: 2,
+      staleMaxSeconds: 3600,
     });
   });
 
-  it('defaults: no owner lock, a five-minute cache, redirect derived from the request', () => {
-    expect(loadConfig(base)).toMatchObject({ ownerSpotifyId: undefined, cacheSeconds: 300, redirectUri: '' });
+  it('defaults: no owner lock, a five-minute cache, the owner re-read every 5 s, stale results for a week, redirect derived from the request', () => {
+    expect(loadConfig(base)).toMatchObject({ ownerSpotifyId: undefined, cacheSeconds: 300, ownerRecheckSeconds: 5, staleMaxSeconds: 604_800, redirectUri: '' });
   });
 
   it.each(['SPOTIFY_CLIENT_ID', 'TABLE_NAME'])('names the missing variable %s', (name) => {
@@ -47,6 +51,10 @@ describe('loadConfig', () => {
 
   it.each(['-1', '1.5', 'soon'])('rejects HIGHLIGHTS_CACHE_SECONDS=%s', (value) => {
     expect(() => loadConfig({ ...base, HIGHLIGHTS_CACHE_SECONDS: value })).toThrow(/HIGHLIGHTS_CACHE_SECONDS/);
+  });
+
+  it.each(['OWNER_RECHECK_SECONDS', 'STALE_MAX_SECONDS'])('rejects a %s that is not a whole number of seconds, naming it', (name) => {
+    expect(() => loadConfig({ ...base, [name]: '1.5' })).toThrow(new RegExp(`^${name} must be a whole number of seconds`));
   });
 });
 
