@@ -1,15 +1,21 @@
 /**
  * What can go wrong, named by what happened rather than by how it is answered. Domain and adapter
- * code throw these; lib/http/errors.ts alone turns them into HTTP answers (status, code, message,
- * headers), and nothing else recognises an error by a code.
+ * code throw these. Each carries its `code`, the stable machine-readable name of what happened
+ * (the `error` of a JSON answer, the `reason` of a stale one); lib/http/errors.ts alone decides
+ * the status, message and headers, and no code recognises an error by its code.
  */
+
+export abstract class ServiceError extends Error {
+  abstract readonly code: string;
+}
 
 /**
  * A setting is missing or invalid. The message names the variable and is safe to show;
  * `detail`, for the log only, may say more (a parameter's path, what AWS answered).
  */
-export class ConfigError extends Error {
+export class ConfigError extends ServiceError {
   override name = 'ConfigError';
+  readonly code = 'configuration_error';
   constructor(
     message: string,
     readonly detail?: string,
@@ -19,8 +25,9 @@ export class ConfigError extends Error {
 }
 
 /** DynamoDB did not answer properly (a failed write condition is not one of these). */
-export class StorageError extends Error {
+export class StorageError extends ServiceError {
   override name = 'StorageError';
+  readonly code = 'storage_unavailable';
 }
 
 export type SpotifyErrorKind =
@@ -33,8 +40,19 @@ export type SpotifyErrorKind =
   | 'timeout'
   | 'bad_response';
 
+const SPOTIFY_CODES: Record<SpotifyErrorKind, string> = {
+  invalid_grant: 'reauthorization_required',
+  invalid_client: 'configuration_error',
+  unauthorized: 'spotify_unavailable',
+  forbidden: 'spotify_forbidden',
+  rate_limited: 'rate_limited',
+  unavailable: 'spotify_unavailable',
+  timeout: 'spotify_timeout',
+  bad_response: 'spotify_unavailable',
+};
+
 /** A call to Spotify failed; `kind` says what the caller can do about it. */
-export class SpotifyError extends Error {
+export class SpotifyError extends ServiceError {
   override name = 'SpotifyError';
   constructor(
     readonly kind: SpotifyErrorKind,
@@ -43,19 +61,25 @@ export class SpotifyError extends Error {
   ) {
     super(`Spotify call failed: ${kind}${status ? ` (HTTP ${status})` : ''}`);
   }
+
+  get code(): string {
+    return SPOTIFY_CODES[this.kind];
+  }
 }
 
 /** Nobody has connected a Spotify account yet. */
-export class NotAuthorized extends Error {
+export class NotAuthorized extends ServiceError {
   override name = 'NotAuthorized';
+  readonly code = 'not_authorized';
   constructor() {
     super('No Spotify account is connected yet. The site owner should open /login in a browser to connect Spotify.');
   }
 }
 
 /** Spotify refused the stored refresh token: only the owner logging in again helps. */
-export class ReauthorizationRequired extends Error {
+export class ReauthorizationRequired extends ServiceError {
   override name = 'ReauthorizationRequired';
+  readonly code = 'reauthorization_required';
   constructor() {
     super(
       'Spotify no longer accepts the stored authorization (it expired or was revoked). The site owner should open /login in a browser to connect again.',
@@ -66,7 +90,7 @@ export class ReauthorizationRequired extends Error {
 export type InvalidRequestCode = 'invalid_parameter' | 'invalid_request' | 'invalid_state' | 'access_denied' | 'authorization_failed';
 
 /** A request that cannot be acted on as sent; `code` and the message tell its sender why. */
-export class InvalidRequest extends Error {
+export class InvalidRequest extends ServiceError {
   override name = 'InvalidRequest';
   constructor(
     readonly code: InvalidRequestCode,
@@ -77,8 +101,9 @@ export class InvalidRequest extends Error {
 }
 
 /** A Spotify account other than the owner's tried to connect. */
-export class NotOwner extends Error {
+export class NotOwner extends ServiceError {
   override name = 'NotOwner';
+  readonly code = 'not_owner';
   constructor() {
     super("This site is connected to its owner's Spotify account, and only that account can connect. Nothing was changed.");
   }
