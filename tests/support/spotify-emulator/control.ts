@@ -40,7 +40,27 @@ function optStr(args: Args, key: string): string | undefined {
   return args[key] === undefined ? undefined : str(args, key);
 }
 
-const FAULT_TARGETS: readonly string[] = ['token', 'me', 'top', 'api'];
+const FAULT_TARGETS: readonly string[] = ['token', 'me', 'top', 'api', 'image'];
+
+/** A fault as sent over HTTP: it fails (status), answers late (delayMs) or stalls; checked field by field. */
+function faultOf(value: unknown): Fault {
+  if (typeof value !== 'object' || value === null) throw new Error('fault must be an object');
+  const fault = value as Fault;
+  const { status, delayMs, times, stall } = fault;
+  if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) throw new Error('fault.status must be an HTTP status');
+  if (delayMs !== undefined && !(typeof delayMs === 'number' && delayMs >= 0)) throw new Error('fault.delayMs must be a number of ms');
+  if (times !== undefined && !(Number.isInteger(times) && times >= 1)) throw new Error('fault.times must be a whole number from 1');
+  if (stall !== undefined && typeof stall !== 'boolean') throw new Error('fault.stall must be true or false');
+  if (status === undefined && delayMs === undefined && !stall) throw new Error('fault needs a status, a delayMs or stall: true');
+  return fault;
+}
+
+function optUserIds(args: Args): string[] | undefined {
+  const value = args.userIds;
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((id) => typeof id === 'string')) throw new Error('userIds must be a list of user ids');
+  return value as string[];
+}
 
 /** Runs one control action; throws on bad input (answered as 400). */
 export function applyControl(model: SpotifyModel, action: unknown, args: Args): unknown {
@@ -50,9 +70,7 @@ export function applyControl(model: SpotifyModel, action: unknown, args: Args): 
     case 'failNext': {
       const target = str(args, 'target');
       if (!FAULT_TARGETS.includes(target)) throw new Error(`target must be one of ${FAULT_TARGETS.join(', ')}`);
-      const fault = args.fault as Fault | undefined;
-      if (!fault || typeof fault.status !== 'number') throw new Error('fault.status must be a number');
-      return model.failNext(target as FaultTarget, fault);
+      return model.failNext(target as FaultTarget, faultOf(args.fault));
     }
     case 'revokeRefreshTokens': return model.revokeRefreshTokens(optStr(args, 'userId'));
     case 'expireAccessTokens': return model.expireAccessTokens();
@@ -61,6 +79,7 @@ export function applyControl(model: SpotifyModel, action: unknown, args: Args): 
     case 'setMaxCallsPer30s': model.maxCallsPer30s = args.max === null ? null : num(args, 'max'); return;
     case 'setAccessTokenTtl': model.accessTokenTtlSeconds = num(args, 'seconds'); return;
     case 'advanceClock': return model.advanceClock(num(args, 'ms'));
+    case 'setAllowedUsers': return model.setAllowedUsers(optUserIds(args), optStr(args, 'clientId'));
     case 'registerRedirectUri': return model.registerRedirectUri(str(args, 'uri'), optStr(args, 'clientId'));
     case 'issueTokens': return model.issueTokens(str(args, 'userId'), { scopes: args.scopes as string[] | undefined });
     case 'reset': return model.reset();
@@ -92,6 +111,8 @@ export function emulatorControl(url: string) {
     setMaxCallsPer30s: (max: number | null) => send('setMaxCallsPer30s', { max }),
     setAccessTokenTtl: (seconds: number) => send('setAccessTokenTtl', { seconds }),
     advanceClock: (ms: number) => send('advanceClock', { ms }),
+    /** The app's User Management list; null lets everyone through. reset() puts the registered list back. */
+    setAllowedUsers: (userIds: string[] | null, clientId?: string) => send('setAllowedUsers', { userIds, clientId }),
     registerRedirectUri: (uri: string, clientId?: string) => send('registerRedirectUri', { uri, clientId }),
     issueTokens: (userId: string, scopes?: string[]) =>
       send<{ access_token: string; refresh_token: string }>('issueTokens', { userId, scopes }),

@@ -1,5 +1,5 @@
-// Spotify's image CDN (https://i.scdn.co/image/<id>): a small PNG generated from each id, so
-// every artist and album has its own picture and the same id always gives the same bytes.
+// Spotify's image CDN (https://i.scdn.co/image/<id>): a small PNG generated from each id it
+// issued, so every artist and album has its own picture and the same id always gives the same bytes.
 // An id's first 16 hex digits name the size (see sample-data.ts): every size of one picture
 // shows the same colours, as on Spotify.
 import { crc32, deflateSync } from 'node:zlib';
@@ -53,10 +53,13 @@ export function imagePng(id: string): Buffer {
   return png;
 }
 
-/** GET /image/<id> on i.scdn.co; anything else there is a 404, as on the real CDN. */
-export function imageResponse(method: string, path: string): ModelResponse {
+/**
+ * GET /image/<id> on i.scdn.co: a picture for an id the emulator issued (`issued`); anything else
+ * there is a 404, as on the real CDN, so a guessed id can be missing.
+ */
+export function imageResponse(method: string, path: string, issued: (id: string) => boolean): ModelResponse {
   const id = IMAGE_PATH.exec(path)?.[1];
-  if (!id || (method !== 'GET' && method !== 'HEAD')) {
+  if (!id || !issued(id) || (method !== 'GET' && method !== 'HEAD')) {
     return { status: 404, body: 'Not Found', headers: { 'content-type': 'text/plain; charset=utf-8' } };
   }
   return { status: 200, body: imagePng(id), headers: { 'content-type': 'image/png', 'cache-control': 'public, max-age=31536000' } };

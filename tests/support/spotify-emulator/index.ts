@@ -1,5 +1,5 @@
 export { SpotifyModel, AuthorizeError, createDefaultModel, KNOWN_SCOPES, CODE_LIFETIME_MS, REFRESH_TOKEN_LIFETIME_MS,
-  DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, OWNER_ID, INTRUDER_ID } from './model';
+  DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, OWNER_ID, INTRUDER_ID, UNREGISTERED_ID, MAX_DEVELOPMENT_USERS } from './model';
 export type { TokenRequest, ApiRequest } from './model';
 export { sampleArtists, sampleTracks } from './sample-data';
 export { imagePng } from './images';

@@ -1,5 +1,6 @@
 // All emulator state and rules; no HTTP here. Follows /work/shared/spotify-web-api.md.
 import { authenticateClient, validateAuthorize } from './accounts';
+import { imageResponse } from './images';
 import { sampleArtists, sampleTracks } from './sample-data';
 import { Traffic } from './traffic';
 import type {
@@ -16,6 +17,9 @@ const DAY = 24 * 60 * MINUTE;
 export const CODE_LIFETIME_MS = 10 * MINUTE;
 /** Spotify: refresh tokens die 6 months after the user authorized; refreshing doesn't extend it. */
 export const REFRESH_TOKEN_LIFETIME_MS = 183 * DAY;
+/** Spotify: a development-mode app's User Management lists at most 5 users (Feb 2026). */
+export const MAX_DEVELOPMENT_USERS = 5;
+const CDN_IMAGE_BASE = 'https://i.scdn.co/image/';
 
 interface Grant { clientId: string; userId: string; scopes: string[]; authorizedAt: number }
 interface CodeRecord extends Grant { redirectUri: string; expiresAt: number; used: boolean }
@@ -59,6 +63,8 @@ export class SpotifyModel {
   private firstUser: string | undefined;
   /** Every code and token ever issued; kept across reset() so tests can prove none leaked. */
   private readonly issued = new Set<string>();
+  /** Each app's allow-list as registered; reset() puts it back after setAllowedUsers(). */
+  private readonly registeredAllowLists = new Map<string, string[] | undefined>();
 
   constructor(private readonly options: ModelOptions = {}) {
     this.clock = options.now ?? Date.now;
@@ -93,6 +99,18 @@ export class SpotifyModel {
 
   registerApp(spec: AppSpec): void {
     this.apps.set(spec.clientId, { name: 'Spotify Highlights', ...spec, redirectUris: [...spec.redirectUris] });
+    this.setAllowedUsers(spec.allowedUsers, spec.clientId);
+    this.registeredAllowLists.set(spec.clientId, spec.allowedUsers && [...spec.allowedUsers]);
+  }
+
+  /** Replaces an app's User Management list (undefined: everyone); the first app by default. */
+  setAllowedUsers(userIds: string[] | undefined, clientId?: string): void {
+    const app = clientId ? this.apps.get(clientId) : this.apps.values().next().value;
+    if (!app) throw new Error(`No app ${clientId ?? '(none registered)'}`);
+    if (userIds && userIds.length > MAX_DEVELOPMENT_USERS) {
+      throw new Error(`A development-mode app allows at most ${MAX_DEVELOPMENT_USERS} users`);
+    }
+    app.allowedUsers = userIds && [...userIds];
   }
 
   registerRedirectUri(uri: string, clientId?: string): void {
@@ -173,13 +191,13 @@ export class SpotifyModel {
     const grantType = form.get('grant_type') ?? undefined;
     if (grantType === 'authorization_code' || grantType === 'refresh_token') this.calls.token[grantType]++;
     else this.calls.token.other++;
-    const res = this.answerToken(req.authorizationHeader, form, grantType);
+    const res = this.traffic.answer('token', () => this.answerToken(req.authorizationHeader, form, grantType));
     this.log({ method: 'POST', path: '/api/token', query: {}, grantType, status: res.status });
     return res;
   }
 
   private answerToken(header: string | undefined, form: URLSearchParams, grantType?: string): ModelResponse {
-    const blocked = this.traffic.takeFault('token') ?? this.traffic.check('token');
+    const blocked = this.traffic.check('token');
     if (blocked) return blocked;
     if (!grantType) return oauthError('unsupported_grant_type', 'grant_type parameter is missing');
     if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
@@ -249,13 +267,15 @@ export class SpotifyModel {
     const query = toParams(req.query);
     const route = req.path === '/v1/me' ? 'me' : /^\/v1\/me\/top\/[^/]+$/.test(req.path) ? 'top' : null;
     this.calls[route ?? 'other']++;
-    const res = route ? this.answerApi(route, method, req.path, query, req.authorizationHeader) : apiError(404, 'Service not found');
+    const res = route
+      ? this.traffic.answer(route, () => this.answerApi(route, method, req.path, query, req.authorizationHeader))
+      : apiError(404, 'Service not found');
     this.log({ method, path: req.path, query: Object.fromEntries(query), status: res.status });
     return res;
   }
 
   private answerApi(route: 'me' | 'top', method: string, path: string, query: URLSearchParams, header?: string): ModelResponse {
-    const blocked = this.traffic.takeFault(route) ?? this.traffic.check('api');
+    const blocked = this.traffic.check('api');
     if (blocked) return blocked;
     if (method !== 'GET') return apiError(405, 'Method not allowed');
     const type = path.slice('/v1/me/top/'.length);
@@ -277,6 +297,25 @@ export class SpotifyModel {
     return topResponse(user, type as 'artists' | 'tracks', query, this.apiBase);
   }
 
+  // ---- i.scdn.co ----
+
+  /** GET /image/<id> on the CDN: only ids of pictures the model lists are there, as on Spotify. */
+  image(method: string, path: string): ModelResponse {
+    const res = this.traffic.answer('image', () => imageResponse(method, path, (id) => this.imageIds().has(id)));
+    this.log({ method, path, query: {}, status: res.status });
+    return res;
+  }
+
+  /** Every picture id in the users' top items (artists' and albums' images, every size listed). */
+  imageIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const user of this.users.values()) {
+      const images = [...user.topArtists.flatMap((a) => a.images), ...user.topTracks.flatMap((t) => t.album.images)];
+      for (const { url } of images) if (url.startsWith(CDN_IMAGE_BASE)) ids.add(url.slice(CDN_IMAGE_BASE.length));
+    }
+    return ids;
+  }
+
   private unauthorized(message: string): ModelResponse {
     return apiError(401, message, { 'www-authenticate': `Bearer realm="spotify", error="invalid_token", error_description="${message}"` });
   }
@@ -288,7 +327,7 @@ export class SpotifyModel {
     this.traffic.rateLimit(options);
   }
 
-  /** The next matching request(s) get this answer instead; 'api' covers me and top. */
+  /** The next matching request(s) fail, answer late or stall instead (see Fault); 'api' covers me and top. */
   failNext(target: FaultTarget, fault: Fault): void {
     this.traffic.failNext(target, fault);
   }
@@ -308,8 +347,12 @@ export class SpotifyModel {
     this.requests.push({ at: this.now(), ...entry });
   }
 
-  /** Clears runtime state (tokens, codes, grants, faults, limits, counters, clock offset) and option changes; keeps apps and users. */
+  /**
+   * Clears runtime state (tokens, codes, grants, faults, limits, counters, clock offset) and option
+   * changes, and puts back the allow-lists apps were registered with; keeps apps and users.
+   */
   reset(): void {
+    for (const [clientId, allowed] of this.registeredAllowLists) this.setAllowedUsers(allowed, clientId);
     this.codes.clear();
     this.refreshTokens.clear();
     this.accessTokens.clear();
@@ -328,6 +371,8 @@ export const DEFAULT_CLIENT_SECRET = 'test-client-secret';
 export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1:3000/callback';
 export const OWNER_ID = 'owner-user';
 export const INTRUDER_ID = 'intruder-user';
+/** A Spotify user the default app's User Management does not list: the Web API refuses them. */
+export const UNREGISTERED_ID = 'unregistered-user';
 
 export function createDefaultModel(options: ModelOptions & { redirectUris?: string[] } = {}): SpotifyModel {
   const { redirectUris = [], ...modelOptions } = options;
@@ -336,8 +381,11 @@ export function createDefaultModel(options: ModelOptions & { redirectUris?: stri
     clientId: DEFAULT_CLIENT_ID,
     clientSecret: DEFAULT_CLIENT_SECRET,
     redirectUris: [DEFAULT_REDIRECT_URI, ...redirectUris],
+    // The users tests connect as; UNREGISTERED_ID stays off, as a stranger would be.
+    allowedUsers: [OWNER_ID, INTRUDER_ID],
   });
   model.addUser({ id: OWNER_ID, displayName: 'Site Owner', topArtists: sampleArtists(50), topTracks: sampleTracks(50) });
   model.addUser({ id: INTRUDER_ID, displayName: 'Someone Else', topArtists: sampleArtists(50, 'intruder'), topTracks: sampleTracks(50, 'intruder') });
+  model.addUser({ id: UNREGISTERED_ID, displayName: 'Not Registered', topArtists: sampleArtists(50, 'unregistered'), topTracks: sampleTracks(50, 'unregistered') });
   return model;
 }

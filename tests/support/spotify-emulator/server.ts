@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { applyControl, stateOf } from './control';
 import { FORWARDED_HOST_HEADER } from './forward.mjs';
-import { imageResponse } from './images';
 import { AuthorizeError, createDefaultModel, type SpotifyModel } from './model';
 import { consentPage, errorPage } from './pages';
 import type { AuthorizeRequest, ModelResponse } from './types';
@@ -111,12 +110,8 @@ async function route(model: SpotifyModel, req: IncomingMessage): Promise<ModelRe
   if (api && path.startsWith('/v1/')) {
     return model.api({ method, path, query: url.searchParams, authorizationHeader: req.headers.authorization });
   }
-  if (images && path.startsWith('/image/')) {
-    const answer = imageResponse(method, path);
-    model.log({ method, path, query: {}, status: answer.status });
-    return answer;
-  }
-  if (host === 'i.scdn.co') return imageResponse(method, path);
+  if (images && path.startsWith('/image/')) return model.image(method, path);
+  if (host === 'i.scdn.co') return { status: 404, body: 'Not Found' };
   if (host === undefined && path === '/__emulator/state' && method === 'GET') return { status: 200, body: stateOf(model) };
   if (host === undefined && path === '/__emulator/control' && method === 'POST') {
     try {
@@ -155,6 +150,8 @@ export async function startEmulator(
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     route(model, req).then((answer) => {
+      // A stall never answers: the client's timeout or close() (which drops every connection) ends it.
+      if (answer.stall) return;
       const control = req.url?.startsWith('/__emulator/') ?? false;
       const delay = control ? 0 : model.latencyMs + (answer.delayMs ?? 0);
       if (delay <= 0) return send(res, answer);

@@ -44,13 +44,18 @@ export class Traffic {
     this.faults.push({ target, fault, left: fault.times ?? 1 });
   }
 
-  /** The injected answer for this request, if any; 'api' faults cover both me and top. */
-  takeFault(target: 'token' | 'me' | 'top'): ModelResponse | null {
+  /**
+   * This request's answer: the first matching injected fault's, else `answer()` ('api' faults
+   * cover both me and top). A fault without a status delays `answer()`; a stall skips it.
+   */
+  answer(target: 'token' | 'me' | 'top' | 'image', answer: () => ModelResponse): ModelResponse {
     const entry = this.faults.find((f) => f.target === target)
-      ?? (target === 'token' ? undefined : this.faults.find((f) => f.target === 'api'));
-    if (!entry) return null;
+      ?? (target === 'me' || target === 'top' ? this.faults.find((f) => f.target === 'api') : undefined);
+    if (!entry) return answer();
     if (--entry.left <= 0) this.faults.splice(this.faults.indexOf(entry), 1);
-    const { status, body, headers, contentType, delayMs } = entry.fault;
+    const { status, body, headers, contentType, delayMs, stall } = entry.fault;
+    if (stall) return { status: 0, body: '', stall: true };
+    if (status === undefined) return { ...answer(), delayMs };
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(headers ?? {})) out[key.toLowerCase()] = value;
     if (contentType) out['content-type'] = contentType;

@@ -72,25 +72,40 @@ export interface AppSpec {
   clientSecret: string;
   redirectUris: string[];
   name?: string;
-  /** Development-mode allow-list; undefined lets every user through. */
+  /**
+   * Development-mode allow-list (the dashboard's User Management, at most
+   * MAX_DEVELOPMENT_USERS); undefined lets every user through, as an extended-quota app does.
+   */
   allowedUsers?: string[];
 }
 
 export type TimeRange = 'short_term' | 'medium_term' | 'long_term';
 export const TIME_RANGES: readonly TimeRange[] = ['short_term', 'medium_term', 'long_term'];
 
-export type FaultTarget = 'token' | 'me' | 'top' | 'api';
+/** 'api' covers me and top; 'image' is the CDN (i.scdn.co). */
+export type FaultTarget = 'token' | 'me' | 'top' | 'api' | 'image';
 
+/**
+ * What the next matching request(s) get instead of the usual answer. Three kinds:
+ * fail fast (`status`), answer late (`delayMs`, with or without a `status`), or stall
+ * (`stall`: the request is accepted and never answered).
+ */
 export interface Fault {
-  status: number;
+  /** The answer's status; without one the request is answered as usual, after `delayMs`. */
+  status?: number;
   /** Object → JSON; string → sent as-is (content type text/plain unless `contentType`). */
   body?: string | object;
   headers?: Record<string, string>;
   contentType?: string;
-  /** How many matching requests fail; default 1. */
+  /** How many matching requests it applies to; default 1. */
   times?: number;
-  /** Delay before answering; a large value emulates a hang. */
+  /** Answer only after this long. */
   delayMs?: number;
+  /**
+   * Never answer: only the client giving up or the emulator's close() ends the request. The
+   * request is counted and logged (status 0) but not acted on (no code used, no token issued).
+   */
+  stall?: boolean;
 }
 
 /** What the model answers; the server turns it into HTTP. */
@@ -100,6 +115,8 @@ export interface ModelResponse {
   body: string | object;
   headers?: Record<string, string>;
   delayMs?: number;
+  /** Never answered (a stalling fault); `status` is then 0. */
+  stall?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -108,6 +125,7 @@ export interface RequestLogEntry {
   path: string;
   query: Record<string, string>;
   grantType?: string;
+  /** 0 when the request was stalled and never answered. */
   status: number;
 }
 

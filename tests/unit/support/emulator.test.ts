@@ -699,4 +699,13 @@ describe('forwarding fidelity', () => {
     });
     expect(String(got.headers.accept ?? '')).not.toContain('msw');
   });
+
+  it('keeps a fetch’s Authorization header when the body sets its own content type', async () => {
+    await fetch('https://accounts.spotify.com/api/token', {
+      method: 'POST', headers: { authorization: basic() }, body: new URLSearchParams({ grant_type: 'refresh_token' }),
+    });
+    expect(seen.at(-1)!.headers).toMatchObject({
+      authorization: basic(), 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
+    });
+  });
 });
