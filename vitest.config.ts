@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/support/global-setup.ts'],
+    // The run's dynalite, and the run's Chromium (unpacked once, before the workers start).
+    globalSetup: ['tests/support/global-setup.ts', 'tests/support/chromium-setup.ts'],
     setupFiles: ['tests/support/setup.ts'],
     pool: 'forks',
     // Two cores: two test files at a time.

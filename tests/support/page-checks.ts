@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { HtmlValidate } from 'html-validate';
 import type { Response } from 'playwright-core';
 import { expect } from 'vitest';
-import type { BrowserSession } from './browser';
+import { runChromium, type BrowserSession } from './browser';
 
 export const RESULTS_DIR = resolve(import.meta.dirname, '../../test-results');
 export const SCREENSHOTS_DIR = join(RESULTS_DIR, 'screenshots');
@@ -99,13 +99,14 @@ function slug(text: string): string {
 }
 
 /**
- * Leaves what explains a red test in test-results/failures/<test>/: a screenshot of every open
- * page, the browser's problems and refused requests, and the service's log.
+ * Leaves what explains a red test in test-results/failures/<test>/: which Chromium, a screenshot
+ * of every open page, the browser's problems and refused requests, and the service's log.
  */
 export async function saveFailureArtifacts(testName: string, sessions: BrowserSession[], serviceLog: string): Promise<string> {
   const dir = join(RESULTS_DIR, 'failures', slug(testName));
   mkdirSync(dir, { recursive: true });
-  const notes: string[] = [];
+  const chromium = runChromium();
+  const notes: string[] = [`browser: ${'error' in chromium ? chromium.error : chromium.label}`];
   for (const [index, session] of sessions.entries()) {
     for (const [pageIndex, page] of session.context.pages().entries()) {
       const name = `browser${index + 1}-page${pageIndex + 1}`;
