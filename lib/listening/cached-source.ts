@@ -1,95 +1,140 @@
 /**
- * The cached source of a listening result (a page of top artists, later what is playing now…).
- * A result comes from, in order:
- *   1. this container's memory, while younger than the source's cache period (no I/O at all);
- *   2. the last good result in DynamoDB, shared by every container, while as young;
- *   3. Spotify, through the source's `fetch`; concurrent misses in a container share one fetch.
- * When Spotify cannot answer (rate limit, outage, refused authorization) the last good result is
- * served marked stale, and Spotify is not asked again for FAILURE_BACKOFF_MS; without a last good
- * result, the error is thrown.
+ * The cached source of a listening result (a page of top artists, later what is playing now…),
+ * always the current owner's: results are kept per owner and authorization, in memory and in
+ * DynamoDB. A result comes from, in order:
+ *   1. this container's memory, while younger than the source's cache period, when what the
+ *      container knows of the owner is recent (lib/owner/standing.ts): no I/O at all;
+ *   2. otherwise, after reading the owner's item: memory again, then the last good result in
+ *      DynamoDB while as young, then Spotify through the source's `fetch` (concurrent misses in a
+ *      container share one fetch), stored under the authorization that fetched it.
+ * When Spotify cannot answer (rate limit, outage, a refused authorization) the last good result
+ * is served marked stale with the reason, for at most STALE_MAX_SECONDS after it was fetched;
+ * after a failure Spotify is not asked again for FAILURE_BACKOFF_MS while a stale result can be
+ * served. Once Spotify has refused the authorization it is not asked at all until the owner
+ * reconnects, which takes effect at once: the new authorization has results of its own.
  */
-import { ReauthorizationRequired, SpotifyError } from '../platform/errors';
+import type { AsOwner } from '../owner/call-as-owner';
+import { readStanding, trustedStanding, type Standing } from '../owner/standing';
+import { loadConfig } from '../platform/config';
+import { ReauthorizationRequired, SpotifyError, type ServiceError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Deadline, Freshness } from '../platform/time';
-import { getResult, putResult, type StoredResult } from './result-store';
+import { getResult, putResult, resultKey, type StoredResult } from './result-store';
 
 /** After a failed fetch, the stale result is served this long before Spotify is asked again. */
 export const FAILURE_BACKOFF_MS = 10_000;
+/** How much longer than STALE_MAX_SECONDS DynamoDB keeps a result before its ttl removes it. */
+const KEEP_MARGIN_MS = 86_400_000;
 
 export interface Source<T> {
-  /** Names the result in memory and in DynamoDB, e.g. "artists#short_term". */
+  /** Names the result among the owner's, e.g. "artists#short_term". */
   name: string;
   /** How long a fetched result is fresh; 0 asks Spotify every time. */
   cacheSeconds: number;
-  fetch(deadline: Deadline): Promise<T>;
+  fetch(deadline: Deadline): Promise<AsOwner<T>>;
 }
 
 export interface ListeningResult<T> {
   value: T;
   freshness: Freshness;
+  /** Why an older result is served (only when `freshness.stale`). */
+  staleBecause?: ServiceError;
 }
 
 interface Loaded {
+  key: string;
   result: StoredResult<unknown>;
-  stale: boolean;
+  staleBecause?: ServiceError;
 }
 
 const memory = new Map<string, StoredResult<unknown>>();
 const inflight = new Map<string, Promise<Loaded>>();
-const failedUntil = new Map<string, number>();
+const failures = new Map<string, { until: number; error: ServiceError }>();
 
 /** Forgets every result this container holds in memory. */
 export function clearListeningMemory(): void {
   memory.clear();
   inflight.clear();
-  failedUntil.clear();
+  failures.clear();
 }
 
 /** Failures for which the last good result is better than an error. */
-function servableStale(error: unknown): boolean {
+function servableStale(error: unknown): error is ServiceError {
   return error instanceof SpotifyError || error instanceof ReauthorizationRequired;
 }
 
-async function load<T>(source: Source<T>, cacheMs: number, deadline: Deadline): Promise<Loaded> {
-  const { name } = source;
-  const stored = cacheMs > 0 || failedUntil.has(name) ? await getResult<T>(name) : undefined;
-  if (stored && Date.now() - stored.fetchedAt < cacheMs) return { result: stored, stale: false };
-  if (stored && (failedUntil.get(name) ?? 0) > Date.now()) return { result: stored, stale: true };
+interface Settings {
+  cacheMs: number;
+  staleMaxMs: number;
+}
+
+function settingsOf<T>(source: Source<T>): Settings {
+  return { cacheMs: source.cacheSeconds * 1000, staleMaxMs: loadConfig().staleMaxSeconds * 1000 };
+}
+
+const isFresh = (result: StoredResult<unknown>, { cacheMs }: Settings) => Date.now() - result.fetchedAt < cacheMs;
+
+/** The last good result, served stale because of `error` while it is young enough; else the error. */
+function staleOr(key: string, last: StoredResult<unknown> | undefined, error: ServiceError, { staleMaxMs }: Settings): Loaded {
+  if (!last || Date.now() - last.fetchedAt > staleMaxMs) throw error;
+  logger.warn('Serving the last good result, marked stale', { key, reason: error.code, fetchedAt: new Date(last.fetchedAt).toISOString() });
+  return { key, result: last, staleBecause: error };
+}
+
+async function load<T>(source: Source<T>, standing: Standing, settings: Settings, deadline: Deadline): Promise<Loaded> {
+  const key = resultKey(standing, source.name);
+  if (standing.reauthRequired) {
+    // Only the owner reconnecting helps: Spotify is not asked.
+    const last = memory.get(key) ?? (await getResult(key).catch(() => undefined));
+    return staleOr(key, last, new ReauthorizationRequired(), settings);
+  }
+  const failure = failures.get(key);
+  const stored = settings.cacheMs > 0 || failure ? await getResult(key) : undefined;
+  if (stored && isFresh(stored, settings)) return { key, result: stored };
+  if (failure && failure.until > Date.now() && stored && Date.now() - stored.fetchedAt <= settings.staleMaxMs) {
+    return staleOr(key, stored, failure.error, settings);
+  }
   try {
-    const result = { value: await source.fetch(deadline), fetchedAt: Date.now() };
-    failedUntil.delete(name);
-    await putResult(name, result).catch((error) => logger.warn('Could not store the result', { error: (error as Error).name }));
-    return { result, stale: false };
+    const { value, owner } = await source.fetch(deadline);
+    const result = { value, fetchedAt: Date.now() };
+    // Kept as the result of the authorization that fetched it, which is the owner's as the fetch read it.
+    const fetchedKey = resultKey(owner, source.name);
+    failures.delete(key);
+    await putResult(fetchedKey, result, result.fetchedAt + settings.staleMaxMs + KEEP_MARGIN_MS).catch((error) =>
+      logger.warn('Could not store the result', { error: (error as Error).name }),
+    );
+    return { key: fetchedKey, result };
   } catch (error) {
     if (!servableStale(error)) throw error;
-    const last = stored ?? memory.get(name) ?? (await getResult<T>(name).catch(() => undefined));
-    if (!last) throw error;
-    failedUntil.set(name, Date.now() + FAILURE_BACKOFF_MS);
-    logger.warn('Serving the last good result, marked stale', { name, fetchedAt: new Date(last.fetchedAt).toISOString() });
-    return { result: last, stale: true };
+    const last = stored ?? memory.get(key) ?? (await getResult(key).catch(() => undefined));
+    const loaded = staleOr(key, last, error, settings);
+    failures.set(key, { until: Date.now() + FAILURE_BACKOFF_MS, error });
+    return loaded;
   }
 }
 
-/** The source's result, from the nearest layer that has it fresh (see above). */
+function answer<T>({ result, staleBecause }: Omit<Loaded, 'key'>, { cacheMs }: Settings): ListeningResult<T> {
+  const freshness = { fetchedAt: result.fetchedAt, freshUntil: result.fetchedAt + cacheMs, stale: Boolean(staleBecause) };
+  return { value: result.value as T, freshness, ...(staleBecause ? { staleBecause } : {}) };
+}
+
+/** The source's result for the current owner, from the nearest layer that has it (see above). */
 export async function readListening<T>(source: Source<T>, deadline: Deadline): Promise<ListeningResult<T>> {
-  const cacheMs = source.cacheSeconds * 1000;
-  const { name } = source;
-  let loaded: Loaded;
-  const remembered = memory.get(name);
-  if (remembered && Date.now() - remembered.fetchedAt < cacheMs) {
-    loaded = { result: remembered, stale: false };
-  } else {
-    let pending = inflight.get(name);
-    if (!pending) {
-      pending = load(source, cacheMs, deadline).finally(() => inflight.delete(name));
-      inflight.set(name, pending);
-    }
-    loaded = await pending;
-    if (!loaded.stale && cacheMs > 0) memory.set(name, loaded.result);
+  const settings = settingsOf(source);
+  const trusted = trustedStanding();
+  const warm = trusted && memory.get(resultKey(trusted, source.name));
+  if (warm && isFresh(warm, settings)) return answer({ result: warm }, settings);
+
+  const standing = await readStanding();
+  const key = resultKey(standing, source.name);
+  const remembered = memory.get(key);
+  if (!standing.reauthRequired && remembered && isFresh(remembered, settings)) return answer({ result: remembered }, settings);
+  let pending = inflight.get(key);
+  if (!pending) {
+    pending = load(source, standing, settings, deadline).finally(() => inflight.delete(key));
+    inflight.set(key, pending);
   }
-  const { result, stale } = loaded;
-  return {
-    value: result.value as T,
-    freshness: { fetchedAt: result.fetchedAt, freshUntil: result.fetchedAt + cacheMs, stale },
-  };
+  const loaded = await pending;
+  if (!loaded.staleBecause && settings.cacheMs > 0) memory.set(loaded.key, loaded.result);
+  return answer(loaded, settings);
 }

@@ -1,10 +1,16 @@
-/** When the site changes hands, the previous owner's listening must never be served as the new one's. */
+/**
+ * When the site changes hands, the previous owner's listening is deleted: it is never served as
+ * the new owner's anyway (results are kept per owner), but it is theirs, not the site's.
+ */
+import type { OwnerKey } from '../owner/owner-store';
 import { clearListeningMemory } from './cached-source';
-import { deleteResults } from './result-store';
+import { deleteResults, resultKey } from './result-store';
 import { TOP_LIST_NAMES } from './top-lists';
 
-/** Deletes every stored result and forgets this container's memory of them. */
-export async function forgetListening(): Promise<void> {
-  await deleteResults(TOP_LIST_NAMES);
+export async function forgetListening(previous: OwnerKey): Promise<void> {
+  await deleteResults(
+    TOP_LIST_NAMES.map((name) => resultKey(previous, name)),
+    TOP_LIST_NAMES,
+  );
   clearListeningMemory();
 }

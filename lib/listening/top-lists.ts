@@ -19,10 +19,13 @@ export const TOP_LIST_NAMES = TOP_TYPES.flatMap((type) => TIME_RANGES.map((range
 
 /** The whole page (up to PAGE_SIZE items): callers take the first `limit`. */
 export async function topList(type: TopType, timeRange: TimeRange, deadline: Deadline): Promise<ListeningResult<TopList>> {
-  const { value, freshness } = await readListening({
-    name: `${type}#${timeRange}`,
-    cacheSeconds: loadConfig().cacheSeconds,
-    fetch: (until) => callAsOwner(until, (accessToken) => topItems(type, accessToken, timeRange, PAGE_SIZE, until)),
-  }, deadline);
-  return { value: { type, timeRange, items: value } as TopList, freshness };
+  const { value, ...rest } = await readListening(
+    {
+      name: `${type}#${timeRange}`,
+      cacheSeconds: loadConfig().cacheSeconds,
+      fetch: (until) => callAsOwner(until, (accessToken) => topItems(type, accessToken, timeRange, PAGE_SIZE, until)),
+    },
+    deadline,
+  );
+  return { value: { type, timeRange, items: value } as TopList, ...rest };
 }

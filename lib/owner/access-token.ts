@@ -2,10 +2,11 @@
  * A valid access token for the owner, refreshed at most once at a time across every container.
  *
  * The owner's item is read before every call to Spotify (which the result caches make rare), so a
- * Retry-After or a refused refresh token recorded by any container is honoured by all. When the
- * token must be refreshed, one invocation takes a lease in DynamoDB (a conditional write that
- * lapses if its holder dies) and calls Spotify's token endpoint; the others wait briefly and use
- * what it stored. Within one container, concurrent requests share the same refresh.
+ * Retry-After, a failing token endpoint's back-off or a refused refresh token recorded by any
+ * container is honoured by all. When the token must be refreshed, one invocation takes a lease in
+ * DynamoDB (a conditional write that lapses if its holder dies) and calls Spotify's token
+ * endpoint; the others wait briefly and use what it stored, or the failure it recorded. Within
+ * one container, concurrent requests share the same refresh.
  */
 import { clientSecret } from '../platform/client-secret';
 import { loadConfig } from '../platform/config';
@@ -13,8 +14,11 @@ import { NotAuthorized, ReauthorizationRequired, SpotifyError, StorageError } fr
 import { logger } from '../platform/logger';
 import type { Deadline } from '../platform/time';
 import { refreshAccessToken } from '../spotify/accounts';
-import { getOwner, markReauthRequired, recordSpotifyTrouble, saveRefreshedTokens, type OwnerRecord, type RefreshedTokens } from './owner-store';
+import { getOwner, type OwnerRecord } from './owner-store';
+import { markReauthRequired, saveRefreshedTokens, saveUnsavedTokens, type RefreshedTokens } from './owner-updates';
 import { acquireRefreshLease, releaseRefreshLease } from './refresh-lease';
+import { backOffRefreshes, checkNotRateLimited, checkRefreshBackoff, recordSpotifyFailure } from './spotify-trouble';
+import { noteOwner } from './standing';
 
 /** A token this close to expiry is refreshed first, so it cannot expire mid-request. */
 export const EXPIRY_MARGIN_MS = 60_000;
@@ -25,50 +29,38 @@ const POLL_MS = 100;
 let inflight: Promise<OwnerRecord> | undefined;
 
 /**
- * Tokens Spotify gave us that DynamoDB would not take. A rotated refresh token may be the only
- * one that still works, so it is kept here and stored with the next request.
+ * Tokens Spotify gave us that DynamoDB would not take, and the refresh token they came from. A
+ * rotated refresh token may be the only one that still works, so it is kept here and stored by
+ * the next request (or, if this container is gone, the next refresh is refused and the owner is
+ * told to reconnect).
  */
-let unsaved: { version: number; tokens: RefreshedTokens } | undefined;
+let unsaved: { refreshedFrom: string; tokens: RefreshedTokens } | undefined;
+
+async function currentOwner(): Promise<OwnerRecord> {
+  const owner = await getOwner();
+  noteOwner(owner);
+  if (!owner) throw new NotAuthorized();
+  return owner;
+}
 
 async function saveUnsaved(owner: OwnerRecord): Promise<OwnerRecord> {
   if (!unsaved) return owner;
   const pending = unsaved;
-  if (pending.version !== owner.version) {
+  // Something newer was stored since, or the owner logged in again: theirs wins.
+  if (owner.refreshToken !== pending.refreshedFrom) {
     unsaved = undefined;
     return owner;
   }
-  const saved = await saveRefreshedTokens(pending.version, pending.tokens);
+  const saved = await saveUnsavedTokens(pending.refreshedFrom, pending.tokens);
   unsaved = undefined;
-  logger.info('Stored tokens that an earlier write could not', { stored: Boolean(saved) });
-  return saved ?? (await currentOwner());
+  logger.info('Stored tokens that an earlier write could not', { stored: Boolean(saved), clearedRefusal: Boolean(saved && owner.reauthRequired) });
+  if (!saved) return currentOwner();
+  noteOwner(saved);
+  return saved;
 }
 
 function usable(owner: OwnerRecord, rejectedToken?: string): boolean {
   return owner.accessToken !== rejectedToken && owner.accessTokenExpiresAt - EXPIRY_MARGIN_MS > Date.now();
-}
-
-/**
- * Records a failed Spotify call for /status and, for a 429, its Retry-After as the time before
- * which no container may call Spotify. Best effort: the caller answers the failure anyway.
- */
-export async function recordSpotifyFailure(error: SpotifyError, refreshFailed = false): Promise<void> {
-  const notBefore = error.kind === 'rate_limited' ? Date.now() + (error.retryAfterSeconds ?? 30) * 1000 : undefined;
-  await recordSpotifyTrouble(
-    { kind: error.kind, status: error.status ?? null, at: new Date().toISOString() },
-    { refreshFailed, ...(notBefore === undefined ? {} : { notBefore }) },
-  ).catch(() => undefined);
-}
-
-/** Throws while Spotify's Retry-After, recorded by any container, has not passed. */
-function checkNotRateLimited(owner: OwnerRecord): void {
-  const waitMs = (owner.notBefore ?? 0) - Date.now();
-  if (waitMs > 0) throw new SpotifyError('rate_limited', 429, Math.ceil(waitMs / 1000));
-}
-
-async function currentOwner(): Promise<OwnerRecord> {
-  const owner = await getOwner();
-  if (!owner) throw new NotAuthorized();
-  return owner;
 }
 
 /**
@@ -80,23 +72,29 @@ export async function ownerWithToken(deadline: Deadline, rejectedToken?: string)
   if (owner.reauthRequired) throw new ReauthorizationRequired();
   checkNotRateLimited(owner);
   if (usable(owner, rejectedToken)) return owner;
+  checkRefreshBackoff(owner);
   inflight ??= refreshOnce(owner, deadline, rejectedToken).finally(() => {
     inflight = undefined;
   });
   return inflight;
 }
 
-/** The owner, if its token is good now (someone else refreshed); throws if Spotify refused it. */
+/**
+ * The owner, if its token is good now (someone else refreshed); throws if Spotify refused it or
+ * the token endpoint is backing off after a failure; undefined while a refresh is still due.
+ */
 function settled(owner: OwnerRecord, rejectedToken: string): OwnerRecord | undefined {
   if (owner.reauthRequired) throw new ReauthorizationRequired();
-  return usable(owner, rejectedToken) ? owner : undefined;
+  if (usable(owner, rejectedToken)) return owner;
+  checkRefreshBackoff(owner);
+  return undefined;
 }
 
 async function refreshOnce(seen: OwnerRecord, deadline: Deadline, rejectedToken = seen.accessToken): Promise<OwnerRecord> {
   while (Date.now() < deadline) {
     if (await acquireRefreshLease(LEASE_MS)) {
       try {
-        // Someone may have refreshed between our read and the lease.
+        // Someone may have refreshed (or failed) between our read and the lease.
         const owner = await currentOwner();
         return settled(owner, rejectedToken) ?? (await refresh(owner, deadline));
       } finally {
@@ -121,11 +119,15 @@ async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRec
     if (!(error instanceof SpotifyError)) throw error;
     if (error.kind === 'invalid_grant') {
       logger.warn('Spotify refused the refresh token: the owner must log in again');
-      await markReauthRequired(owner.version);
+      const marked = await markReauthRequired(owner.version);
+      if (marked) noteOwner(marked);
       throw new ReauthorizationRequired();
     }
+    // A call that timed out may still have been served (and its refresh token rotated): it
+    // counts as a failure, never as "nothing changed".
     logger.warn('Refreshing the access token failed', { kind: error.kind, status: error.status });
-    await recordSpotifyFailure(error, true);
+    if (error.kind === 'rate_limited') await recordSpotifyFailure(error, true);
+    else await backOffRefreshes(owner, error);
     throw error;
   }
   const tokens: RefreshedTokens = {
@@ -138,10 +140,11 @@ async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRec
     saved = await saveRefreshedTokens(owner.version, tokens);
   } catch (error) {
     // Not used before it is stored: keep it for the next request to store.
-    if (error instanceof StorageError) unsaved = { version: owner.version, tokens };
+    if (error instanceof StorageError) unsaved = { refreshedFrom: owner.refreshToken, tokens };
     throw error;
   }
   logger.info('Access token refreshed', { rotated: Boolean(grant.refreshToken), stored: Boolean(saved) });
-  // Without `saved`, the owner logged in again while we refreshed: their new tokens win.
-  return saved ?? (await currentOwner());
+  if (!saved) return currentOwner(); // The owner logged in again while we refreshed: their new tokens win.
+  noteOwner(saved);
+  return saved;
 }

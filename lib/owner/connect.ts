@@ -7,19 +7,19 @@ import { loadConfig } from '../platform/config';
 import { NotOwner } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { SpotifyProfile, TokenGrant } from '../spotify/types';
-import { bindOwner } from './owner-store';
+import { bindOwner, type OwnerKey } from './owner-store';
 
 function notOwner(): NotOwner {
   logger.warn('Refused to bind a Spotify account that is not the owner');
   return new NotOwner();
 }
 
-/** Stores the new grant as the owner's; `replacedAnotherOwner` when the site just changed hands. */
-export async function connectOwner(profile: SpotifyProfile, grant: TokenGrant): Promise<{ replacedAnotherOwner: boolean }> {
+/** Stores the new grant as the owner's; `replaced` names the owner it took over from, when the site just changed hands. */
+export async function connectOwner(profile: SpotifyProfile, grant: TokenGrant): Promise<{ replaced?: OwnerKey }> {
   const { ownerSpotifyId } = loadConfig();
   if (ownerSpotifyId && profile.id !== ownerSpotifyId) throw notOwner();
   const now = Date.now();
-  const outcome = await bindOwner(
+  const bound = await bindOwner(
     {
       spotifyUserId: profile.id,
       displayName: profile.displayName,
@@ -31,6 +31,6 @@ export async function connectOwner(profile: SpotifyProfile, grant: TokenGrant): 
     },
     Boolean(ownerSpotifyId),
   );
-  if (outcome === 'other_owner') throw notOwner();
-  return { replacedAnotherOwner: outcome === 'replaced' };
+  if (bound.outcome === 'other_owner') throw notOwner();
+  return bound.outcome === 'replaced' ? { replaced: bound.previous } : {};
 }

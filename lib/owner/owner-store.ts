@@ -1,8 +1,10 @@
 /**
- * The owner's item (key model in platform/table.ts): who is bound, their tokens, and how dealings
- * with Spotify went. Token writes are conditional on the item's version, so an older refresh
- * token can never overwrite a newer one, and a failed or hostile request never touches them.
+ * The owner's item (key model in platform/table.ts): who is bound, which authorization their
+ * tokens come from, and how dealings with Spotify went. Reads are consistent; the writes that
+ * follow a bind (owner-updates.ts) are conditional, so an older refresh token can never overwrite
+ * a newer one, and a failed or hostile request never touches the tokens.
  */
+import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionally, send } from '../platform/table';
 
@@ -22,8 +24,10 @@ export interface OwnerRecord {
   scopes: string[];
   /** ISO-8601; Spotify ends the authorization six months after it. */
   authorizedAt: string;
+  /** New with every /callback that binds: names the authorization the tokens came from. */
+  authorizationId?: string;
   updatedAt: string;
-  /** Bumped by every token write. */
+  /** Bumped by every token write, and by marking "re-authorization required". */
   version: number;
   /** Set when Spotify refused the refresh token: no more refreshes until the owner logs in again. */
   reauthRequired?: boolean;
@@ -32,6 +36,9 @@ export interface OwnerRecord {
   lastSpotifyError?: SpotifyTrouble;
   /** Epoch milliseconds before which no container may call Spotify (its Retry-After). */
   notBefore?: number;
+  /** Token calls that failed in a row (5xx, timeout, malformed), and when the next may be made. */
+  refreshFailures?: number;
+  refreshRetryAt?: number;
 }
 
 export type NewOwner = Pick<
@@ -39,32 +46,46 @@ export type NewOwner = Pick<
   'spotifyUserId' | 'displayName' | 'refreshToken' | 'accessToken' | 'accessTokenExpiresAt' | 'scopes' | 'authorizedAt'
 >;
 
-const OWNER_KEY = { pk: 'owner' };
+/** Whose listening a result is: the owner, and the authorization it was fetched with. */
+export interface OwnerKey {
+  spotifyUserId: string;
+  authorization: string;
+}
+
+/** An item bound before authorizations had ids is named by the time it was given. */
+export function ownerKeyOf(owner: Pick<OwnerRecord, 'spotifyUserId' | 'authorizationId' | 'authorizedAt'>): OwnerKey {
+  return { spotifyUserId: owner.spotifyUserId, authorization: owner.authorizationId ?? owner.authorizedAt };
+}
+
+export const OWNER_KEY = { pk: 'owner' };
 
 export async function getOwner(): Promise<OwnerRecord | undefined> {
   const { Item } = await send<{ Item?: OwnerRecord }>((TableName) => new GetCommand({ TableName, Key: OWNER_KEY, ConsistentRead: true }));
   return Item;
 }
 
+export type BindOutcome = { outcome: 'bound' } | { outcome: 'replaced'; previous: OwnerKey } | { outcome: 'other_owner' };
+
 /**
- * Binds the owner, or replaces the tokens of the same owner, and clears any "re-authorization
- * needed" mark. 'replaced' means another account was bound before (OWNER_SPOTIFY_ID changed hands).
- * With `replaceOtherOwner` false (no OWNER_SPOTIFY_ID configured) a different
- * account can never take over: the write is conditional, so two accounts racing cannot both win.
+ * Binds the owner under a new authorization id, or replaces the tokens of the same owner, and
+ * clears every mark of trouble. 'replaced' means another account was bound before (the site
+ * changed hands through OWNER_SPOTIFY_ID). With `replaceOtherOwner` false (no OWNER_SPOTIFY_ID
+ * configured) a different account can never take over: the write is conditional, so two
+ * accounts racing cannot both win.
  */
-export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Promise<'bound' | 'replaced' | 'other_owner'> {
+export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Promise<BindOutcome> {
   if (!owner.refreshToken) throw new Error('refusing to store an empty refresh token');
-  let previousOwner: unknown;
+  let before: Partial<OwnerRecord> | undefined;
   const bound = await conditionally(async () => {
-    const { Attributes } = await send<{ Attributes?: { spotifyUserId?: unknown } }>((TableName) =>
+    const { Attributes } = await send<{ Attributes?: Partial<OwnerRecord> }>((TableName) =>
       new UpdateCommand({
         TableName,
         Key: OWNER_KEY,
         UpdateExpression:
           'SET spotifyUserId = :id, displayName = :name, refreshToken = :refresh, accessToken = :access, ' +
-          'accessTokenExpiresAt = :expires, scopes = :scopes, authorizedAt = :authorized, updatedAt = :now, ' +
-          'version = if_not_exists(version, :zero) + :one ' +
-          'REMOVE reauthRequired, lastSpotifyError',
+          'accessTokenExpiresAt = :expires, scopes = :scopes, authorizedAt = :authorized, authorizationId = :authorization, ' +
+          'updatedAt = :now, version = if_not_exists(version, :zero) + :one ' +
+          'REMOVE reauthRequired, lastSpotifyError, refreshFailures, refreshRetryAt',
         ...(replaceOtherOwner ? {} : { ConditionExpression: 'attribute_not_exists(pk) OR spotifyUserId = :id' }),
         ExpressionAttributeValues: {
           ':id': owner.spotifyUserId,
@@ -74,6 +95,7 @@ export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Pr
           ':expires': owner.accessTokenExpiresAt,
           ':scopes': owner.scopes,
           ':authorized': owner.authorizedAt,
+          ':authorization': randomUUID(),
           ':now': new Date().toISOString(),
           ':zero': 0,
           ':one': 1,
@@ -81,101 +103,10 @@ export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Pr
         ReturnValues: 'UPDATED_OLD',
       }),
     );
-    previousOwner = Attributes?.spotifyUserId;
+    before = Attributes;
   });
-  if (!bound) return 'other_owner';
-  return previousOwner !== undefined && previousOwner !== owner.spotifyUserId ? 'replaced' : 'bound';
-}
-
-export interface RefreshedTokens {
-  accessToken: string;
-  accessTokenExpiresAt: number;
-  /** Only when Spotify rotated it; an empty or missing one never replaces the stored token. */
-  refreshToken?: string;
-}
-
-/**
- * Stores refreshed tokens (a rotated refresh token in the same atomic write) if nobody changed
- * the tokens since `expectedVersion`. Returns the new record, or undefined when another writer
- * (a newer refresh, or the owner logging in again) got there first.
- */
-export async function saveRefreshedTokens(expectedVersion: number, tokens: RefreshedTokens): Promise<OwnerRecord | undefined> {
-  const rotate = Boolean(tokens.refreshToken);
-  const now = new Date().toISOString();
-  let saved: OwnerRecord | undefined;
-  await conditionally(async () => {
-    const { Attributes } = await send<{ Attributes?: OwnerRecord }>((TableName) =>
-      new UpdateCommand({
-        TableName,
-        Key: OWNER_KEY,
-        UpdateExpression:
-          'SET accessToken = :access, accessTokenExpiresAt = :expires, updatedAt = :now, lastRefreshAt = :now, ' +
-          'lastRefreshOutcome = :ok, version = version + :one' +
-          (rotate ? ', refreshToken = :refresh' : '') +
-          ' REMOVE lastSpotifyError',
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: {
-          ':access': tokens.accessToken,
-          ':expires': tokens.accessTokenExpiresAt,
-          ':now': now,
-          ':ok': 'ok',
-          ':one': 1,
-          ':version': expectedVersion,
-          ...(rotate ? { ':refresh': tokens.refreshToken } : {}),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    saved = Attributes;
-  });
-  return saved;
-}
-
-/** Spotify refused the refresh token: mark it, unless the owner logged in again meanwhile. */
-export async function markReauthRequired(expectedVersion: number): Promise<void> {
-  const now = new Date().toISOString();
-  await conditionally(() =>
-    send((TableName) =>
-      new UpdateCommand({
-        TableName,
-        Key: OWNER_KEY,
-        UpdateExpression: 'SET reauthRequired = :yes, lastRefreshAt = :now, lastRefreshOutcome = :outcome, lastSpotifyError = :trouble',
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: {
-          ':yes': true,
-          ':now': now,
-          ':outcome': 'invalid_grant',
-          ':trouble': { kind: 'invalid_grant', status: 400, at: now },
-          ':version': expectedVersion,
-        },
-      }),
-    ),
-  );
-}
-
-/**
- * Records a Spotify failure for /status, and Spotify's Retry-After as a "not before" time that
- * every container honours (only ever moved later). Token fields are not touched.
- */
-export async function recordSpotifyTrouble(trouble: SpotifyTrouble, options: { notBefore?: number; refreshFailed?: boolean } = {}): Promise<void> {
-  const { notBefore, refreshFailed } = options;
-  const sets = ['lastSpotifyError = :trouble'];
-  if (notBefore !== undefined) sets.push('notBefore = :notBefore');
-  if (refreshFailed) sets.push('lastRefreshAt = :at', 'lastRefreshOutcome = :kind');
-  await conditionally(() =>
-    send((TableName) =>
-      new UpdateCommand({
-        TableName,
-        Key: OWNER_KEY,
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression:
-          'attribute_exists(pk)' + (notBefore !== undefined ? ' AND (attribute_not_exists(notBefore) OR notBefore < :notBefore)' : ''),
-        ExpressionAttributeValues: {
-          ':trouble': trouble,
-          ...(notBefore !== undefined ? { ':notBefore': notBefore } : {}),
-          ...(refreshFailed ? { ':at': trouble.at, ':kind': trouble.kind } : {}),
-        },
-      }),
-    ),
-  );
+  if (!bound) return { outcome: 'other_owner' };
+  const previousId = before?.spotifyUserId;
+  if (previousId === undefined || previousId === owner.spotifyUserId) return { outcome: 'bound' };
+  return { outcome: 'replaced', previous: ownerKeyOf({ spotifyUserId: previousId, authorizationId: before?.authorizationId, authorizedAt: before?.authorizedAt ?? '' }) };
 }

@@ -128,19 +128,31 @@ describe('cache layers', () => {
     expect(service.model.calls.top).toBe(1);
   });
 
-  it('stores a result in the shape every version reads (pk result#<type>#<range>, items, fetchedAt), so versions mixed during a deploy share it', async () => {
+  it('stores a result per owner and authorization, in the shape every version reads (items, fetchedAt), with a ttl', async () => {
     await service.connect();
+    const owner = await service.owner();
     await highlights();
-    const key = { pk: 'result#artists#short_term' };
+    const key = { pk: `result#${owner?.spotifyUserId}#${owner?.authorizationId}#artists#short_term` };
     const { Item } = await documentClient().send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: key }));
-    expect(Object.keys(Item ?? {}).sort()).toEqual(['fetchedAt', 'items', 'pk']);
+    expect(Object.keys(Item ?? {}).sort()).toEqual(['fetchedAt', 'items', 'pk', 'ttl']);
     expect(Item?.items).toHaveLength(50);
+    // Kept until it is too old to be served even stale (STALE_MAX_SECONDS, a week), and a day more.
+    expect(Item?.ttl).toBeCloseTo((Item?.fetchedAt as number) / 1000 + 604_800 + 86_400, -1);
 
-    // A result written by another version is served to a container that has none in memory.
+    // A result written by another container is served to one that has none in memory.
     const written = { id: 'x', name: 'Written elsewhere', url: 'https://open.spotify.com/artist/x', image: null, genres: [] };
     await documentClient().send(new PutCommand({ TableName: process.env.TABLE_NAME, Item: { ...key, items: [written], fetchedAt: Date.now() } }));
     const body = JSON.parse((await (await highlightsInAnotherContainer())()).body);
     expect(body.artists).toEqual([written]);
     expect(service.model.calls.top).toBe(1);
+  });
+
+  it('never serves a result stored without its owner (by an earlier version)', async () => {
+    await service.connect();
+    const legacy = { id: 'old', name: 'Whoever owned the site before', url: 'https://open.spotify.com/artist/old', image: null, genres: [] };
+    await documentClient().send(new PutCommand({ TableName: process.env.TABLE_NAME, Item: { pk: 'result#artists#short_term', items: [legacy], fetchedAt: Date.now() } }));
+    const body = JSON.parse((await (await highlightsInAnotherContainer())()).body);
+    expect(body.artists).not.toContainEqual(legacy);
+    expect(body.artists).toHaveLength(5);
   });
 });

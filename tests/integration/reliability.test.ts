@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { handler as statusHandler } from '../../handlers/http/status';
 import { documentClient } from '../../lib/platform/dynamo';
 import { logger } from '../../lib/platform/logger';
-import { saveRefreshedTokens } from '../../lib/owner/owner-store';
+import { saveRefreshedTokens } from '../../lib/owner/owner-updates';
 import { httpEvent, lambdaContext } from '../support/events';
 import { highlights, highlightsInAnotherContainer, useService, type Result } from '../support/service';
 
@@ -147,7 +147,7 @@ describe('invalid_grant', () => {
 
     const response = await highlights();
     expect(response.statusCode).toBe(200);
-    expect(json(response)).toEqual({ ...good, stale: true });
+    expect(json(response)).toEqual({ ...good, stale: true, reason: 'reauthorization_required' });
   });
 
   it('is cleared by the owner\'s next successful login', async () => {
@@ -188,7 +188,7 @@ describe('Spotify rate limits', () => {
     service.model.rateLimit({ retryAfterSeconds: 60 });
     const response = await highlights();
     expect(response.statusCode).toBe(200);
-    expect(json(response)).toEqual({ ...good, stale: true });
+    expect(json(response)).toEqual({ ...good, stale: true, reason: 'rate_limited' });
   });
 });
 
@@ -200,7 +200,7 @@ describe('Spotify outages', () => {
     service.model.failNext('top', { status: 503, body: { error: { status: 503, message: 'Service unavailable' } }, times: 10 });
     const stale = await highlights();
     expect(stale.statusCode).toBe(200);
-    expect(json(stale)).toEqual({ ...good, stale: true });
+    expect(json(stale)).toEqual({ ...good, stale: true, reason: 'spotify_unavailable' });
     expect(stale.headers['Cache-Control']).toBe('no-cache');
     const topCalls = service.model.calls.top;
     expect((await highlights()).statusCode).toBe(200);
@@ -215,7 +215,7 @@ describe('Spotify outages', () => {
     service.model.failNext('top', { status: 200, body: {}, delayMs: 20_000, times: 2 });
     const response = await highlights();
     expect(response.statusCode).toBe(200);
-    expect(json(response)).toEqual({ ...good, stale: true });
+    expect(json(response)).toEqual({ ...good, stale: true, reason: 'spotify_timeout' });
   });
 });
 

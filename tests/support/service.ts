@@ -2,7 +2,7 @@
  * Runs the real handlers in-process against the run's dynalite and the Spotify emulator
  * (reached through msw, exactly as the service would reach Spotify).
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { SetupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, inject, vi } from 'vitest';
@@ -12,6 +12,7 @@ import { handler as highlightsHandler } from '../../handlers/http/highlights';
 import { handler as loginHandler } from '../../handlers/http/login';
 import { documentClient } from '../../lib/platform/dynamo';
 import { clearListeningMemory } from '../../lib/listening/cached-source';
+import { forgetStanding } from '../../lib/owner/standing';
 import type { OwnerRecord } from '../../lib/owner/owner-store';
 import { httpEvent, lambdaContext, type EventInput } from './events';
 import {
@@ -58,6 +59,31 @@ export async function highlightsInAnotherContainer(): Promise<(input?: EventInpu
   return (input) => invoke(handler, '/highlights', input);
 }
 
+export interface Container {
+  highlights(query?: Record<string, string>, input?: EventInput): Promise<Result>;
+  card(query?: Record<string, string>, input?: EventInput): Promise<Result>;
+  /** This container's own DynamoDB client (to spy on or fail its calls). */
+  dynamo: DynamoDBDocumentClient;
+}
+
+/**
+ * Another container: separately loaded copies of the functions (their memory, clients and lease
+ * identity their own). Use one of its functions per container, as Lambda would.
+ */
+export async function anotherContainer(): Promise<Container> {
+  vi.resetModules();
+  const [{ handler: highlightsIn }, { handler: cardIn }, { documentClient: dynamoIn }] = await Promise.all([
+    import('../../handlers/http/highlights') as Promise<{ handler: Handler }>,
+    import('../../handlers/http/card') as Promise<{ handler: Handler }>,
+    import('../../lib/platform/dynamo'),
+  ]);
+  return {
+    highlights: (query, input) => invoke(highlightsIn, '/highlights', { ...input, ...(query ? { query } : {}) }),
+    card: (query, input) => invoke(cardIn, '/card.svg', { ...input, ...(query ? { query } : {}) }),
+    dynamo: dynamoIn(),
+  };
+}
+
 /** The `name=value` part of a Set-Cookie header, as a browser would send it back. */
 export function cookiePair(setCookie: string): string {
   return setCookie.split(';')[0] ?? '';
@@ -92,6 +118,7 @@ export function useService(env: Record<string, string> = {}): Service {
     process.env.TABLE_NAME = await createTable(inject('dynamoEndpoint'));
     service.model.reset();
     clearListeningMemory();
+    forgetStanding();
   });
 
   afterAll(async () => {

@@ -1,5 +1,10 @@
-/** GET /card.svg: the first `limit` of the owner's top list, drawn with its pictures. */
+/**
+ * GET /card.svg: the first `limit` of the owner's top list, drawn with its pictures. While Spotify
+ * refuses the authorization the card never draws the last good list: it is where the owner will
+ * notice, so it asks them to reconnect (see error-card.ts).
+ */
 import { topList } from '../../listening/top-lists';
+import { ReauthorizationRequired } from '../../platform/errors';
 import type { Deadline, Freshness } from '../../platform/time';
 import { imageDataUris } from './images';
 import type { CardQuery } from './query';
@@ -11,7 +16,8 @@ export interface Card {
 }
 
 export async function topListCard(query: CardQuery, deadline: Deadline): Promise<Card> {
-  const { value: list, freshness } = await topList(query.type, query.timeRange, deadline);
+  const { value: list, freshness, staleBecause } = await topList(query.type, query.timeRange, deadline);
+  if (staleBecause instanceof ReauthorizationRequired) throw staleBecause;
   const shown = { ...list, items: list.items.slice(0, query.limit) } as typeof list;
   const images = await imageDataUris(shown.items.map((item) => item.image), deadline);
   const svg = renderCard(cardContent(shown, query.theme, images));

@@ -65,9 +65,9 @@ export async function finishLogin(request: CallbackRequest, deadline: Deadline):
     throw error;
   }
   const profile = await currentProfile(grant.accessToken, deadline);
-  const { replacedAnotherOwner } = await connectOwner(profile, grant);
-  if (replacedAnotherOwner) await forgetListening();
-  logger.info('Owner authorized', { spotifyUserId: profile.id, scopes: grant.scopes, replacedAnotherOwner });
+  const { replaced } = await connectOwner(profile, grant);
+  if (replaced) await forgetListening(replaced);
+  logger.info('Owner authorized', { spotifyUserId: profile.id, scopes: grant.scopes, replacedAnotherOwner: Boolean(replaced) });
 
   return {
     highlightsUrl: new URL('highlights', new URL('.', redirectUri)).toString(),

@@ -11,8 +11,10 @@ export type Highlights = ({ artists: Artist[] } | { tracks: Track[] }) & {
   timeRange: TimeRange;
   limit: number;
   fetchedAt: string;
-  /** Present (true) only when Spotify could not be asked and an older result is served. */
+  /** Present (true) only when Spotify could not be asked and an older result is served… */
   stale?: true;
+  /** …and then why: rate_limited, spotify_unavailable, spotify_timeout, reauthorization_required, … */
+  reason?: string;
 };
 
 export interface HighlightsAnswer {
@@ -21,14 +23,14 @@ export interface HighlightsAnswer {
 }
 
 export async function getHighlights(query: HighlightsQuery, deadline: Deadline): Promise<HighlightsAnswer> {
-  const { value: list, freshness } = await topList(query.type, query.timeRange, deadline);
+  const { value: list, freshness, staleBecause } = await topList(query.type, query.timeRange, deadline);
   return {
     highlights: {
       ...(list.type === 'artists' ? { artists: list.items.slice(0, query.limit) } : { tracks: list.items.slice(0, query.limit) }),
       timeRange: query.timeRange,
       limit: query.limit,
       fetchedAt: new Date(freshness.fetchedAt).toISOString(),
-      ...(freshness.stale ? { stale: true as const } : {}),
+      ...(staleBecause ? { stale: true as const, reason: staleBecause.code } : {}),
     },
     freshness,
   };
