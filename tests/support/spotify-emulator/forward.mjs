@@ -47,13 +47,11 @@ export function spotifyHandlers(emulatorUrl) {
       body: hasBody ? await request.arrayBuffer() : undefined,
       // Hand 3xx (e.g. the /authorize redirect to redirect_uri) back to the caller as-is.
       redirect: 'manual',
-      // A caller giving up (its timeout) also ends the forwarded request, as a closed socket would.
-      signal: request.signal,
     })).then(async (response) => {
       const empty = request.method === 'HEAD' || NO_BODY_STATUS.has(response.status);
       return { response, body: empty ? null : await response.arrayBuffer() };
     });
-    // The caller gave up, or close() dropped a stalled request: a network error, as a dropped connection is.
+    // close() dropped a stalled request: a network error, as a dropped connection is (not an msw 500).
     const received = await answer.catch(() => null);
     if (!received) return HttpResponse.error();
     const { response, body } = received;

@@ -8,6 +8,7 @@ import {
   DEFAULT_CLIENT_SECRET,
   DEFAULT_REDIRECT_URI,
   emulatorControl,
+  interceptSpotify,
   OWNER_ID,
   startEmulator,
   type EmulatorControl,
@@ -70,6 +71,20 @@ describe('stalling faults', () => {
     await other.close();
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await hung).toBe('cut');
+  });
+
+  it('look like a dropped connection through the interceptor when close() ends them, not like an answer', async () => {
+    const other = await startEmulator();
+    const interceptor = interceptSpotify(other.url);
+    try {
+      other.model.failNext('api', { stall: true });
+      const hung = outcome(fetch('https://api.spotify.com/v1/me'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await other.close();
+      expect(await hung).toBe('cut');
+    } finally {
+      interceptor.close();
+    }
   });
 });
 
