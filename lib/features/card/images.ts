@@ -9,6 +9,10 @@
  * the CDN, so they are kept in this container's memory (bounded); a failure is remembered
  * briefly so a broken image does not cost every request a timeout. A failure gives null: the
  * card then draws a placeholder.
+ *
+ * The card first asks for a smaller size than the one Spotify listed (see smallerVariant), and
+ * when that is not there (404, not an image, too big) for the listed URL itself. Both tries share
+ * one timeout, so the fallback never makes a picture take longer than a single fetch could.
  */
 import type { Deadline } from '../../platform/time';
 
@@ -35,6 +39,7 @@ export function isAllowedImageUrl(text: string): boolean {
 // Spotify lists every image in three sizes and answers the widest first, which is all the
 // service keeps. Its CDN names the size in the id's first 16 hex digits, so the card asks for
 // the smallest size that stays sharp at 44 px on a 2× screen; unknown ids are fetched as they are.
+// The pattern is undocumented, so a guessed id may not exist: imageDataUri falls back.
 const SMALLER_VARIANT: Record<string, string> = {
   ab6761610000e5eb: 'ab6761610000f178', // artist 640 → 160
   ab67616100005174: 'ab6761610000f178', // artist 320 → 160
@@ -78,9 +83,9 @@ async function readCapped(response: Response): Promise<Uint8Array | undefined> {
   return Buffer.concat(chunks);
 }
 
-async function download(url: string, timeoutMs: number): Promise<string | null> {
+async function download(url: string, signal: AbortSignal): Promise<string | null> {
   try {
-    const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'image/*' } });
+    const response = await fetch(url, { redirect: 'error', signal, headers: { accept: 'image/*' } });
     if (response.status !== 200) {
       void response.body?.cancel().catch(() => undefined);
       return null;
@@ -91,6 +96,22 @@ async function download(url: string, timeoutMs: number): Promise<string | null> 
   } catch {
     return null;
   }
+}
+
+/**
+ * The smaller variant, then the listed URL if the variant fails; undefined when the fallback had
+ * too little time left to start (not the image's fault). A timeout ends both tries.
+ */
+async function fetchPicture(url: string, timeoutMs: number): Promise<string | null | undefined> {
+  const endsAt = Date.now() + timeoutMs;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const smaller = smallerVariant(url);
+  if (smaller !== url) {
+    const dataUri = await download(smaller, signal);
+    if (dataUri !== null || signal.aborted) return dataUri;
+    if (endsAt - Date.now() < MIN_FETCH_MS) return undefined;
+  }
+  return download(url, signal);
 }
 
 interface Kept {
@@ -133,21 +154,21 @@ function recall(url: string): Kept | undefined {
 /** The data: URI of one image (null when it cannot be shown); concurrent asks share one fetch. */
 export function imageDataUri(url: string, deadline: Deadline): Promise<string | null> {
   if (!isAllowedImageUrl(url)) return Promise.resolve(null);
-  const source = smallerVariant(url);
-  const known = recall(source);
+  const known = recall(url);
   if (known) return Promise.resolve(known.dataUri);
-  let pending = inflight.get(source);
+  let pending = inflight.get(url);
   if (!pending) {
     const timeoutMs = Math.min(IMAGE_TIMEOUT_MS, deadline - Date.now());
     // Out of time is not the image's fault: nothing is remembered.
     if (timeoutMs < MIN_FETCH_MS) return Promise.resolve(null);
-    pending = download(source, timeoutMs)
+    pending = fetchPicture(url, timeoutMs)
       .then((dataUri) => {
-        keep(source, dataUri);
+        if (dataUri === undefined) return null;
+        keep(url, dataUri);
         return dataUri;
       })
-      .finally(() => inflight.delete(source));
-    inflight.set(source, pending);
+      .finally(() => inflight.delete(url));
+    inflight.set(url, pending);
   }
   return pending;
 }

@@ -1,6 +1,7 @@
 /**
  * The card's image fetches: only Spotify's CDN, over https, with a timeout and a size cap, in
- * parallel, kept in memory. Spotify's CDN is played by msw here, so each failure can be staged.
+ * parallel, kept in memory, the smaller size first and the listed one when that is not there.
+ * Spotify's CDN is played by msw here, so each failure can be staged.
  */
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -11,6 +12,7 @@ import {
   FAILURE_TTL_MS,
   imageDataUri,
   imageDataUris,
+  IMAGE_TIMEOUT_MS,
   isAllowedImageUrl,
   MAX_IMAGE_BYTES,
   smallerVariant,
@@ -21,34 +23,41 @@ const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 9]);
 const png = (size: number) => Buffer.concat([PNG, Buffer.alloc(size - PNG.length)]);
 
 const requested: string[] = [];
+
+/** How this stand-in CDN answers an image id; ids name what they do. */
+async function answerFor(id: string): Promise<Response> {
+  const image = (body: Buffer, type = 'image/png') => new HttpResponse(body, { headers: { 'content-type': type } });
+  if (id === 'slow') await delay(1_000);
+  if (id === 'slow-missing') await delay(1_500);
+  if (id === 'late-missing') await delay(150);
+  if (id.endsWith('missing')) return new HttpResponse('Not Found', { status: 404 });
+  if (id.startsWith('wait')) await delay(150);
+  if (id === 'jpeg') return image(JPEG, 'image/jpeg');
+  if (id === 'html') return new HttpResponse('<html>hi</html>', { headers: { 'content-type': 'image/png' } });
+  if (id === 'moved') return new HttpResponse(null, { status: 302, headers: { location: 'https://elsewhere.example/image.png' } });
+  if (id === 'huge') return image(png(MAX_IMAGE_BYTES + 1));
+  if (id === 'huge-stream') {
+    const chunk = new Uint8Array(64 * 1024);
+    chunk.set(PNG);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += chunk.length;
+        controller.enqueue(chunk);
+        if (sent > 2 * MAX_IMAGE_BYTES) controller.close();
+      },
+    });
+    return new HttpResponse(body, { headers: { 'content-type': 'image/png' } });
+  }
+  if (id.startsWith('big')) return image(png(200 * 1024));
+  if (id === 'limit') return image(png(MAX_IMAGE_BYTES));
+  return image(PNG);
+}
+
 const server = setupServer(
-  http.get('https://:host/image/:id', async ({ request, params }) => {
+  http.get('https://:host/image/:id', ({ request, params }) => {
     requested.push(request.url);
-    const id = String(params.id);
-    const image = (body: Buffer, type = 'image/png') => new HttpResponse(body, { headers: { 'content-type': type } });
-    if (id === 'slow') await delay(1_000);
-    if (id.startsWith('wait')) await delay(150);
-    if (id === 'jpeg') return image(JPEG, 'image/jpeg');
-    if (id === 'html') return new HttpResponse('<html>hi</html>', { headers: { 'content-type': 'image/png' } });
-    if (id === 'missing') return new HttpResponse('Not Found', { status: 404 });
-    if (id === 'moved') return new HttpResponse(null, { status: 302, headers: { location: 'https://elsewhere.example/image.png' } });
-    if (id === 'huge') return image(png(MAX_IMAGE_BYTES + 1));
-    if (id === 'huge-stream') {
-      const chunk = new Uint8Array(64 * 1024);
-      chunk.set(PNG);
-      let sent = 0;
-      const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          sent += chunk.length;
-          controller.enqueue(chunk);
-          if (sent > 2 * MAX_IMAGE_BYTES) controller.close();
-        },
-      });
-      return new HttpResponse(body, { headers: { 'content-type': 'image/png' } });
-    }
-    if (id.startsWith('big')) return image(png(200 * 1024));
-    if (id === 'limit') return image(png(MAX_IMAGE_BYTES));
-    return image(PNG);
+    return answerFor(String(params.id));
   }),
   http.all('*', ({ request }) => {
     requested.push(request.url);
@@ -57,6 +66,14 @@ const server = setupServer(
 );
 
 const soon = (ms = 1_500) => Date.now() + ms;
+
+/** Makes `url` answer as the CDN answers the id `as` (e.g. 'missing'), for this test. */
+function stage(url: string, as: string): void {
+  server.use(http.get(url, ({ request }) => {
+    requested.push(request.url);
+    return answerFor(as);
+  }));
+}
 const dataUriOf = (bytes: Buffer, type = 'image/png') => `data:${type};base64,${bytes.toString('base64')}`;
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -139,6 +156,65 @@ describe('fetching', () => {
     expect([...images.keys()]).toEqual(urls.slice(0, 3));
     expect([...images.values()].every((value) => value === dataUriOf(PNG))).toBe(true);
     expect(requested).toHaveLength(3);
+  });
+});
+
+describe('when the smaller size is not there', () => {
+  // A listed 640 px artist picture, and the 160 px id the card guesses for it.
+  const TAIL = 'c0ffee00c0ffee00c0ffee00';
+  const LISTED = `https://i.scdn.co/image/ab6761610000e5eb${TAIL}`;
+  const GUESSED = `https://i.scdn.co/image/ab6761610000f178${TAIL}`;
+
+  it.each([
+    ['missing', 'a 404'],
+    ['html', 'bytes that are not an image'],
+    ['huge', `more than ${MAX_IMAGE_BYTES} bytes`],
+    ['moved', 'a redirect (not followed)'],
+  ])('falls back to the listed URL when the guessed one gives %s (%s), and keeps the result', async (failure) => {
+    expect(smallerVariant(LISTED)).toBe(GUESSED);
+    stage(GUESSED, failure);
+    stage(LISTED, 'jpeg');
+    expect(await imageDataUri(LISTED, soon())).toBe(dataUriOf(JPEG, 'image/jpeg'));
+    expect(await imageDataUri(LISTED, soon())).toBe(dataUriOf(JPEG, 'image/jpeg'));
+    expect(requested).toEqual([GUESSED, LISTED]);
+  });
+
+  it(`gives the placeholder when both fail, remembered for ${FAILURE_TTL_MS / 1000} s like any failure`, async () => {
+    stage(GUESSED, 'missing');
+    stage(LISTED, 'html');
+    expect(await imageDataUri(LISTED, soon())).toBeNull();
+    expect(await imageDataUri(LISTED, soon())).toBeNull();
+    expect(requested).toEqual([GUESSED, LISTED]);
+  });
+
+  it('shares one timeout between both tries, so the fallback never adds a second one', async () => {
+    // The guess answers 404 after 1.5 s; the listed one would answer after 1 s more, past the 2 s.
+    stage(GUESSED, 'slow-missing');
+    stage(LISTED, 'slow');
+    const started = Date.now();
+    expect(await imageDataUri(LISTED, soon(10_000))).toBeNull();
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(IMAGE_TIMEOUT_MS - 50);
+    expect(took).toBeLessThan(IMAGE_TIMEOUT_MS + 400);
+    expect(requested).toEqual([GUESSED, LISTED]);
+  });
+
+  it('does not fall back after the guess timed out, nor start the fallback without time left', async () => {
+    stage(GUESSED, 'slow');
+    expect(await imageDataUri(LISTED, soon(300))).toBeNull();
+    // A timeout is a failure like any other: remembered, so the next request costs nothing.
+    expect(await imageDataUri(LISTED, soon())).toBeNull();
+    expect(requested).toEqual([GUESSED]);
+
+    clearImageCache();
+    requested.length = 0;
+    stage(GUESSED, 'late-missing');
+    expect(await imageDataUri(LISTED, soon(220))).toBeNull();
+    expect(requested).toEqual([GUESSED]);
+    // The listed picture was never tried, so nothing was remembered: the next request gets it.
+    stage(LISTED, 'jpeg');
+    expect(await imageDataUri(LISTED, soon())).toBe(dataUriOf(JPEG, 'image/jpeg'));
+    expect(requested).toEqual([GUESSED, GUESSED, LISTED]);
   });
 });
 
