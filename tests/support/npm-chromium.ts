@@ -47,6 +47,7 @@ async function untar(tarball: string, into: string): Promise<void> {
   }
 }
 
+/** The version a Chromium says it is (Debian's wrapper adds words of its own around it). */
 export async function chromiumVersion(binary: string, env: Record<string, string> = {}): Promise<string> {
   const { stdout } = await run(binary, ['--version'], { env: { ...process.env, ...env } });
   return /\d+(?:\.\d+){3}/.exec(stdout)?.[0] ?? 'of unknown version';
