@@ -99,7 +99,10 @@ export interface Fault {
   contentType?: string;
   /** How many matching requests it applies to; default 1. */
   times?: number;
-  /** Answer only after this long. */
+  /**
+   * Answer only after this long. The request is acted on when it arrives, so a caller that gives
+   * up first loses the answer but not its effect (a used code, a rotated refresh token).
+   */
   delayMs?: number;
   /**
    * Never answer: only the client giving up or the emulator's close() ends the request. The

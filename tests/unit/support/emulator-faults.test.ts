@@ -99,6 +99,19 @@ describe('late answers', () => {
     expect(await response.json()).toMatchObject({ id: OWNER_ID });
   });
 
+  it('act on the request when it arrives, so a caller that gave up lost the answer (here, a rotated refresh token)', async () => {
+    const { refresh_token } = await control.issueTokens(OWNER_ID);
+    await control.setRotate(true);
+    const refresh = (init: RequestInit = {}) => fetch(`${emulator.url}/api/token`, {
+      method: 'POST', headers: { authorization: basic }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token }), ...init,
+    });
+    await control.failNext('token', { delayMs: 5_000 });
+    expect(await outcome(refresh({ signal: AbortSignal.timeout(200) }))).toBe('cut');
+    const again = await refresh();
+    expect(again.status).toBe(400);
+    expect(await again.json()).toEqual({ error: 'invalid_grant', error_description: 'Invalid refresh token' });
+  });
+
   it('give the fault’s status after delayMs when it has one, and a client may give up first', async () => {
     const { access_token } = await control.issueTokens(OWNER_ID);
     await control.failNext('me', { status: 503, delayMs: 300 });
