@@ -522,9 +522,12 @@ describe('HTTP server', () => {
     }
   });
 
-  it('closes promptly while a response hangs', async () => {
+  it.each([
+    ['a late answer', { status: 200, delayMs: 60_000 }],
+    ['a stall', { stall: true }],
+  ])('closes promptly while a response hangs (%s)', async (_kind, fault) => {
     const other = await startEmulator();
-    other.model.failNext('api', { status: 200, delayMs: 60_000 });
+    other.model.failNext('api', fault);
     const hung = fetch(`${other.url}/v1/me`).then(() => 'answered', () => 'cut');
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
