@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
+import { currentDeadline, withDeadline } from '../platform/aws-calls';
 import { ConfigError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Deadline } from '../platform/time';
@@ -21,8 +22,14 @@ export type ErrorRenderer = (answer: ErrorAnswer, query: HttpEvent['queryStringP
 
 export type RouteOptions = { format: 'json' } | { format: 'html' | 'svg'; renderError: ErrorRenderer };
 
-/** Epoch ms by which a request must be answered: well inside the function's own timeout. */
+/**
+ * Epoch ms by which a request's work must be done: well inside the function's own timeout, which
+ * is 1.5 s later at least (AWS calls may use part of that, see platform/aws-calls.ts). Fixed when
+ * route() starts the request, so every call of it in one request answers the same.
+ */
 export function deadlineOf(context: Context): Deadline {
+  const started = currentDeadline();
+  if (started !== undefined) return started;
   const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
   return Date.now() + Math.min(8_000, remaining - 1_500);
 }
@@ -70,5 +77,6 @@ export function route(options: RouteOptions, handler: RouteHandler) {
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(respondToErrors(options))
     .use(onlyGet)
-    .handler(handler);
+    // The handler's AWS calls are cut off by this request's deadline (platform/aws-calls.ts).
+    .handler((event, context) => withDeadline(deadlineOf(context), () => handler(event, context)));
 }

@@ -10,18 +10,22 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { awsCallOptions } from './aws-calls';
 import { tableName } from './config';
 import { documentClient } from './dynamo';
 import { StorageError } from './errors';
 
 type Command = GetCommand | PutCommand | UpdateCommand | DeleteCommand;
 
-/** Sends one command to the table; any failure but a failed condition becomes a StorageError. */
+/**
+ * Sends one command to the table, within the request's deadline (aws-calls.ts); any failure but a
+ * failed condition (a timeout included) becomes a StorageError.
+ */
 export async function send<T>(build: (table: string) => Command): Promise<T> {
   const command = build(tableName());
   try {
     // The client's overloads cannot take a union of commands; each caller names its output type.
-    return (await documentClient().send(command as GetCommand)) as T;
+    return (await documentClient().send(command as GetCommand, awsCallOptions())) as T;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw error;
     throw new StorageError(`DynamoDB request failed: ${(error as Error)?.name ?? 'unknown'}`);

@@ -1,0 +1,51 @@
+/**
+ * What bounds every AWS call (DynamoDB in table.ts, SSM in client-secret.ts): each attempt's
+ * timeouts and the number of attempts, set on the clients, and the deadline of the request being
+ * handled, which cancels a call and its retries. route() runs each request inside `withDeadline`,
+ * so no function between it and the AWS calls has to pass the deadline on.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Deadline } from './time';
+
+/**
+ * DynamoDB and SSM answer in milliseconds: an attempt that has not connected in half a second, or
+ * answered in one, is stalled. Two attempts (one retry, for a dropped connection or a throttle)
+ * make a stalled call fail in about 2 s, a quarter of a request's budget (route.ts).
+ */
+export function awsClientLimits() {
+  return {
+    requestHandler: { connectionTimeout: 500, requestTimeout: 1_000, throwOnRequestTimeout: true },
+    maxAttempts: 2,
+  };
+}
+
+/**
+ * How long past the deadline an AWS call may still run. Work cut off at the deadline (a Spotify
+ * call) is followed by a few DynamoDB calls that matter: releasing the refresh lease, recording
+ * what went wrong, reading the last good result. route.ts keeps 1.5 s between the deadline and
+ * the function's timeout, so the answer still leaves in time.
+ */
+export const AFTER_DEADLINE_MS = 1_000;
+
+const current = new AsyncLocalStorage<Deadline>();
+
+/** Runs one request's work with its deadline set. */
+export function withDeadline<T>(deadline: Deadline, work: () => T): T {
+  return current.run(deadline, work);
+}
+
+/** The deadline of the request being handled; undefined outside one (a script, a test). */
+export function currentDeadline(): Deadline | undefined {
+  return current.getStore();
+}
+
+/**
+ * The options of one AWS call (`client.send(command, options)`): inside a request, a signal that
+ * cancels it, retries included, AFTER_DEADLINE_MS after the request's deadline. Outside one, the
+ * client limits alone bound it.
+ */
+export function awsCallOptions(): { abortSignal?: AbortSignal } {
+  const deadline = current.getStore();
+  if (deadline === undefined) return {};
+  return { abortSignal: AbortSignal.timeout(Math.max(0, deadline + AFTER_DEADLINE_MS - Date.now())) };
+}
