@@ -9,6 +9,10 @@
  */
 'use strict';
 
+// CommonJS, as the Framework loads these files; eslint.config.js has no exception for .cjs yet.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settingError = require('./setting-error.cjs');
+
 /** Browsers may cache a preflight this long (s); API Gateway's maximum, Chromium caps it at 2 h. */
 const MAX_AGE_SECONDS = 86400;
 
@@ -19,7 +23,7 @@ function allowedOrigins(value) {
     .map((entry) => entry.trim())
     .filter(Boolean);
   if (entries.includes('*')) {
-    if (entries.length > 1) throw new Error('CORS_ALLOWED_ORIGINS: "*" allows every origin and cannot be combined with others.');
+    if (entries.length > 1) throw settingError('CORS_ALLOWED_ORIGINS: "*" allows every origin and cannot be combined with others.');
     return ['*'];
   }
   for (const entry of entries) {
@@ -30,7 +34,7 @@ function allowedOrigins(value) {
       origin = undefined;
     }
     if (origin !== entry || !/^https?:\/\//.test(entry) || entry.includes('*')) {
-      throw new Error(
+      throw settingError(
         `CORS_ALLOWED_ORIGINS: "${entry}" is not an exact origin. Write scheme://host[:port] in lower case, ` +
           'without a path or trailing slash, e.g. https://example.com.',
       );

@@ -1,28 +1,44 @@
 /**
  * The local stack behind `npm start`: dynalite (data kept in .dynamodb/, so the owner's
- * authorization survives a restart), then `serverless offline start`, which migrates the table
- * from serverless.yml and serves the functions on http://127.0.0.1:PORT.
+ * authorization survives a restart), then `serverless offline start --stage local`, which
+ * migrates the table from serverless.yml and serves the functions on http://127.0.0.1:PORT.
+ * Its settings come from the environment, then from .env.local if it exists, else .env (the rule
+ * the Framework applies to every deployed stage), read here alone: the offline process gets every
+ * value from this script and reads no env file (config/stages.cjs, useDotenv).
  * Ctrl-C or SIGTERM stops both.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dynalite from 'dynalite';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-if (existsSync(resolve(root, '.env'))) process.loadEnvFile(resolve(root, '.env'));
+const STAGE = 'local';
+// Like the Framework's useDotenv, this never overrides a variable that is already set.
+const envFile = [`.env.${STAGE}`, '.env'].map((name) => resolve(root, name)).find((path) => existsSync(path));
+if (envFile) process.loadEnvFile(envFile);
 
-const port = Number(process.env.PORT ?? 3000);
-const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
-const lambdaPort = Number(process.env.LAMBDA_PORT ?? port + 2);
-const dataDir = resolve(root, process.env.DYNAMODB_DATA_DIR ?? '.dynamodb');
+// `||`, not `??`: an empty line in .env (PORT=) means the default too.
+const port = Number(process.env.PORT || 3000);
+const dynamoPort = Number(process.env.DYNAMODB_PORT || 8000);
+const lambdaPort = Number(process.env.LAMBDA_PORT || port + 2);
+const dataDir = resolve(root, process.env.DYNAMODB_DATA_DIR || '.dynamodb');
 const baseUrl = `http://127.0.0.1:${port}`;
 const redirectUri = process.env.SPOTIFY_REDIRECT_URI || `${baseUrl}/callback`;
 
-for (const name of ['SPOTIFY_CLIENT_ID', 'SPOTIFY_CLIENT_SECRET']) {
-  if (!process.env[name]) console.warn(`! ${name} is not set: copy .env.example to .env and fill it in (the service will say so too).`);
+const CREDENTIALS: [name: string, where: string][] = [
+  ['SPOTIFY_CLIENT_ID', 'the Client ID of your app: https://developer.spotify.com/dashboard → your app (or Create app) → Settings'],
+  ['SPOTIFY_CLIENT_SECRET', 'its Client secret, on the same page (View client secret)'],
+];
+const missing = CREDENTIALS.filter(([name]) => !process.env[name]?.trim());
+if (missing.length) {
+  // Said at once, before the build: the stack still starts, and its pages work meanwhile.
+  const file = envFile ? basename(envFile) : '.env (copy .env.example to .env)';
+  console.warn(`\n  Not set yet, so /login cannot connect Spotify (the other pages work meanwhile). Fill in, in ${file}:`);
+  for (const [name, where] of missing) console.warn(`    ${name.padEnd(22)} ${where}`);
+  console.warn('  No Spotify app yet? `npm run demo` runs the whole service with an emulated Spotify.\n');
 }
 
 mkdirSync(dataDir, { recursive: true });
@@ -33,7 +49,7 @@ await new Promise<void>((done, fail) => {
 });
 
 const serverlessBin = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
-const offline = spawn(process.execPath, [serverlessBin, 'offline', 'start'], {
+const offline = spawn(process.execPath, [serverlessBin, 'offline', 'start', '--stage', STAGE], {
   cwd: root,
   env: {
     ...process.env,
@@ -52,7 +68,7 @@ offline.stderr.pipe(process.stderr);
 const announce = (chunk: Buffer) => {
   if (chunk.toString().includes('Server ready')) {
     console.log(`
-  spotify-highlights is running on ${baseUrl}
+  spotify-highlights is running on ${baseUrl} (${baseUrl}/ lists everything)
   1. In the Spotify developer dashboard, register this redirect URI: ${redirectUri}
   2. Open ${baseUrl}/login in your browser and allow access.
   3. curl ${baseUrl}/highlights

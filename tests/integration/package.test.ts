@@ -1,13 +1,16 @@
 /**
  * `serverless package --stage prod` must work without AWS credentials, and the template it
- * writes is what gets deployed: check the functions, the table and the IAM policy in it.
+ * writes is what gets deployed: check the functions, the table and the IAM policy in it. It runs
+ * in a copy of the service with an explicit environment, so a developer's .env changes nothing;
+ * the copies are also where the cases a deploy must refuse write their own .env.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyOfService, serviceEnvironment } from '../support/local-stack';
 import { unzip } from '../support/zip';
 
 const run = promisify(execFile);
@@ -18,44 +21,96 @@ interface Resource {
   Properties: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+const OWNER = 'owner-123';
+/** What a deploy of prod is given; each case changes some of it. */
+const DEPLOY_ENV = {
+  SPOTIFY_CLIENT_ID: 'prod-client-id',
+  OWNER_SPOTIFY_ID: OWNER,
+  SPOTIFY_CLIENT_SECRET: 'must-not-leak',
+  CORS_ALLOWED_ORIGINS: 'https://owner.example, http://127.0.0.1:8080',
+};
+
+const copies: string[] = [];
+let service: string;
 let outDir: string;
 let resources: Record<string, Resource>;
+
+/** A copy of the service, with `envFiles` (name → content) written in it. */
+function serviceWith(envFiles: Record<string, string> = {}): string {
+  const dir = copyOfService();
+  copies.push(dir);
+  for (const [name, content] of Object.entries(envFiles)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+/** Runs the Framework in `dir` with no AWS credentials and nothing from this process's service variables. */
+function serverless(dir: string, args: string[], env: Record<string, string> = DEPLOY_ENV) {
+  const environment = serviceEnvironment({ ...env, ESBUILD_WORK_FOLDER: '.esbuild-package' });
+  for (const name of Object.keys(environment)) if (name.startsWith('AWS_')) delete environment[name];
+  return run(process.execPath, [join(dir, 'node_modules/serverless/bin/serverless.js'), ...args], {
+    cwd: dir,
+    env: { ...environment, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' },
+    timeout: 120_000,
+  });
+}
+
+/** The Framework's output when `args` fail; fails the test if they succeed. */
+async function refused(dir: string, args: string[], env?: Record<string, string>): Promise<string> {
+  const outcome = await serverless(dir, args, env).then(
+    () => undefined,
+    (error: { stdout: string; stderr: string }) => `${error.stdout}\n${error.stderr}`,
+  );
+  expect(outcome, `serverless ${args.join(' ')} succeeded`).toBeDefined();
+  return outcome ?? '';
+}
+
+/** The configuration as the Framework resolves it for `stage` (every check runs, nothing is built). */
+async function resolved(dir: string, stage: string, env?: Record<string, string>): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { stdout } = await serverless(dir, ['print', '--stage', stage, '--format', 'json'], env);
+  return JSON.parse(stdout.slice(stdout.indexOf('{')));
+}
 
 function ofType(type: string): [string, Resource][] {
   return Object.entries(resources).filter(([, resource]) => resource.Type === type);
 }
 
 beforeAll(async () => {
+  service = serviceWith();
   outDir = mkdtempSync(join(tmpdir(), 'sh-package-'));
-  const env: Record<string, string | undefined> = { ...process.env, ESBUILD_WORK_FOLDER: `.esbuild-package-${process.pid}` };
-  for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
-  await run(process.execPath, ['node_modules/serverless/bin/serverless.js', 'package', '--stage', 'prod', '--package', outDir], {
-    env: { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', SPOTIFY_CLIENT_SECRET: 'must-not-leak', CORS_ALLOWED_ORIGINS: 'https://owner.example, http://127.0.0.1:8080' },
-    timeout: 120_000,
-  });
+  await serverless(service, ['package', '--stage', 'prod', '--package', outDir]);
   resources = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
 }, 180_000);
 
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+afterAll(() => {
+  for (const dir of [outDir, ...copies]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the packaged prod stack', () => {
-  it('has the five functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
+  it('has the six functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.map(([name]) => name).sort()).toEqual(['CallbackLambdaFunction', 'CardLambdaFunction', 'HighlightsLambdaFunction', 'LoginLambdaFunction', 'StatusLambdaFunction']);
+    expect(functions.map(([name]) => name).sort()).toEqual([
+      'CallbackLambdaFunction',
+      'CardLambdaFunction',
+      'HighlightsLambdaFunction',
+      'HomeLambdaFunction',
+      'LoginLambdaFunction',
+      'StatusLambdaFunction',
+    ]);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Timeout).toBeGreaterThan(0);
       expect(fn.Properties.MemorySize).toBeGreaterThan(0);
     }
     // Measured after lib/ was layered (docs/architecture.md): login 202 kB, status 199 kB,
-    // callback 309 kB, highlights 315 kB, card 318 kB. Most of each is the DynamoDB client.
-    const budgets = { login: 210_000, status: 210_000, callback: 320_000, highlights: 325_000, card: 330_000 };
+    // callback 309 kB, highlights 315 kB, card 318 kB. Most of each is the DynamoDB client, which
+    // home (19 kB: middy, the logger and the page) does without.
+    const budgets = { home: 25_000, login: 210_000, status: 210_000, callback: 320_000, highlights: 325_000, card: 330_000 };
     for (const [name, budget] of Object.entries(budgets)) {
       expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(budget);
     }
   });
 
-  it('bundles into each function only what it uses: login and status carry no Spotify library, card renderer or SSM client', async () => {
+  it('bundles into each function only what it uses: home, login and status carry no Spotify library, card renderer or SSM client', async () => {
     const bundle = async (name: string) => {
       const files = await unzip(join(outDir, `${name}.zip`));
       expect([...files.keys()]).toEqual([`handlers/http/${name}.cjs`]);
@@ -68,10 +123,14 @@ describe('the packaged prod stack', () => {
       ssmClient: '@aws-sdk/client-ssm',
       zod: '$ZodType',
     };
-    for (const name of ['login', 'status']) {
+    for (const name of ['home', 'login', 'status']) {
       const code = await bundle(name);
       for (const marker of Object.values(markers)) expect(code, `${name} carries ${marker}`).not.toContain(marker);
     }
+    // The home page reads nothing: no database client, and none of the connect pages.
+    const home = await bundle('home');
+    expect(home).toContain('Spotify highlights');
+    for (const marker of ['DynamoDB', 'This sign-in link is no longer valid']) expect(home, `home carries ${marker}`).not.toContain(marker);
     const card = await bundle('card');
     expect(card).toContain(markers.cardRenderer);
     expect(card).toContain(markers.errorCard);
@@ -88,9 +147,24 @@ describe('the packaged prod stack', () => {
     expect(callback).not.toContain(markers.zod);
   });
 
-  it('routes GET /login, /callback, /highlights, /card.svg and /status through the HTTP API', () => {
+  it('routes GET /, /login, /callback, /highlights, /card.svg and /status through the HTTP API', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
-    expect(routes.sort()).toEqual(['GET /callback', 'GET /card.svg', 'GET /highlights', 'GET /login', 'GET /status']);
+    expect(routes.sort()).toEqual(['GET /', 'GET /callback', 'GET /card.svg', 'GET /highlights', 'GET /login', 'GET /status']);
+  });
+
+  it('throttles the whole API at the stage: 20 requests a second, bursts of 50, unless API_RATE_LIMIT and API_BURST_LIMIT say otherwise', async () => {
+    const [[name, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, Resource]];
+    expect(name).toBe('HttpApiStage');
+    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 50 });
+    const config = await resolved(service, 'prod', { ...DEPLOY_ENV, API_RATE_LIMIT: '7', API_BURST_LIMIT: '9' });
+    expect(config.resources.extensions.HttpApiStage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 });
+    expect(await refused(service, ['package', '--stage', 'prod'], { ...DEPLOY_ENV, API_BURST_LIMIT: 'lots' })).toContain('API_BURST_LIMIT must be a whole number of requests, at least 1');
+  });
+
+  it('binds the deployed site to OWNER_SPOTIFY_ID, and derives the redirect URI from the API\'s own domain', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables).toMatchObject({ OWNER_SPOTIFY_ID: OWNER, SPOTIFY_CLIENT_ID: 'prod-client-id', SPOTIFY_REDIRECT_URI: '' });
+    }
   });
 
   it('lets exactly the origins in CORS_ALLOWED_ORIGINS read the API, with GET and without credentials', () => {
@@ -150,5 +224,56 @@ describe('the packaged prod stack', () => {
 
   it('keeps logs for a bounded time', () => {
     for (const [, group] of ofType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(30);
+  });
+});
+
+/**
+ * The checks of config/stages.cjs, as `package` meets them: they fail before anything is built.
+ * Where a case must pass, `print` resolves the configuration (every check runs) without building;
+ * each run of the Framework takes seconds on a loaded machine, hence the longer timeout.
+ */
+describe('packaging refuses what would break or endanger a deployed stage', { timeout: 60_000 }, () => {
+  it('without OWNER_SPOTIFY_ID, saying where to find your Spotify user id', async () => {
+    const out = join(service, 'refused');
+    const output = await refused(service, ['package', '--stage', 'prod', '--package', out], { ...DEPLOY_ENV, OWNER_SPOTIFY_ID: '' });
+    expect(output).toContain('OWNER_SPOTIFY_ID is not set for the "prod" stage, so whoever first finishes its /login would own the site for good.');
+    expect(output).toContain('open your profile on https://open.spotify.com');
+    expect(output).toContain('take the part after /user/');
+    expect(output).toContain('set ALLOW_FIRST_OWNER=true');
+    // The message, not a stack trace.
+    expect(output).not.toMatch(/\bat \S+ \(|deploy-checks\.cjs:\d+/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('packages without an owner when ALLOW_FIRST_OWNER=true says so on purpose', async () => {
+    const config = await resolved(service, 'prod', { ...DEPLOY_ENV, OWNER_SPOTIFY_ID: '', ALLOW_FIRST_OWNER: 'true' });
+    expect(config.provider.environment.OWNER_SPOTIFY_ID).toBe('');
+  });
+
+  it('with a loopback SPOTIFY_REDIRECT_URI from .env, saying what to do; a .env.prod of its own keeps .env out', async () => {
+    const local = 'SPOTIFY_REDIRECT_URI=http://127.0.0.1:3000/callback\n';
+    const output = await refused(serviceWith({ '.env': local }), ['package', '--stage', 'prod']);
+    expect(output).toContain('SPOTIFY_REDIRECT_URI is http://127.0.0.1:3000/callback, a loopback address');
+    expect(output).toContain('remove it from .env, or give the deploy its own .env.prod');
+    const own = await resolved(serviceWith({ '.env': local, '.env.prod': 'SPOTIFY_REDIRECT_URI=https://music.example/callback\n' }), 'prod');
+    expect(own.provider.environment.SPOTIFY_REDIRECT_URI).toBe('https://music.example/callback');
+  });
+
+  it('without SPOTIFY_CLIENT_ID, saying where to copy it from', async () => {
+    const output = await refused(service, ['package', '--stage', 'prod'], { ...DEPLOY_ENV, SPOTIFY_CLIENT_ID: '' });
+    expect(output).toContain('SPOTIFY_CLIENT_ID is not set for the "prod" stage');
+    expect(output).toContain('https://developer.spotify.com/dashboard');
+  });
+
+  it('the local stage: it is the local stack, and never packaged', async () => {
+    expect(await refused(service, ['package', '--stage', 'local'])).toContain('The "local" stage is the local stack (npm start) and is never packaged or deployed.');
+  });
+
+  it('but lets the local stack keep its loopback redirect URI and first-account-wins, reading no env file itself (as serverless offline resolves it)', async () => {
+    const dir = serviceWith({ '.env': 'OWNER_SPOTIFY_ID=from-env-file\n', '.env.local': 'OWNER_SPOTIFY_ID=from-env-file\n' });
+    const config = await resolved(dir, 'local', { SPOTIFY_REDIRECT_URI: 'http://127.0.0.1:3000/callback' });
+    expect(config.provider.environment).toMatchObject({ SPOTIFY_REDIRECT_URI: 'http://127.0.0.1:3000/callback', OWNER_SPOTIFY_ID: '', SPOTIFY_CLIENT_ID: '' });
+    // Deployed stages do read one (useDotenv), filling what the environment leaves empty.
+    expect((await resolved(dir, 'prod', { ...DEPLOY_ENV, OWNER_SPOTIFY_ID: '' })).provider.environment.OWNER_SPOTIFY_ID).toBe('from-env-file');
   });
 });

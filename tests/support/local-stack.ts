@@ -1,15 +1,70 @@
 /**
  * Starts the real local stack (the script behind `npm start`) as child processes, with the
  * outbound Spotify traffic of the offline process sent to the emulator by a preload module.
+ * Every stack gets an explicit value for every variable the service reads, so a developer's
+ * .env (or exported variables) never changes what a test sees.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 const preload = resolve(import.meta.dirname, 'spotify-emulator/preload.mjs');
+
+/**
+ * Every variable the service, serverless.yml (with config/) and scripts/start.ts read, with the
+ * value a spawned stack gets unless a test says otherwise. All are set, the empty ones too:
+ * dotenv (the Framework's useDotenv) and process.loadEnvFile never override a variable that is
+ * set, so no .env or .env.local can add or change one. tests/unit/config/variables.test.ts checks
+ * that this names every variable read.
+ */
+export const SERVICE_DEFAULTS: Readonly<Record<string, string>> = {
+  SPOTIFY_CLIENT_ID: '',
+  SPOTIFY_CLIENT_SECRET: '',
+  // Empty: npm start then uses http://127.0.0.1:PORT/callback.
+  SPOTIFY_REDIRECT_URI: '',
+  OWNER_SPOTIFY_ID: '',
+  ALLOW_FIRST_OWNER: '',
+  HIGHLIGHTS_CACHE_SECONDS: '300',
+  OWNER_RECHECK_SECONDS: '5',
+  STALE_MAX_SECONDS: '604800',
+  CORS_ALLOWED_ORIGINS: '',
+  API_RATE_LIMIT: '',
+  API_BURST_LIMIT: '',
+  LOG_LEVEL: 'INFO',
+  AWS_REGION: 'us-east-1',
+  // Each start sets these for itself; empty here so that none is ever inherited.
+  PORT: '',
+  LAMBDA_PORT: '',
+  DYNAMODB_PORT: '',
+  DYNAMODB_DATA_DIR: '',
+  DYNAMODB_ENDPOINT: '',
+  ESBUILD_WORK_FOLDER: '.esbuild',
+  SPOTIFY_EMULATOR_URL: '',
+  NODE_OPTIONS: '',
+};
+
+/** The environment for a spawned stack: this process's, with every service variable at its default, then `values`. */
+export function serviceEnvironment(values: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...SERVICE_DEFAULTS, ...values };
+}
+
+/** What `serverless` needs to package or run the service. */
+const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'config', 'handlers', 'lib', 'types', 'scripts/start.ts'];
+
+/**
+ * A copy of the service in a new temporary folder (node_modules linked, not copied), where a test
+ * may write its own .env files without touching the developer's. Remove it with rmSync when done.
+ */
+export function copyOfService(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sh-service-'));
+  mkdirSync(join(dir, 'scripts'));
+  for (const path of SERVICE_FILES) cpSync(join(root, path), join(dir, path), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -53,20 +108,22 @@ export interface StackOptions {
   env?: Record<string, string>;
   dataDir?: string;
   port?: number;
+  /** The service's folder: this working tree unless a test runs a copyOfService(). */
+  dir?: string;
 }
 
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sh-data-'));
   const dynamoPort = await freePort();
+  const dir = options.dir ?? root;
   const workFolder = `.esbuild-stack-${port}`;
   let output = '';
   const child: ChildProcess = spawn('npm', ['start'], {
-    cwd: root,
+    cwd: dir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
+    env: serviceEnvironment({
       PORT: String(port),
       DYNAMODB_PORT: String(dynamoPort),
       LAMBDA_PORT: String(await freePort()),
@@ -75,7 +132,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       SPOTIFY_EMULATOR_URL: options.emulatorUrl,
       NODE_OPTIONS: `--import ${preload}`,
       ...options.env,
-    },
+    }),
   });
   const ready = new Promise<void>((done, fail) => {
     const onData = (chunk: Buffer) => {
@@ -102,7 +159,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     await exited;
     // npm may exit before the script behind it has closed its servers: give them their time, then force.
     if (!(await waitUntilClosed([port, dynamoPort], 10_000))) kill('SIGKILL');
-    rmSync(join(root, workFolder), { recursive: true, force: true });
+    rmSync(join(dir, workFolder), { recursive: true, force: true });
   };
 
   try {
