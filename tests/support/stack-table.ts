@@ -8,7 +8,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateC
 import type { OwnerRecord } from '../../lib/owner/owner-store';
 
 /** `${service}-${stage}` from serverless.yml, for the stage the local stack runs (dev). */
-export const STACK_TABLE = 'spotify-highlights-dev';
+export const STACK_TABLE = 'spotify-highlights-local';
 
 export interface StackTable {
   owner(): Promise<OwnerRecord | undefined>;
