@@ -15,48 +15,27 @@ import { logger } from '../platform/logger';
 import type { Deadline } from '../platform/time';
 import { refreshAccessToken } from '../spotify/accounts';
 import { getOwner, type OwnerRecord } from './owner-store';
-import { markReauthRequired, saveRefreshedTokens, saveUnsavedTokens, type RefreshedTokens } from './owner-updates';
+import { markReauthRequired, saveRefreshedTokens, type RefreshedTokens } from './owner-updates';
 import { acquireRefreshLease, releaseRefreshLease } from './refresh-lease';
 import { backOffRefreshes, checkNotRateLimited, checkRefreshBackoff, recordSpotifyFailure } from './spotify-trouble';
 import { noteOwner } from './standing';
+import { keepUnsaved, withUnsavedStored } from './unsaved-tokens';
 
 /** A token this close to expiry is refreshed first, so it cannot expire mid-request. */
 export const EXPIRY_MARGIN_MS = 60_000;
 /** Longer than one token call may take; a dead holder blocks refreshes no longer than this. */
 export const LEASE_MS = 5_000;
+/** Waiters re-read the owner's item after this, then twice as long each time, up to POLL_MAX_MS. */
 const POLL_MS = 100;
+const POLL_MAX_MS = 800;
 
 let inflight: Promise<OwnerRecord> | undefined;
 
-/**
- * Tokens Spotify gave us that DynamoDB would not take, and the refresh token they came from. A
- * rotated refresh token may be the only one that still works, so it is kept here and stored by
- * the next request (or, if this container is gone, the next refresh is refused and the owner is
- * told to reconnect).
- */
-let unsaved: { refreshedFrom: string; tokens: RefreshedTokens } | undefined;
-
 async function currentOwner(): Promise<OwnerRecord> {
-  const owner = await getOwner();
+  const owner = await withUnsavedStored(await getOwner());
   noteOwner(owner);
   if (!owner) throw new NotAuthorized();
   return owner;
-}
-
-async function saveUnsaved(owner: OwnerRecord): Promise<OwnerRecord> {
-  if (!unsaved) return owner;
-  const pending = unsaved;
-  // Something newer was stored since, or the owner logged in again: theirs wins.
-  if (owner.refreshToken !== pending.refreshedFrom) {
-    unsaved = undefined;
-    return owner;
-  }
-  const saved = await saveUnsavedTokens(pending.refreshedFrom, pending.tokens);
-  unsaved = undefined;
-  logger.info('Stored tokens that an earlier write could not', { stored: Boolean(saved), clearedRefusal: Boolean(saved && owner.reauthRequired) });
-  if (!saved) return currentOwner();
-  noteOwner(saved);
-  return saved;
 }
 
 function usable(owner: OwnerRecord, rejectedToken?: string): boolean {
@@ -68,7 +47,7 @@ function usable(owner: OwnerRecord, rejectedToken?: string): boolean {
  * it is replaced even if its expiry time says it is still good.
  */
 export async function ownerWithToken(deadline: Deadline, rejectedToken?: string): Promise<OwnerRecord> {
-  const owner = await saveUnsaved(await currentOwner());
+  const owner = await currentOwner();
   if (owner.reauthRequired) throw new ReauthorizationRequired();
   checkNotRateLimited(owner);
   if (usable(owner, rejectedToken)) return owner;
@@ -91,7 +70,7 @@ function settled(owner: OwnerRecord, rejectedToken: string): OwnerRecord | undef
 }
 
 async function refreshOnce(seen: OwnerRecord, deadline: Deadline, rejectedToken = seen.accessToken): Promise<OwnerRecord> {
-  while (Date.now() < deadline) {
+  for (let poll = POLL_MS; Date.now() < deadline; poll = Math.min(POLL_MAX_MS, poll * 2)) {
     if (await acquireRefreshLease(LEASE_MS)) {
       try {
         // Someone may have refreshed (or failed) between our read and the lease.
@@ -101,7 +80,7 @@ async function refreshOnce(seen: OwnerRecord, deadline: Deadline, rejectedToken 
         await releaseRefreshLease().catch(() => undefined);
       }
     }
-    await new Promise((done) => setTimeout(done, POLL_MS + Math.random() * POLL_MS));
+    await new Promise((done) => setTimeout(done, poll + Math.random() * POLL_MS));
     const owner = settled(await currentOwner(), rejectedToken);
     if (owner) return owner;
   }
@@ -140,7 +119,7 @@ async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRec
     saved = await saveRefreshedTokens(owner.version, tokens);
   } catch (error) {
     // Not used before it is stored: keep it for the next request to store.
-    if (error instanceof StorageError) unsaved = { refreshedFrom: owner.refreshToken, tokens };
+    if (error instanceof StorageError) keepUnsaved(owner.refreshToken, tokens);
     throw error;
   }
   logger.info('Access token refreshed', { rotated: Boolean(grant.refreshToken), stored: Boolean(saved) });

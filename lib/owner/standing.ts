@@ -8,6 +8,7 @@
 import { loadConfig } from '../platform/config';
 import { NotAuthorized } from '../platform/errors';
 import { getOwner, ownerKeyOf, type OwnerKey, type OwnerRecord } from './owner-store';
+import { withUnsavedStored } from './unsaved-tokens';
 
 export interface Standing extends OwnerKey {
   reauthRequired: boolean;
@@ -29,7 +30,7 @@ export function trustedStanding(): Standing | undefined {
 
 /** The owner as the item says now; NotAuthorized when nobody is connected. */
 export async function readStanding(): Promise<Standing> {
-  const owner = await getOwner();
+  const owner = await withUnsavedStored(await getOwner());
   noteOwner(owner);
   if (!owner) throw new NotAuthorized();
   return { ...ownerKeyOf(owner), reauthRequired: Boolean(owner.reauthRequired) };
