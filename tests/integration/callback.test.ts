@@ -1,5 +1,5 @@
 /** /login and /callback through the real handlers, dynalite and the Spotify emulator. */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { documentClient } from '../../lib/platform/dynamo';
@@ -38,7 +38,8 @@ describe('GET /login', () => {
 
   it('marks the cookie Secure when served over https', async () => {
     process.env.SPOTIFY_REDIRECT_URI = 'https://example.test/callback';
-    const response = await login();
+    // Served on that host, as a browser reaches it (on another, /login first moves the browser there).
+    const response = await login({ domainName: 'example.test' });
     expect(response.cookies?.[0]).toContain('Secure');
   });
 
@@ -66,6 +67,44 @@ describe('GET /login', () => {
   });
 });
 
+describe('GET /login on another host than the redirect URI\'s', () => {
+  const storedKeys = async () => {
+    const { Items = [] } = await documentClient().send(new ScanCommand({ TableName: process.env.TABLE_NAME, ConsistentRead: true }));
+    return Items.map((item) => String(item.pk));
+  };
+
+  it('moves a browser that came by localhost to 127.0.0.1 first, with no cookie and nothing stored, so the state\'s cookie lands where Spotify returns', async () => {
+    const response = await login({ headers: { host: 'localhost:3000' } });
+    expect(response.statusCode).toBe(302);
+    expect(response.headers.Location).toBe('http://127.0.0.1:3000/login?moved=1');
+    expect(response.headers['Cache-Control']).toBe('no-store');
+    expect(response.cookies).toBeUndefined();
+    expect(await storedKeys()).toEqual([]);
+  });
+
+  it('compares the host with its port, and without regard to case', async () => {
+    expect((await login({ headers: { host: '127.0.0.1:3001' } })).headers.Location).toBe('http://127.0.0.1:3000/login?moved=1');
+    process.env.SPOTIFY_REDIRECT_URI = 'https://Music.Example/site/callback';
+    expect((await login({ headers: { host: 'music.example' } })).headers.Location).toMatch(/^https:\/\/accounts\.spotify\.com\/authorize\?/);
+    // The redirect URI's own path: /login beside its /callback.
+    expect((await login({ headers: { host: 'abc123.execute-api.eu-west-1.amazonaws.com' } })).headers.Location).toBe('https://music.example/site/login?moved=1');
+  });
+
+  it('lets the moved request go ahead even when its Host still differs (a proxy rewriting it), so it never loops', async () => {
+    const response = await login({ headers: { host: 'origin.internal' }, query: { moved: '1' } });
+    const location = new URL(response.headers.Location ?? '');
+    expect(location.origin + location.pathname).toBe('https://accounts.spotify.com/authorize');
+    expect(location.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3000/callback');
+    expect(response.cookies).toHaveLength(1);
+  });
+
+  it('never moves when deployed without SPOTIFY_REDIRECT_URI: the redirect URI is then on the request\'s own domain', async () => {
+    process.env.SPOTIFY_REDIRECT_URI = '';
+    const response = await login({ domainName: 'abc123.execute-api.eu-west-1.amazonaws.com', headers: { host: 'other.example' } });
+    expect(new URL(response.headers.Location ?? '').searchParams.get('redirect_uri')).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com/callback');
+  });
+});
+
 describe('GET /callback', () => {
   it('stores the owner\'s tokens and profile, and shows the curl command', async () => {
     const before = Date.now();
@@ -74,6 +113,7 @@ describe('GET /callback', () => {
     expect(response.headers['Content-Type']).toContain('text/html');
     expect(response.body).toContain('Spotify is connected');
     expect(response.body).toContain('curl http://127.0.0.1:3000/highlights');
+    expect(response.body).toContain(`Your Spotify user id is <code>${OWNER_ID}</code>`);
     expect(response.cookies?.[0]).toMatch(/^spotify_highlights_state=;.*Max-Age=0/);
 
     const owner = await service.owner();

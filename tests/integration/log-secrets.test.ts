@@ -133,6 +133,15 @@ const flows: Flow[] = [
     logs: [signedIn],
   },
   {
+    name: 'the home page, and /login moving a browser that came by another host',
+    run: async () => {
+      expect((await send('/')).statusCode).toBe(200);
+      const moved = await login({ headers: { host: 'localhost:3000' } });
+      expect([moved.statusCode, moved.cookies]).toEqual([302, undefined]);
+    },
+    logs: [{ level: 'INFO', message: 'moved to the redirect URI', requestHost: 'localhost:3000', redirectHost: '127.0.0.1:3000' }],
+  },
+  {
     name: 'a cancelled callback',
     run: async () => {
       const { params, cookie } = await service.startLogin();

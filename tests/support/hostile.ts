@@ -2,13 +2,15 @@
  * Hostile requests and what every answer to them must satisfy: API Gateway v2 events with raw
  * (repeated, oversized, malformed) query strings, the routes under attack, the checks every
  * response must pass (no 5xx unless the route documents it, no stack trace, no secret, the
- * route's format, no redirect but Spotify's), and the stored owner's exact bytes.
+ * route's format, no redirect but Spotify's or to the redirect URI's own host), and the stored
+ * owner's exact bytes.
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { handler as callbackHandler } from '../../handlers/http/callback';
 import { handler as cardHandler } from '../../handlers/http/card';
 import { handler as highlightsHandler } from '../../handlers/http/highlights';
+import { handler as homeHandler } from '../../handlers/http/home';
 import { handler as loginHandler } from '../../handlers/http/login';
 import { handler as statusHandler } from '../../handlers/http/status';
 import type { HttpEvent } from '../../lib/http/responses';
@@ -74,6 +76,7 @@ export interface Route {
 
 // One line per route: the fuzz set and the method checks run against each.
 export const routes: Route[] = [
+  { path: '/', handler: homeHandler, format: 'page', answers: { bound: ['200'], unbound: ['200'], revoked: ['200'] } },
   { path: '/login', handler: loginHandler, format: 'page', answers: { bound: ['302'], unbound: ['302'], revoked: ['302'] } },
   { path: '/callback', handler: callbackHandler, format: 'page', answers: { bound: ['400'], unbound: ['400'], revoked: ['400'] } },
   { path: '/highlights', handler: highlightsHandler, format: 'json', answers: { bound: ['200', '400 invalid_parameter'], unbound: ['400 invalid_parameter', '503 not_authorized'], revoked: ['400 invalid_parameter', '503 reauthorization_required'] } },
@@ -181,6 +184,11 @@ function formatProblems(response: Result, format: Format): string[] {
     : [`API error body lacks "error" and "message": ${(response.body ?? '').slice(0, 200)}`];
 }
 
+/** /login beside the redirect URI's /callback, where /login moves a browser that came by another host. */
+export function loginOnRedirectHost(redirectUri: string): string {
+  return new URL('login?moved=1', new URL('.', redirectUri)).toString();
+}
+
 function redirectProblems(response: Result, redirectUri: string): string[] {
   const location = header(response, 'Location');
   if (location === undefined) return response.statusCode === 302 ? ['302 without a Location'] : [];
@@ -190,6 +198,8 @@ function redirectProblems(response: Result, redirectUri: string): string[] {
   } catch {
     return [`Location is not an absolute URL: ${location.slice(0, 200)}`];
   }
+  // The one other place a redirect may go: it starts nothing, so it sets no cookie.
+  if (location === loginOnRedirectHost(redirectUri)) return response.cookies?.length ? ['a move to the redirect URI\'s host sets a cookie'] : [];
   const problems: string[] = [];
   if (url.origin + url.pathname !== AUTHORIZE_URL) problems.push(`redirects elsewhere than Spotify: ${location.slice(0, 200)}`);
   if (url.searchParams.get('redirect_uri') !== redirectUri) problems.push(`redirect_uri is not the configured one: ${url.searchParams.get('redirect_uri')}`);
