@@ -1,13 +1,16 @@
 /** The pages a person sees in the browser during /login and /callback. */
 import { html, page, type SafeHtml, type Tone } from '../../http/html';
 
-export function connectedPage(highlightsUrl: string, displayName: string | null): string {
+/** What the owner sees once connected: how to fetch the highlights, and the user id a deploy's OWNER_SPOTIFY_ID takes. */
+export function connectedPage(connected: { highlightsUrl: string; displayName: string | null; spotifyUserId: string }): string {
+  const { highlightsUrl, displayName, spotifyUserId } = connected;
   return page(
     'Spotify is connected',
     html`<p>${displayName ? `Thanks, ${displayName}. ` : ''}Your website can now show what you listen to.</p>
 <p>Your top artists, as JSON:</p>
 <pre><code>curl ${highlightsUrl}</code></pre>
 <p><a class="button" href="${highlightsUrl}">See your top artists</a></p>
+<p>Your Spotify user id is <code>${spotifyUserId}</code>. A deployed site takes it as <code>OWNER_SPOTIFY_ID</code>, so that no other account can ever connect.</p>
 <p class="muted">You will not need to do this again until Spotify asks for it, at the latest in six months.</p>`,
     'ok',
   );

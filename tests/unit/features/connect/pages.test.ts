@@ -3,15 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { connectedPage, errorPage, renderErrorPage } from '../../../../lib/features/connect/pages';
 
 describe('pages', () => {
+  const connected = { highlightsUrl: 'http://127.0.0.1:3000/highlights', displayName: null, spotifyUserId: 'owner-123' };
+
   it('the connected page shows the curl command and escapes the display name', () => {
-    const markup = connectedPage('http://127.0.0.1:3000/highlights', '<img src=x onerror=alert(1)>');
+    const markup = connectedPage({ ...connected, displayName: '<img src=x onerror=alert(1)>' });
     expect(markup).toContain('<code>curl http://127.0.0.1:3000/highlights</code>');
     expect(markup).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(markup).not.toContain('<img');
   });
 
   it('the connected page links to /highlights', () => {
-    expect(connectedPage('http://127.0.0.1:3000/highlights', null)).toContain('<a class="button" href="http://127.0.0.1:3000/highlights">');
+    expect(connectedPage(connected)).toContain('<a class="button" href="http://127.0.0.1:3000/highlights">');
+  });
+
+  it('the connected page shows the owner\'s Spotify user id, for OWNER_SPOTIFY_ID, escaped', () => {
+    expect(connectedPage(connected)).toMatch(/Your Spotify user id is <code>owner-123<\/code>\. A deployed site takes it as <code>OWNER_SPOTIFY_ID<\/code>/);
+    const markup = connectedPage({ ...connected, spotifyUserId: '<b>x</b>' });
+    expect(markup).toContain('<code>&lt;b&gt;x&lt;/b&gt;</code>');
+    expect(markup).not.toContain('<b>');
   });
 
   it('the cancelled page offers to connect', () => {
