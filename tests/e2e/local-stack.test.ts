@@ -1,32 +1,53 @@
 /**
  * The real local stack, as `npm start` runs it: dynalite + serverless offline, over HTTP.
- * Walks /login → Spotify consent (emulated) → /callback → /highlights, then restarts the
- * stack on the same data folder to prove the owner's authorization survives.
+ * Walks /login (opened on localhost, as people do) → Spotify consent (emulated) → /callback →
+ * /highlights, then restarts the stack on the same data folder to prove the owner's
+ * authorization survives. It runs in a copy of the service whose .env and .env.local set every
+ * variable the service reads to poison, as a developer's might: the walk works only if none of
+ * it reaches the stack.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, portIsOpen, startLocalStack, type LocalStack } from '../support/local-stack';
+import { copyOfService, freePort, portIsOpen, SERVICE_DEFAULTS, startLocalStack, type LocalStack } from '../support/local-stack';
 import { createDefaultModel, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startEmulator, type RunningEmulator } from '../support/spotify-emulator';
 
 let emulator: RunningEmulator;
 let stack: LocalStack | undefined;
 let port: number;
 const dataDir = mkdtempSync(join(tmpdir(), 'sh-e2e-data-'));
+const service = copyOfService();
 const env = { SPOTIFY_CLIENT_ID: DEFAULT_CLIENT_ID, SPOTIFY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET };
+const start = () => startLocalStack({ emulatorUrl: emulator.url, env, dataDir, port, dir: service });
 
 beforeAll(async () => {
+  for (const file of ['.env', '.env.local']) {
+    writeFileSync(join(service, file), Object.keys(SERVICE_DEFAULTS).map((name) => `${name}=poison-from-${file}`).join('\n'));
+  }
   port = await freePort();
   emulator = await startEmulator(createDefaultModel({ redirectUris: [`http://127.0.0.1:${port}/callback`] }));
-  stack = await startLocalStack({ emulatorUrl: emulator.url, env, dataDir, port });
+  stack = await start();
 }, 120_000);
 
 afterAll(async () => {
   await stack?.stop();
   await emulator?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of [dataDir, service]) rmSync(dir, { recursive: true, force: true });
 });
+
+/** GET `path` from the stack as a browser that typed `host` in its address bar. */
+function getAs(host: string, path: string): Promise<{ status: number; location: string | undefined }> {
+  return new Promise((done, fail) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      res.resume();
+      done({ status: res.statusCode ?? 0, location: res.headers.location });
+    });
+    req.once('error', fail);
+    req.end();
+  });
+}
 
 
 describe('npm start', () => {
@@ -35,13 +56,21 @@ describe('npm start', () => {
     expect(stack?.output()).toContain(`register this redirect URI: http://127.0.0.1:${port}/callback`);
   });
 
+  it('takes nothing from the .env files of the folder it runs in', () => {
+    expect(stack?.output()).not.toContain('poison');
+    expect(stack?.output()).not.toContain('Not set yet');
+    expect(existsSync(join(service, 'poison-from-.env.local'))).toBe(false);
+  });
+
   it('walks /login → consent → /callback → /highlights over HTTP', async () => {
     const base = stack?.url ?? '';
     const before = await fetch(`${base}/highlights`);
     expect(before.status).toBe(503);
     expect(((await before.json()) as { error: string }).error).toBe('not_authorized');
 
-    const login = await fetch(`${base}/login`, { redirect: 'manual' });
+    // Opened on localhost, /login first moves the browser to the redirect URI's host, where Spotify returns.
+    expect(await getAs(`localhost:${port}`, '/login')).toEqual({ status: 302, location: `${base}/login?moved=1` });
+    const login = await fetch(`${base}/login?moved=1`, { redirect: 'manual' });
     expect(login.status).toBe(302);
     const authorize = new URL(login.headers.get('location') ?? '');
     expect(authorize.host).toBe('accounts.spotify.com');
@@ -80,7 +109,7 @@ describe('npm start', () => {
     // Closed by the script itself, not by the SIGKILL fallback after 10 s.
     expect(Date.now() - started).toBeLessThan(9000);
 
-    stack = await startLocalStack({ emulatorUrl: emulator.url, env, dataDir, port });
+    stack = await start();
     const response = await fetch(`${stack.url}/highlights`);
     expect(response.status).toBe(200);
     expect(emulator.model.calls.token.authorization_code).toBe(1);
