@@ -5,14 +5,15 @@
  * preload that the tests use), then the demo's front door (scripts/demo-proxy.ts), and prints
  * the URL to open. Every run starts from scratch: the emulator keeps its tokens in memory, so
  * the demo's database folder is emptied first. Ctrl-C (or SIGTERM) stops everything.
- * Needs no .env, and ignores one: every setting the service reads is given here.
+ * Needs no .env, and ignores one: every setting the service reads is given here (the demo's own,
+ * over the defaults of serviceEnvironment), and start.ts never lets a file override a set one.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../tests/support/local-stack';
+import { freePort, serviceEnvironment } from '../tests/support/local-stack';
 import { sampleArtists, sampleTracks, SpotifyModel, startEmulator } from '../tests/support/spotify-emulator';
 import { startDemoProxy, type DemoProxy } from './demo-proxy';
 
@@ -77,22 +78,19 @@ const log = createWriteStream(logPath);
 const service = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'pipe'],
-  env: {
-    ...process.env,
+  env: serviceEnvironment({
     NODE_OPTIONS: `--import ${join(root, 'tests/support/spotify-emulator/preload.mjs')}`,
     SPOTIFY_EMULATOR_URL: emulator.url,
     SPOTIFY_CLIENT_ID: CLIENT_ID,
     SPOTIFY_CLIENT_SECRET: clientSecret,
     SPOTIFY_REDIRECT_URI: redirectUri,
     OWNER_SPOTIFY_ID: OWNER.id,
-    HIGHLIGHTS_CACHE_SECONDS: '300',
-    CORS_ALLOWED_ORIGINS: '',
     PORT: String(servicePort),
     DYNAMODB_PORT: String(dynamoPort),
     LAMBDA_PORT: String(lambdaPort),
     DYNAMODB_DATA_DIR: dataDir,
     ESBUILD_WORK_FOLDER: workFolder,
-  },
+  }),
 });
 service.stdout.pipe(log);
 service.stderr.pipe(log);
