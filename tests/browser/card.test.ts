@@ -1,6 +1,6 @@
 /**
  * The card as a website shows it: /card.svg (the real handler, answered over HTTP with its real
- * headers) in an <img> on a page, drawn by Debian's Chromium. Checks it is drawn and not blank,
+ * headers) in an <img> on a page, drawn by the run's Chromium. Checks it is drawn and not blank,
  * that the pictures inside it show, and that opened on its own it breaks no rule of its CSP.
  * Saves test-results/screenshots/card.png; UPDATE_DOCS_SCREENSHOTS=1 also refreshes docs/card.png.
  */
