@@ -1,6 +1,4 @@
 /** The Spotify client secret, which never appears in the template or the function's environment. */
-import type { SSMClient } from '@aws-sdk/client-ssm';
-import { awsCallOptions, awsClientLimits } from './aws-calls';
 import { optional, type Env } from './config';
 import { ConfigError, StorageError } from './errors';
 import { logger } from './logger';
@@ -11,7 +9,6 @@ const CACHE_MS = 300_000;
 /** What anyone may be told when SSM does not give the secret: the variable, never the parameter's path. */
 const UNREADABLE = "The Spotify client secret could not be read from SSM (SPOTIFY_CLIENT_SECRET_PARAM). The site owner can see why in the function's log.";
 
-let ssm: SSMClient | undefined;
 let cached: { name: string; value: string; until: number } | undefined;
 
 /**
@@ -32,14 +29,11 @@ export async function clientSecret(env: Env = process.env): Promise<string> {
 }
 
 async function readParameter(name: string, region: string | undefined): Promise<string> {
-  // Loaded here only, and never bundled (serverless.yml): the nodejs22.x runtime provides it, and
-  // only the functions that call Spotify's token endpoint need it.
-  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
-  ssm ??= new SSMClient(awsClientLimits());
+  // Loaded on first use: only the functions that call Spotify's token endpoint need the SSM client.
+  const { decryptedParameter } = await import('./ssm');
   let value: string | undefined;
   try {
-    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }), awsCallOptions());
-    value = Parameter?.Value;
+    value = await decryptedParameter(name);
   } catch (error) {
     throw failure(error, name, region);
   }
