@@ -1,5 +1,5 @@
 /**
- * What bounds every AWS call (DynamoDB in table.ts, SSM in client-secret.ts): each attempt's
+ * What bounds every AWS call (DynamoDB in table.ts, SSM in ssm.ts): each attempt's
  * timeouts and the number of attempts, set on the clients, and the deadline of the request being
  * handled, which cancels a call and its retries. route() runs each request inside `withDeadline`,
  * so no function between it and the AWS calls has to pass the deadline on.

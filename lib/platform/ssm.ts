@@ -7,6 +7,8 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { awsCallOptions, awsClientLimits } from './aws-calls';
 
+// The runtime's SDK may be older than ours; there requestTimeout is how long the socket may stay
+// silent, which bounds a stalled attempt just the same.
 let client: SSMClient | undefined;
 
 /** A parameter's decrypted value (undefined if it has none), within the request's deadline. */

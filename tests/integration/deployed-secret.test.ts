@@ -1,6 +1,6 @@
 /**
- * The SSM path as deployed. `serverless package --stage prod` (in a copy of the service, so no
- * .env reaches it) builds the bundles; the callback and highlights bundles are unzipped into empty
+ * The SSM path as deployed. `serverless package --stage prod` (in a copy of the service, with an
+ * environment of its own, so no .env or exported variable reaches it) builds the bundles; the callback and highlights bundles are unzipped into empty
  * folders and run by a child `node` that, like the nodejs22.x runtime, has only the AWS SDK on
  * NODE_PATH (here @aws-sdk/client-ssm and its dependencies, copied from node_modules), with the
  * environment the template gives each function. They read the client secret through
@@ -8,12 +8,13 @@
  * dynalite, Spotify the emulator (through the preload, as for every child process).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { httpEvent, type EventInput } from '../support/events';
+import { copyOfService } from '../support/local-stack';
 import { login, useService, type Result } from '../support/service';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, OWNER_ID } from '../support/spotify-emulator';
 import { startSsmStandIn, type SsmStandIn } from '../support/ssm-stand-in';
@@ -60,6 +61,8 @@ require(bundle).handler(JSON.parse(event), context).then((result) => {
 const service = useService();
 let ssm: SsmStandIn;
 let work: string;
+/** The copy of the service that is packaged: no .env of this machine is in it. */
+let copy: string;
 let template: { Resources: Record<string, { Properties: { Environment?: { Variables: Record<string, string> } } }> };
 
 /** The package's closure of `name` in node_modules (from package-lock.json), as paths inside it. */
@@ -93,11 +96,7 @@ beforeAll(async () => {
   ssm = await startSsmStandIn();
   work = mkdtempSync(join(tmpdir(), 'sh-deployed-secret-'));
 
-  const copy = join(work, 'service');
-  for (const path of ['serverless.yml', 'config', 'handlers', 'lib', 'package.json', 'tsconfig.json']) {
-    cpSync(join(root, path), join(copy, path), { recursive: true });
-  }
-  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  copy = copyOfService();
   const out = join(work, 'package');
   await run(process.execPath, ['node_modules/serverless/bin/serverless.js', 'package', '--stage', 'prod', '--package', out], {
     cwd: copy,
@@ -118,7 +117,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ssm?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  for (const dir of [work, copy]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** One Lambda log line, as Powertools writes it (JSON). */
