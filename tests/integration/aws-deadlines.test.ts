@@ -1,14 +1,15 @@
 /**
- * Every AWS call has a deadline: a DynamoDB or SSM that accepts connections and never answers
- * (a real socket, tests/support/stalled-server.ts) makes the request fail fast with a clear 503,
- * and a timed-out request never leaves the refresh lease held beyond its lapse.
+ * Every AWS call has a deadline, through the real handlers: a DynamoDB that accepts connections
+ * and never answers (a real socket, tests/support/stalled-server.ts) makes a request fail fast
+ * with a clear 503, and a request that timed out never leaves the refresh lease held beyond its
+ * lapse. (A stalled SSM: tests/unit/platform/client-secret.test.ts.)
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
-import { documentClient } from '../../lib/platform/dynamo';
 import { LEASE_MS } from '../../lib/owner/access-token';
-import { httpEvent, lambdaContext } from '../support/events';
 import { AFTER_DEADLINE_MS } from '../../lib/platform/aws-calls';
+import { documentClient } from '../../lib/platform/dynamo';
+import { httpEvent, lambdaContext } from '../support/events';
 import { useService, type Result } from '../support/service';
 import { startStalledServer, type StalledServer } from '../support/stalled-server';
 
@@ -26,7 +27,7 @@ afterEach(async () => {
   stalled = undefined;
 });
 
-/** The function at `path` in another container (a fresh copy of every module), reaching DynamoDB at `endpoint`. */
+/** The function `name` in another container (a fresh copy of every module) whose DynamoDB is at `endpoint`; it times each call. */
 async function freshFunction(name: 'highlights' | 'card', endpoint: string) {
   process.env.DYNAMODB_ENDPOINT = endpoint;
   vi.resetModules();
