@@ -85,7 +85,7 @@ describe('GET /login on another host than the redirect URI\'s', () => {
   it('compares the host with its port, and without regard to case', async () => {
     expect((await login({ headers: { host: '127.0.0.1:3001' } })).headers.Location).toBe('http://127.0.0.1:3000/login?moved=1');
     process.env.SPOTIFY_REDIRECT_URI = 'https://Music.Example/site/callback';
-    expect((await login({ headers: { host: 'music.example' } })).headers.Location).toMatch(/^https:\/\/accounts\.spotify\.com\/authorize\?/);
+    expect((await login({ headers: { host: 'MUSIC.example' } })).headers.Location).toMatch(/^https:\/\/accounts\.spotify\.com\/authorize\?/);
     // The redirect URI's own path: /login beside its /callback.
     expect((await login({ headers: { host: 'abc123.execute-api.eu-west-1.amazonaws.com' } })).headers.Location).toBe('https://music.example/site/login?moved=1');
   });
