@@ -48,7 +48,8 @@ function failure(error: unknown, name: string, region: string | undefined): Erro
     return new ConfigError(
       UNREADABLE,
       `The SSM parameter ${name} (SPOTIFY_CLIENT_SECRET_PARAM) does not exist in ${region ?? 'this region'}. ` +
-        `Create it there as a SecureString holding your Spotify app's client secret: aws ssm put-parameter --type SecureString --name ${name} --value '<your client secret>'`,
+        `Create it there as a SecureString holding your Spotify app's client secret: ` +
+        `aws ssm put-parameter${region ? ` --region ${region}` : ''} --type SecureString --name ${name} --value '<your client secret>'`,
     );
   }
   if (kind === 'AccessDeniedException') {

@@ -219,7 +219,7 @@ describe('when SSM does not give the secret', () => {
     expect(body).toEqual({ error: 'configuration_error', message: expect.stringContaining('SPOTIFY_CLIENT_SECRET_PARAM') });
     expect(response.body).not.toContain(PARAMETER);
     expect(refusal(log)).toMatchObject({ level: 'WARN', code: 'configuration_error', detail: expect.stringContaining(`${PARAMETER} (SPOTIFY_CLIENT_SECRET_PARAM) does not exist in us-east-1`) });
-    expect(refusal(log)?.detail).toContain(`aws ssm put-parameter --type SecureString --name ${PARAMETER}`);
+    expect(refusal(log)?.detail).toContain(`aws ssm put-parameter --region us-east-1 --type SecureString --name ${PARAMETER}`);
     expect(service.model.calls.token.refresh_token).toBe(0);
     expect(await service.owner()).toEqual(before);
   });

@@ -80,7 +80,7 @@ describe('the client secret from SSM', () => {
     expect(error.message).toContain('SPOTIFY_CLIENT_SECRET_PARAM');
     expect(error.message).not.toContain(NAME);
     expect(error.detail).toContain(`${NAME} (SPOTIFY_CLIENT_SECRET_PARAM) does not exist in eu-west-1`);
-    expect(error.detail).toContain(`aws ssm put-parameter --type SecureString --name ${NAME}`);
+    expect(error.detail).toContain(`aws ssm put-parameter --region eu-west-1 --type SecureString --name ${NAME}`);
   });
 
   it('access denied: another configuration error, hiding the path, whose detail names the permission and what SSM said', async () => {
