@@ -25,6 +25,8 @@ export interface SsmStandIn {
   parameters: Map<string, string>;
   /** Names GetParameter is refused for, as when the caller's role lacks ssm:GetParameter on them. */
   denied: Set<string>;
+  /** Names GetParameter fails for with this error (SSM's `__type`, and its status), e.g. throttling. */
+  failures: Map<string, { type: string; status: number }>;
   requests: GetParameterRequest[];
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ async function bodyOf(request: IncomingMessage): Promise<string> {
 export async function startSsmStandIn(): Promise<SsmStandIn> {
   const parameters = new Map<string, string>();
   const denied = new Set<string>();
+  const failures = new Map<string, { type: string; status: number }>();
   const requests: GetParameterRequest[] = [];
 
   const server = createServer(async (request, response) => {
@@ -79,6 +82,8 @@ export async function startSsmStandIn(): Promise<SsmStandIn> {
         ),
       );
     }
+    const failure = failures.get(name);
+    if (failure) return answer(response, failure.status, error(failure.type, `${failure.type} (stand-in)`));
     const value = parameters.get(name);
     if (value === undefined) return answer(response, 400, error('ParameterNotFound'));
     answer(response, 200, {
@@ -100,6 +105,7 @@ export async function startSsmStandIn(): Promise<SsmStandIn> {
     url: `http://127.0.0.1:${port}`,
     parameters,
     denied,
+    failures,
     requests,
     close: () => new Promise((done) => server.close(() => done())),
   };

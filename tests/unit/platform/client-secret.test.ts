@@ -32,6 +32,7 @@ afterEach(() => {
   Object.assign(process.env, saved);
   ssm.parameters.clear();
   ssm.denied.clear();
+  ssm.failures.clear();
   ssm.requests.length = 0;
 });
 
@@ -101,6 +102,18 @@ describe('the client secret from SSM', () => {
     ssm.parameters.set(NAME, SECRET);
     expect(await secret()).toBe(SECRET);
     expect(ssm.requests).toHaveLength(2);
+  });
+
+  it('any other refusal is a configuration error naming what SSM said; throttling and SSM\'s own faults are worth a retry (503)', async () => {
+    const { secret, ConfigError, StorageError } = await container();
+    ssm.failures.set(NAME, { type: 'InvalidKeyId', status: 400 });
+    const refused = await failure(secret);
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect(refused.detail).toContain('InvalidKeyId');
+    for (const [type, status] of [['ThrottlingException', 400], ['InternalServerError', 500]] as const) {
+      ssm.failures.set(NAME, { type, status });
+      expect(await failure(secret)).toBeInstanceOf(StorageError);
+    }
   });
 
   it('an empty parameter is a configuration error too', async () => {
