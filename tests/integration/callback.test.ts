@@ -113,7 +113,8 @@ describe('GET /callback', () => {
     expect(response.headers['Content-Type']).toContain('text/html');
     expect(response.body).toContain('Spotify is connected');
     expect(response.body).toContain('curl http://127.0.0.1:3000/highlights');
-    expect(response.body).toContain(`Your Spotify user id is <code>${OWNER_ID}</code>`);
+    expect(response.body).toContain(`Your Spotify user id is <strong>${OWNER_ID}</strong>`);
+    expect(response.body).toContain(`<pre>OWNER_SPOTIFY_ID=${OWNER_ID}</pre>`);
     expect(response.cookies?.[0]).toMatch(/^spotify_highlights_state=;.*Max-Age=0/);
 
     const owner = await service.owner();
