@@ -10,7 +10,6 @@
 'use strict';
 
 // CommonJS, as the Framework loads these files; eslint.config.js has no exception for .cjs yet.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const settingError = require('./setting-error.cjs');
 
 /** Browsers may cache a preflight this long (s); API Gateway's maximum, Chromium caps it at 2 h. */
