@@ -6,6 +6,7 @@
  */
 import createHttpError, { isHttpError, type HttpError } from 'http-errors';
 import {
+  AccountNotAllowed,
   ConfigError,
   InvalidRequest,
   NotAuthorized,
@@ -60,7 +61,7 @@ function fromSpotify(error: SpotifyError): ErrorAnswer {
 /** What the service answers for anything a handler threw. */
 export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof InvalidRequest) return answer(400, error);
-  if (error instanceof NotOwner) return answer(403, error);
+  if (error instanceof NotOwner || error instanceof AccountNotAllowed) return answer(403, error);
   if (error instanceof NotAuthorized) return { ...answer(503, error), ownerMust: 'connect' };
   if (error instanceof ReauthorizationRequired) return { ...answer(503, error), ownerMust: 'reconnect' };
   if (error instanceof SpotifyError) return fromSpotify(error);

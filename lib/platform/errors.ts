@@ -100,6 +100,20 @@ export class InvalidRequest extends ServiceError {
   }
 }
 
+/**
+ * Spotify does not let this account use the app: a development-mode app answers only for the
+ * (at most five) accounts its owner added under User Management.
+ */
+export class AccountNotAllowed extends ServiceError {
+  override name = 'AccountNotAllowed';
+  readonly code = 'account_not_allowed';
+  constructor() {
+    super(
+      "Spotify does not let this account use this site's Spotify app yet: an app in development mode only works for the accounts added under User Management in the Spotify developer dashboard. Nothing was stored.",
+    );
+  }
+}
+
 /** A Spotify account other than the owner's tried to connect. */
 export class NotOwner extends ServiceError {
   override name = 'NotOwner';

@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
+import { copyOfService, serviceEnvironment } from '../../tests/support/local-stack';
 import { unzip } from '../../tests/support/zip';
 import { median } from './stats';
 
@@ -77,14 +78,21 @@ async function buildBundles(outDir: string, smoke: boolean): Promise<{ name: str
     });
     return sources.map(({ name, file }) => ({ name, file, zipBytes: null }));
   }
-  const env: Record<string, string | undefined> = { ...process.env, ESBUILD_WORK_FOLDER: `.esbuild-bench-${process.pid}` };
+  // As a deploy would package it, in a copy of the service (no developer's .env can reach it), with
+  // the settings a deploy needs and no AWS credentials.
+  const service = copyOfService();
+  const env = serviceEnvironment({ SPOTIFY_CLIENT_ID: 'bench-client-id', OWNER_SPOTIFY_ID: 'bench-owner', ESBUILD_WORK_FOLDER: '.esbuild-bench' });
   for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
   const serverless = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
-  await run(process.execPath, [serverless, 'package', '--stage', 'prod', '--package', join(outDir, 'package')], {
-    cwd: root,
-    env: { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' },
-    timeout: 180_000,
-  });
+  try {
+    await run(process.execPath, [serverless, 'package', '--stage', 'prod', '--package', join(outDir, 'package')], {
+      cwd: service,
+      env: { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' },
+      timeout: 180_000,
+    });
+  } finally {
+    rmSync(service, { recursive: true, force: true });
+  }
   const bundles = [];
   for (const [name, { handler }] of Object.entries(functions)) {
     const zip = join(outDir, 'package', `${name}.zip`);

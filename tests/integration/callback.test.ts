@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { documentClient } from '../../lib/platform/dynamo';
 import { callback, cookiePair, highlights, highlightsInAnotherContainer, login, useService } from '../support/service';
-import { INTRUDER_ID, OWNER_ID } from '../support/spotify-emulator';
+import { INTRUDER_ID, OWNER_ID, UNREGISTERED_ID } from '../support/spotify-emulator';
 
 const service = useService();
 
@@ -261,6 +261,18 @@ describe('owner lock', () => {
     expect(second?.refreshToken).not.toBe(first?.refreshToken);
     expect(second?.accessToken).not.toBe(first?.accessToken);
     expect(second?.version).toBe((first?.version ?? 0) + 1);
+  });
+});
+
+describe('an account the Spotify app does not allow', () => {
+  it('gets a clear 403 page about User Management, and nothing is stored', async () => {
+    const response = await service.connect(UNREGISTERED_ID);
+    expect(response.statusCode).toBe(403);
+    expect(response.headers['Content-Type']).toBe('text/html; charset=utf-8');
+    expect(response.body).toContain('This Spotify account cannot use this site’s app');
+    expect(response.body).toContain('User Management');
+    expect(response.body).not.toContain('Something went wrong');
+    expect(await service.owner()).toBeUndefined();
   });
 });
 

@@ -8,7 +8,7 @@ import { checkLoginState } from '../../owner/login-state';
 import { connectOwner } from '../../owner/connect';
 import { clientSecret } from '../../platform/client-secret';
 import { loadConfig } from '../../platform/config';
-import { InvalidRequest, SpotifyError } from '../../platform/errors';
+import { AccountNotAllowed, InvalidRequest, SpotifyError } from '../../platform/errors';
 import { logger } from '../../platform/logger';
 import type { Deadline } from '../../platform/time';
 import type { Params } from '../../platform/validation';
@@ -64,7 +64,10 @@ export async function finishLogin(request: CallbackRequest, deadline: Deadline):
     }
     throw error;
   }
-  const profile = await currentProfile(grant.accessToken, deadline);
+  const profile = await currentProfile(grant.accessToken, deadline).catch((error: unknown) => {
+    // /me needs no scope: refused right after Spotify granted a token, the account is not on the app's list.
+    throw error instanceof SpotifyError && error.kind === 'forbidden' ? new AccountNotAllowed() : error;
+  });
   const { replaced } = await connectOwner(profile, grant);
   if (replaced) await forgetListening(replaced);
   logger.info('Owner authorized', { spotifyUserId: profile.id, scopes: grant.scopes, replacedAnotherOwner: Boolean(replaced) });

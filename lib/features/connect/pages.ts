@@ -36,6 +36,11 @@ const looks: Record<string, ErrorLook> = {
     tone: 'stop',
     next: html`<p class="muted">If this is your site, sign out of Spotify in this browser and sign in with the account that owns it first.</p>`,
   },
+  account_not_allowed: {
+    title: 'This Spotify account cannot use this site’s app',
+    tone: 'stop',
+    next: html`<p class="muted">If this is your site, add your Spotify account under <strong>User Management</strong> in your app’s settings on the Spotify developer dashboard, then <a href="login">connect again</a>.</p>`,
+  },
   invalid_request: { title: 'That link is not complete', tone: 'warn', next: startAgain },
   configuration_error: { title: 'The service is not set up yet', tone: 'stop' },
 };

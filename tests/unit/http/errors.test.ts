@@ -3,6 +3,7 @@ import createHttpError from 'http-errors';
 import { describe, expect, it } from 'vitest';
 import { errorAnswer, httpError } from '../../../lib/http/errors';
 import {
+  AccountNotAllowed,
   ConfigError,
   InvalidRequest,
   NotAuthorized,
@@ -36,6 +37,10 @@ describe('errorAnswer', () => {
 
   it('refuses another account with 403 not_owner', () => {
     expect(mapped(new NotOwner())).toMatchObject({ status: 403, code: 'not_owner', message: expect.stringContaining('Nothing was changed') });
+  });
+
+  it('refuses an account the Spotify app does not allow with 403 account_not_allowed, naming User Management', () => {
+    expect(mapped(new AccountNotAllowed())).toMatchObject({ status: 403, code: 'account_not_allowed', message: expect.stringContaining('User Management') });
   });
 
   it('tells the owner to connect, or to connect again, with 503 and /login, and says only the owner can fix it', () => {
