@@ -58,7 +58,7 @@ const redirectUri = `http://127.0.0.1:${port}/callback`;
 const clientSecret = randomBytes(24).toString('base64url');
 
 const model = new SpotifyModel();
-model.registerApp({ clientId: CLIENT_ID, clientSecret, redirectUris: [redirectUri], name: 'spotify-highlights demo' });
+model.registerApp({ clientId: CLIENT_ID, clientSecret, redirectUris: [redirectUri], name: 'spotify-highlights demo', allowedUsers: [OWNER.id] });
 model.addUser({ ...OWNER, topArtists: sampleArtists(50), topTracks: sampleTracks(50) });
 const emulator = await startEmulator(model);
 // The front door first: a taken port is reported at once, not after the build.
