@@ -5,12 +5,11 @@
  * Saves test-results/screenshots/card.png; UPDATE_DOCS_SCREENSHOTS=1 also refreshes docs/card.png.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
+import { serveHandler, type HandlerServer } from '../support/handler-server';
 import { SCREENSHOTS_DIR } from '../support/page-checks';
 import { card, useService } from '../support/service';
 
@@ -24,7 +23,7 @@ const EMBED = `<!doctype html>
 <img id="tracks" src="/card.svg?type=tracks&amp;theme=dark&amp;limit=5" alt="My top tracks on Spotify">
 </body></html>`;
 
-let server: Server;
+let server: HandlerServer;
 let base: string;
 let browser: Browser;
 let context: BrowserContext | undefined;
@@ -32,25 +31,14 @@ const requested: string[] = [];
 
 beforeAll(async () => {
   // The page and the card from one loopback origin, the card straight from the handler.
-  server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/card.svg') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(EMBED);
-      return;
-    }
-    card(Object.fromEntries(url.searchParams)).then(
-      (answer) => res.writeHead(answer.statusCode ?? 500, answer.headers).end(answer.body),
-      () => res.writeHead(500).end(),
-    );
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveHandler('/card.svg', (query) => card(query), () => ({ contentType: 'text/html; charset=utf-8', body: EMBED }));
+  base = server.base;
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((done) => server?.close(done));
+  await server?.close();
 });
 
 afterEach(async () => {

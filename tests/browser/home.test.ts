@@ -3,45 +3,38 @@
  * headers, in Chromium. It must keep every rule of the service's pages (valid HTML, strict CSP,
  * no script, nothing loaded, fits a phone), and its links must lead to the service's routes.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../handlers/http/home';
 import { launchChromium, openSession, type BrowserSession } from '../support/browser';
 import { httpEvent, lambdaContext } from '../support/events';
+import { serveHandler, type HandlerServer } from '../support/handler-server';
 import { expectServicePage } from '../support/page-checks';
 import type { Result } from '../support/service';
 
 /** No Spotify is needed: a request for one would fail here, and be reported. */
 const NOWHERE = 'http://127.0.0.1:9';
 
-let server: Server;
+let server: HandlerServer;
 let base: string;
 let browser: Browser;
 let session: BrowserSession | undefined;
 
 beforeAll(async () => {
   // The home handler at /, and a plain page for any other path the links lead to.
-  server = createServer((req, res) => {
-    if (req.url !== '/') {
-      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(`reached ${req.url}`);
-      return;
-    }
-    (handler(httpEvent('/'), lambdaContext('home')) as Promise<Result>).then(
-      (answer) => res.writeHead(answer.statusCode ?? 500, answer.headers).end(answer.body),
-      () => res.writeHead(500).end(),
-    );
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveHandler(
+    '/',
+    () => handler(httpEvent('/'), lambdaContext('home')) as Promise<Result>,
+    (url) => ({ contentType: 'text/plain; charset=utf-8', body: `reached ${url.pathname}` }),
+  );
+  base = server.base;
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await session?.context.close();
   await browser?.close();
-  await new Promise((done) => server?.close(done));
+  await server?.close();
 });
 
 describe('the home page in a browser', () => {
