@@ -6,7 +6,9 @@
  *      container knows of the owner is recent (lib/owner/standing.ts): no I/O at all;
  *   2. otherwise, after reading the owner's item: memory again, then the last good result in
  *      DynamoDB while as young, then Spotify through the source's `fetch` (concurrent misses in a
- *      container share one fetch), stored under the authorization that fetched it.
+ *      container share one fetch), stored under the authorization that fetched it. A load that
+ *      took OWNER_RECHECK_SECONDS or more reads the owner's item again before it is served, and
+ *      the current owner's result is answered if the owner changed meanwhile.
  * When Spotify cannot answer (rate limit, outage, a refused authorization) the last good result
  * is served marked stale with the reason, for at most STALE_MAX_SECONDS after it was fetched;
  * after a failure Spotify is not asked again for FAILURE_BACKOFF_MS while a stale result can be
@@ -14,7 +16,7 @@
  * reconnects, which takes effect at once: the new authorization has results of its own.
  */
 import type { AsOwner } from '../owner/call-as-owner';
-import { readStanding, trustedStanding, type Standing } from '../owner/standing';
+import { readStanding, recheckMs, trustedStanding, type Standing } from '../owner/standing';
 import { loadConfig } from '../platform/config';
 import { ReauthorizationRequired, SpotifyError, type ServiceError } from '../platform/errors';
 import { logger } from '../platform/logger';
@@ -50,12 +52,22 @@ interface Loaded {
 const memory = new Map<string, StoredResult<unknown>>();
 const inflight = new Map<string, Promise<Loaded>>();
 const failures = new Map<string, { until: number; error: ServiceError }>();
+/** Whose results this container's memory holds (results of any other owner or authorization are dropped). */
+let memoryOf: string | undefined;
+
+function keepMemoryFor(standing: Standing): void {
+  const owner = resultKey(standing, '');
+  if (owner === memoryOf) return;
+  for (const map of [memory, failures]) for (const key of map.keys()) if (!key.startsWith(owner)) map.delete(key);
+  memoryOf = owner;
+}
 
 /** Forgets every result this container holds in memory. */
 export function clearListeningMemory(): void {
   memory.clear();
   inflight.clear();
   failures.clear();
+  memoryOf = undefined;
 }
 
 /** Failures for which the last good result is better than an error. */
@@ -126,15 +138,28 @@ export async function readListening<T>(source: Source<T>, deadline: Deadline): P
   if (warm && isFresh(warm, settings)) return answer({ result: warm }, settings);
 
   const standing = await readStanding();
+  const loaded = await loadFor(source, standing, settings, deadline);
+  // A slow answer (a Spotify call and its retry take seconds) may belong to an owner who is no
+  // longer one: what the item says is checked again before it is served, and the current owner's
+  // result answered instead.
+  if (Date.now() - standing.readAt >= recheckMs()) {
+    const now = await readStanding();
+    if (resultKey(now, source.name) !== loaded.key) return answer(await loadFor(source, now, settings, deadline), settings);
+  }
+  return answer(loaded, settings);
+}
+
+async function loadFor<T>(source: Source<T>, standing: Standing, settings: Settings, deadline: Deadline): Promise<Loaded> {
+  keepMemoryFor(standing);
   const key = resultKey(standing, source.name);
   const remembered = memory.get(key);
-  if (!standing.reauthRequired && remembered && isFresh(remembered, settings)) return answer({ result: remembered }, settings);
+  if (!standing.reauthRequired && remembered && isFresh(remembered, settings)) return { key, result: remembered };
   let pending = inflight.get(key);
   if (!pending) {
     pending = load(source, standing, settings, deadline).finally(() => inflight.delete(key));
     inflight.set(key, pending);
   }
   const loaded = await pending;
-  if (!loaded.staleBecause && settings.cacheMs > 0) memory.set(loaded.key, loaded.result);
-  return answer(loaded, settings);
+  if (!loaded.staleBecause && settings.cacheMs > 0 && loaded.key === key) memory.set(loaded.key, loaded.result);
+  return loaded;
 }

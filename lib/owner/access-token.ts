@@ -15,7 +15,7 @@ import { logger } from '../platform/logger';
 import type { Deadline } from '../platform/time';
 import { refreshAccessToken } from '../spotify/accounts';
 import { getOwner, type OwnerRecord } from './owner-store';
-import { markReauthRequired, saveRefreshedTokens, type RefreshedTokens } from './owner-updates';
+import { markReauthRequired, saveRefreshedTokens, saveUnsavedTokens, type RefreshedTokens } from './owner-updates';
 import { acquireRefreshLease, releaseRefreshLease } from './refresh-lease';
 import { backOffRefreshes, checkNotRateLimited, checkRefreshBackoff, recordSpotifyFailure } from './spotify-trouble';
 import { noteOwner } from './standing';
@@ -32,8 +32,9 @@ const POLL_MAX_MS = 800;
 let inflight: Promise<OwnerRecord> | undefined;
 
 async function currentOwner(): Promise<OwnerRecord> {
+  const readAt = Date.now();
   const owner = await withUnsavedStored(await getOwner());
-  noteOwner(owner);
+  noteOwner(owner, readAt);
   if (!owner) throw new NotAuthorized();
   return owner;
 }
@@ -75,7 +76,8 @@ async function refreshOnce(seen: OwnerRecord, deadline: Deadline, rejectedToken 
       try {
         // Someone may have refreshed (or failed) between our read and the lease.
         const owner = await currentOwner();
-        return settled(owner, rejectedToken) ?? (await refresh(owner, deadline));
+        const refreshed = settled(owner, rejectedToken) ?? (await refresh(owner, deadline));
+        if (refreshed) return refreshed;
       } finally {
         await releaseRefreshLease().catch(() => undefined);
       }
@@ -87,10 +89,14 @@ async function refreshOnce(seen: OwnerRecord, deadline: Deadline, rejectedToken 
   throw new SpotifyError('timeout');
 }
 
-async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRecord> {
+/** Refreshes the token under the lease; undefined when the lease was lost before Spotify was called. */
+async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRecord | undefined> {
   checkNotRateLimited(owner);
   const config = loadConfig();
   const credentials = { clientId: config.clientId, clientSecret: await clientSecret(), redirectUri: config.redirectUri };
+  // Reading the owner and the secret may have been slow: the lease is renewed right before the
+  // call, which ends (CALL_TIMEOUT_MS) well within it, so no other container calls meanwhile.
+  if (!(await acquireRefreshLease(LEASE_MS))) return undefined;
   let grant;
   try {
     grant = await refreshAccessToken(credentials, owner.refreshToken, deadline);
@@ -98,8 +104,10 @@ async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRec
     if (!(error instanceof SpotifyError)) throw error;
     if (error.kind === 'invalid_grant') {
       logger.warn('Spotify refused the refresh token: the owner must log in again');
-      const marked = await markReauthRequired(owner.version);
-      if (marked) noteOwner(marked);
+      // A storage blip must not hide the refusal from this answer; the next request meets it again.
+      const markedAt = Date.now();
+      const marked = await markReauthRequired(owner).catch(() => undefined);
+      if (marked) noteOwner(marked, markedAt);
       throw new ReauthorizationRequired();
     }
     // A call that timed out may still have been served (and its refresh token rotated): it
@@ -115,15 +123,25 @@ async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRec
     ...(grant.refreshToken ? { refreshToken: grant.refreshToken } : {}),
   };
   let saved: OwnerRecord | undefined;
+  const savedAt = Date.now();
   try {
-    saved = await saveRefreshedTokens(owner.version, tokens);
+    saved = await saveRefreshedTokens(owner, tokens);
+    // The item moved on meanwhile (the owner logged in again, or a refusal of the token Spotify
+    // just rotated away was marked): a rotated refresh token is still stored if the item holds
+    // the one it came from.
+    if (!saved && tokens.refreshToken) saved = await saveUnsavedTokens(owner.refreshToken, tokens);
   } catch (error) {
     // Not used before it is stored: keep it for the next request to store.
     if (error instanceof StorageError) keepUnsaved(owner.refreshToken, tokens);
     throw error;
   }
   logger.info('Access token refreshed', { rotated: Boolean(grant.refreshToken), stored: Boolean(saved) });
-  if (!saved) return currentOwner(); // The owner logged in again while we refreshed: their new tokens win.
-  noteOwner(saved);
-  return saved;
+  if (saved) {
+    noteOwner(saved, savedAt);
+    return saved;
+  }
+  // The owner logged in again while we refreshed: their new tokens win, unless they were refused since.
+  const current = await currentOwner();
+  if (current.reauthRequired) throw new ReauthorizationRequired();
+  return current;
 }

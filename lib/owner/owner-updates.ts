@@ -5,7 +5,7 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionally, send } from '../platform/table';
-import { OWNER_KEY, type OwnerRecord, type SpotifyTrouble } from './owner-store';
+import { OWNER_KEY, ownerKeyOf, type OwnerRecord, type SpotifyTrouble } from './owner-store';
 
 export interface RefreshedTokens {
   accessToken: string;
@@ -35,6 +35,17 @@ async function update(expression: string, condition: string, values: Values): Pr
   return updated;
 }
 
+/**
+ * The item is still as `seen` left it: the same version and the same authorization. The version
+ * alone is not enough: an owner item deleted by hand starts again at version 1 with the next bind.
+ */
+function unchangedSince(seen: OwnerRecord): { condition: string; values: Values } {
+  return {
+    condition: 'version = :version AND (authorizationId = :authorization OR (attribute_not_exists(authorizationId) AND authorizedAt = :authorization))',
+    values: { ':version': seen.version, ':authorization': ownerKeyOf(seen).authorization },
+  };
+}
+
 function tokenWrite(tokens: RefreshedTokens): { sets: string; values: Values } {
   const rotate = Boolean(tokens.refreshToken);
   return {
@@ -55,50 +66,58 @@ function tokenWrite(tokens: RefreshedTokens): { sets: string; values: Values } {
 
 /**
  * Stores refreshed tokens (a rotated refresh token in the same atomic write) if nobody changed
- * the tokens since `expectedVersion`. Returns the new record, or undefined when another writer
- * (a newer refresh, the owner logging in again, a refusal marked) got there first.
+ * the item since it was `seen`. Returns the new record, or undefined when another writer (a newer
+ * refresh, the owner logging in again, a refusal marked) got there first.
  */
-export async function saveRefreshedTokens(expectedVersion: number, tokens: RefreshedTokens): Promise<OwnerRecord | undefined> {
+export async function saveRefreshedTokens(seen: OwnerRecord, tokens: RefreshedTokens): Promise<OwnerRecord | undefined> {
   const { sets, values } = tokenWrite(tokens);
-  return update(`${sets} REMOVE lastSpotifyError, refreshFailures, refreshRetryAt`, 'version = :version', { ...values, ':version': expectedVersion });
+  const { condition, values: expected } = unchangedSince(seen);
+  return update(`${sets} REMOVE lastSpotifyError, refreshFailures, refreshRetryAt`, condition, { ...values, ...expected });
 }
 
 /**
  * Stores tokens that an earlier write could not, as long as the item still holds the refresh
  * token they were refreshed from (so nothing newer was stored and the owner did not log in
- * again). A refusal marked meanwhile came from using that older token, which Spotify dropped
- * when it rotated it: the newer one still works, so the mark is cleared.
+ * again). With a rotated refresh token, a refusal marked meanwhile came from using the older one,
+ * which Spotify dropped when it rotated it: the newer one still works, so the mark is cleared.
+ * Without a rotation a refusal stands, and the tokens (of the refused authorization) are not stored.
  */
 export async function saveUnsavedTokens(refreshedFrom: string, tokens: RefreshedTokens): Promise<OwnerRecord | undefined> {
   const { sets, values } = tokenWrite(tokens);
-  return update(`${sets} REMOVE lastSpotifyError, refreshFailures, refreshRetryAt, reauthRequired`, 'refreshToken = :from', {
-    ...values,
-    ':from': refreshedFrom,
-  });
-}
-
-/**
- * Spotify refused the refresh token: mark it, unless the owner logged in again meanwhile. The
- * version moves, so a refresh that started before the refusal cannot store over the mark.
- */
-export async function markReauthRequired(expectedVersion: number): Promise<OwnerRecord | undefined> {
-  const now = new Date().toISOString();
+  const rotated = Boolean(tokens.refreshToken);
   return update(
-    'SET reauthRequired = :yes, lastRefreshAt = :now, lastRefreshOutcome = :outcome, lastSpotifyError = :trouble, version = version + :one',
-    'version = :version',
-    { ':yes': true, ':now': now, ':outcome': 'invalid_grant', ':trouble': { kind: 'invalid_grant', status: 400, at: now }, ':one': 1, ':version': expectedVersion },
+    `${sets} REMOVE lastSpotifyError, refreshFailures, refreshRetryAt${rotated ? ', reauthRequired' : ''}`,
+    rotated ? 'refreshToken = :from' : 'refreshToken = :from AND attribute_not_exists(reauthRequired)',
+    { ...values, ':from': refreshedFrom },
   );
 }
 
 /**
- * The token endpoint failed (5xx, timeout, malformed answer): no container calls it again before
- * `retryAt`. Conditional on the version, so a failure cannot hold back tokens stored since.
+ * Spotify refused the refresh token read in `seen`: mark it, unless the item changed meanwhile
+ * (the owner logged in again). The version moves, so a refresh that started before the refusal
+ * cannot store over the mark.
  */
-export async function recordRefreshFailure(expectedVersion: number, trouble: SpotifyTrouble, retryAt: number): Promise<OwnerRecord | undefined> {
+export async function markReauthRequired(seen: OwnerRecord): Promise<OwnerRecord | undefined> {
+  const now = new Date().toISOString();
+  const { condition, values } = unchangedSince(seen);
+  return update(
+    'SET reauthRequired = :yes, lastRefreshAt = :now, lastRefreshOutcome = :outcome, lastSpotifyError = :trouble, version = version + :one',
+    condition,
+    { ':yes': true, ':now': now, ':outcome': 'invalid_grant', ':trouble': { kind: 'invalid_grant', status: 400, at: now }, ':one': 1, ...values },
+  );
+}
+
+/**
+ * The token endpoint failed (5xx, timeout, malformed answer) for the refresh token read in `seen`:
+ * no container calls it again before `retryAt`. Conditional on the item being unchanged, so a
+ * failure cannot hold back tokens stored since, nor another authorization.
+ */
+export async function recordRefreshFailure(seen: OwnerRecord, trouble: SpotifyTrouble, retryAt: number): Promise<OwnerRecord | undefined> {
+  const { condition, values } = unchangedSince(seen);
   return update(
     'SET lastSpotifyError = :trouble, lastRefreshAt = :at, lastRefreshOutcome = :kind, refreshFailures = if_not_exists(refreshFailures, :zero) + :one, refreshRetryAt = :retryAt',
-    'version = :version',
-    { ':trouble': trouble, ':at': trouble.at, ':kind': trouble.kind, ':zero': 0, ':one': 1, ':retryAt': retryAt, ':version': expectedVersion },
+    condition,
+    { ':trouble': trouble, ':at': trouble.at, ':kind': trouble.kind, ':zero': 0, ':one': 1, ':retryAt': retryAt, ...values },
   );
 }
 

@@ -29,7 +29,7 @@ export function refreshBackoffMs(failuresInARow: number): number {
 /** The token call made with `owner`'s refresh token failed in a passing way: back off, everywhere. Best effort. */
 export async function backOffRefreshes(owner: OwnerRecord, error: SpotifyError): Promise<OwnerRecord | undefined> {
   const retryAt = Date.now() + refreshBackoffMs((owner.refreshFailures ?? 0) + 1);
-  return recordRefreshFailure(owner.version, trouble(error), retryAt).catch(() => undefined);
+  return recordRefreshFailure(owner, trouble(error), retryAt).catch(() => undefined);
 }
 
 /** Throws while Spotify's Retry-After, recorded by any container, has not passed. */

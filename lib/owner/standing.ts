@@ -12,28 +12,41 @@ import { withUnsavedStored } from './unsaved-tokens';
 
 export interface Standing extends OwnerKey {
   reauthRequired: boolean;
+  /** When the read it comes from was made (its start: the item said this at least then). */
+  readAt: number;
 }
 
 /** Undefined: never read in this container; null: nobody was connected when it was read. */
 let known: { standing: Standing | null; readAt: number } | undefined;
 
-/** Takes what a consistent read of the owner's item said. */
-export function noteOwner(owner: OwnerRecord | undefined): void {
-  known = { standing: owner ? { ...ownerKeyOf(owner), reauthRequired: Boolean(owner.reauthRequired) } : null, readAt: Date.now() };
+function standingOf(owner: OwnerRecord, readAt: number): Standing {
+  return { ...ownerKeyOf(owner), reauthRequired: Boolean(owner.reauthRequired), readAt };
+}
+
+/** Takes what a consistent read of the owner's item, started at `readAt`, said. */
+export function noteOwner(owner: OwnerRecord | undefined, readAt: number): void {
+  if (known && known.readAt > readAt) return;
+  known = { standing: owner ? standingOf(owner, readAt) : null, readAt };
+}
+
+/** How long what a container knows of the owner may be trusted. */
+export function recheckMs(): number {
+  return loadConfig().ownerRecheckSeconds * 1000;
 }
 
 /** The owner as this container last read them, if that was within OWNER_RECHECK_SECONDS and all was well. */
 export function trustedStanding(): Standing | undefined {
   if (!known?.standing || known.standing.reauthRequired) return undefined;
-  return Date.now() - known.readAt < loadConfig().ownerRecheckSeconds * 1000 ? known.standing : undefined;
+  return Date.now() - known.readAt < recheckMs() ? known.standing : undefined;
 }
 
 /** The owner as the item says now; NotAuthorized when nobody is connected. */
 export async function readStanding(): Promise<Standing> {
+  const readAt = Date.now();
   const owner = await withUnsavedStored(await getOwner());
-  noteOwner(owner);
+  noteOwner(owner, readAt);
   if (!owner) throw new NotAuthorized();
-  return { ...ownerKeyOf(owner), reauthRequired: Boolean(owner.reauthRequired) };
+  return standingOf(owner, readAt);
 }
 
 /** Forgets what this container knew (tests). */

@@ -75,6 +75,37 @@ describe('results belong to one owner', () => {
     expect(service.model.calls.top).toBe(topCalls + 1);
   });
 
+  it('a slow request (longer than OWNER_RECHECK_SECONDS) that read the previous owner checks again before answering, and answers the new owner\'s', async () => {
+    await service.connect(INTRUDER_ID);
+    // The first call fails after 2.9 s and its one retry answers after 2.9 s more: 5.8 s in all.
+    service.model.failNext('top', { status: 503, body: { error: { status: 503, message: 'Service unavailable' } }, delayMs: 2_900 });
+    service.model.failNext('top', { delayMs: 2_900 });
+    const inFlight = (await anotherContainer()).highlights();
+    await new Promise((done) => setTimeout(done, 300));
+    await handOverTo(OWNER_ID);
+    const answered = await inFlight;
+    expect(answered.statusCode).toBe(200);
+    expect(artistIds(answered)).toEqual(topOf(OWNER_ID));
+  }, 20_000);
+
+  it('a refresh in flight for the previous owner when the item was deleted and another account connected never writes over the new owner\'s tokens', async () => {
+    await service.connect(INTRUDER_ID);
+    await service.updateOwner(expired());
+    // The previous owner's refresh is answered only after the new owner has connected (at version 1 again).
+    service.model.failNext('token', { delayMs: 1_500 });
+    const inFlight = (await anotherContainer()).highlights();
+    await new Promise((done) => setTimeout(done, 300));
+    await documentClient().send(new DeleteCommand({ TableName: process.env.TABLE_NAME, Key: { pk: 'owner' } }));
+    await service.connect(OWNER_ID);
+    const bound = await service.owner();
+    await inFlight;
+
+    const owner = await service.owner();
+    expect(owner).toMatchObject({ spotifyUserId: OWNER_ID, accessToken: bound?.accessToken, refreshToken: bound?.refreshToken, authorizationId: bound?.authorizationId });
+    expect(owner?.reauthRequired).toBeUndefined();
+    expect(artistIds(await (await anotherContainer()).highlights())).toEqual(topOf(OWNER_ID));
+  });
+
   it('the owner item deleted by hand: no container serves the previous owner\'s results, then the next account to connect gets its own', async () => {
     await service.connect(INTRUDER_ID);
     const warm = await anotherContainer();

@@ -95,7 +95,7 @@ describe('a refused refresh token cannot shadow a good one', () => {
     expect(marked?.reauthRequired).toBe(true);
     expect(marked?.version).toBe((before?.version ?? 0) + 1);
 
-    const late = await saveRefreshedTokens(before!.version, { accessToken: 'late', accessTokenExpiresAt: Date.now() + 3_600_000 });
+    const late = await saveRefreshedTokens(before!, { accessToken: 'late', accessTokenExpiresAt: Date.now() + 3_600_000 });
     expect(late).toBeUndefined();
     expect(await service.owner()).toMatchObject({ reauthRequired: true, accessToken: marked?.accessToken });
   });
@@ -153,4 +153,103 @@ describe('a refused refresh token cannot shadow a good one', () => {
     expect((await card()).body).toContain('>Reconnect Spotify</text>');
     expect(await status()).toMatchObject({ reauthorizationRequired: true, connected: false });
   }, 30_000);
+
+  /** Makes `container`'s DynamoDB refuse the writes whose update expression contains `text`, until restored. */
+  function failWrites(container: Container, text: string) {
+    const original = container.dynamo.send.bind(container.dynamo) as (command: unknown) => Promise<unknown>;
+    return vi.spyOn(container.dynamo, 'send').mockImplementation(((command: { input: { UpdateExpression?: string } }) => {
+      if (command.input.UpdateExpression?.includes(text)) return Promise.reject(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+      return original(command);
+    }) as never);
+  }
+
+  it('tokens left in memory that were not rotated never clear a genuine refusal', async () => {
+    await service.connect();
+    await highlights();
+    await service.updateOwner(expired());
+    const unlucky = await anotherContainer();
+    const writes = failWrites(unlucky, 'accessToken = :access');
+    expect(body(await unlucky.highlights()).error).toBe('storage_unavailable');
+    writes.mockRestore();
+
+    // The owner revokes the app; another container meets the refusal.
+    service.model.revokeRefreshTokens();
+    expect(body(await (await anotherContainer()).highlights())).toMatchObject({ stale: true, reason: 'reauthorization_required' });
+
+    const next = await unlucky.highlights();
+    expect(body(next)).toMatchObject({ stale: true, reason: 'reauthorization_required' });
+    expect((await service.owner())?.reauthRequired).toBe(true);
+    expect((await unlucky.card()).body).toContain('>Reconnect Spotify</text>');
+  });
+
+  it('a refresh whose item moved on meanwhile still stores the refresh token Spotify rotated, as long as the item holds the one it came from', async () => {
+    service.model.rotateRefreshTokens = true;
+    await service.connect();
+    const before = await service.owner();
+    await service.updateOwner(expired());
+    service.model.failNext('token', { delayMs: 1_000 });
+    const inFlight = highlights();
+    await new Promise((done) => setTimeout(done, 300));
+    // Something else moves the version (as marking a refusal of the rotated-away token would).
+    await service.updateOwner({ version: (before?.version ?? 0) + 5 });
+    expect((await inFlight).statusCode).toBe(200);
+
+    const owner = await service.owner();
+    expect(owner?.refreshToken).not.toBe(before?.refreshToken);
+    const refreshed = service.model.token({
+      authorizationHeader: `Basic ${Buffer.from('test-client-id:test-client-secret').toString('base64')}`,
+      form: { grant_type: 'refresh_token', refresh_token: owner?.refreshToken },
+    });
+    expect(refreshed.status).toBe(200);
+  });
+
+  it('a storage blip while marking a refusal does not hide it: the answer still says to reconnect', async () => {
+    await service.connect();
+    await highlights();
+    service.model.revokeRefreshTokens();
+    await service.updateOwner(expired());
+    const container = await anotherContainer();
+    const writes = failWrites(container, 'reauthRequired = :yes');
+    const answered = await container.highlights();
+    writes.mockRestore();
+    expect(body(answered)).toMatchObject({ stale: true, reason: 'reauthorization_required' });
+
+    const cardContainer = await anotherContainer();
+    const cardWrites = failWrites(cardContainer, 'reauthRequired = :yes');
+    const drawn = await cardContainer.card();
+    cardWrites.mockRestore();
+    expect(drawn.statusCode).toBe(200);
+    expect(drawn.body).toContain('>Reconnect Spotify</text>');
+  });
+});
+
+describe('the refresh lease', () => {
+  it('is renewed right before the token call: a holder slowed past the lease does not call Spotify while another holds it', async () => {
+    await service.connect();
+    await service.updateOwner(expired());
+    const slow = await anotherContainer();
+    const other = await anotherContainer();
+    // The slow container's first read of the owner after taking the lease takes 5.5 s (longer than the lease).
+    const original = slow.dynamo.send.bind(slow.dynamo) as (command: unknown) => Promise<unknown>;
+    let leaseTaken = false;
+    let delayed = false;
+    vi.spyOn(slow.dynamo, 'send').mockImplementation((async (command: { input: { Item?: { pk?: string }; Key?: { pk?: string } } }) => {
+      if (leaseTaken && !delayed && command.input.Key?.pk === 'owner') {
+        delayed = true;
+        await new Promise((done) => setTimeout(done, 5_500));
+      }
+      const result = await original(command);
+      if (command.input.Item?.pk === 'refresh-lease') leaseTaken = true;
+      return result;
+    }) as never);
+    // The other container's refresh, once it has the lapsed lease, is answered late.
+    service.model.failNext('token', { delayMs: 1_500 });
+    const first = slow.highlights();
+    await new Promise((done) => setTimeout(done, 200));
+    const second = other.highlights();
+    const answers = await Promise.all([first, second]);
+    expect(delayed).toBe(true);
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200]);
+    expect(refreshCalls()).toBe(1);
+  }, 20_000);
 });

@@ -67,9 +67,9 @@ describe('rotation safety', () => {
   it('never lets an older refresh overwrite newer tokens', async () => {
     await service.connect();
     const owner = await service.owner();
-    const first = await saveRefreshedTokens(owner!.version, { accessToken: 'newer', accessTokenExpiresAt: Date.now() + 3600_000, refreshToken: 'newer-refresh' });
+    const first = await saveRefreshedTokens(owner!, { accessToken: 'newer', accessTokenExpiresAt: Date.now() + 3600_000, refreshToken: 'newer-refresh' });
     expect(first?.refreshToken).toBe('newer-refresh');
-    const late = await saveRefreshedTokens(owner!.version, { accessToken: 'older', accessTokenExpiresAt: Date.now() + 3600_000, refreshToken: 'older-refresh' });
+    const late = await saveRefreshedTokens(owner!, { accessToken: 'older', accessTokenExpiresAt: Date.now() + 3600_000, refreshToken: 'older-refresh' });
     expect(late).toBeUndefined();
     expect(await service.owner()).toMatchObject({ accessToken: 'newer', refreshToken: 'newer-refresh', version: owner!.version + 1 });
   });
