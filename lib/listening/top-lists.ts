@@ -3,7 +3,6 @@
  * its largest page (50) once per type and range, so every limit is served from the same result.
  */
 import { callAsOwner } from '../owner/call-as-owner';
-import { loadConfig } from '../platform/config';
 import type { Deadline } from '../platform/time';
 import { topItems } from '../spotify/top-items';
 import { TIME_RANGES, TOP_TYPES, type Artist, type TimeRange, type TopType, type Track } from '../spotify/types';
@@ -22,7 +21,7 @@ export async function topList(type: TopType, timeRange: TimeRange, deadline: Dea
   const { value, ...rest } = await readListening(
     {
       name: `${type}#${timeRange}`,
-      cacheSeconds: loadConfig().cacheSeconds,
+      cacheSeconds: (config) => config.cacheSeconds,
       fetch: (until) => callAsOwner(until, (accessToken) => topItems(type, accessToken, timeRange, PAGE_SIZE, until)),
     },
     deadline,

@@ -5,7 +5,6 @@
  * I/O; every other answer starts from the item as it is now (`readStanding`), so a change of
  * owner, a reconnect or a refusal shows at once there, and in memory within that time.
  */
-import { loadConfig } from '../platform/config';
 import { NotAuthorized } from '../platform/errors';
 import { getOwner, ownerKeyOf, type OwnerKey, type OwnerRecord } from './owner-store';
 import { withUnsavedStored } from './unsaved-tokens';
@@ -29,15 +28,10 @@ export function noteOwner(owner: OwnerRecord | undefined, readAt: number): void 
   known = { standing: owner ? standingOf(owner, readAt) : null, readAt };
 }
 
-/** How long what a container knows of the owner may be trusted. */
-export function recheckMs(): number {
-  return loadConfig().ownerRecheckSeconds * 1000;
-}
-
-/** The owner as this container last read them, if that was within OWNER_RECHECK_SECONDS and all was well. */
-export function trustedStanding(): Standing | undefined {
+/** The owner as this container last read them, if that was less than `recheckMs` (OWNER_RECHECK_SECONDS) ago and all was well. */
+export function trustedStanding(recheckMs: number): Standing | undefined {
   if (!known?.standing || known.standing.reauthRequired) return undefined;
-  return Date.now() - known.readAt < recheckMs() ? known.standing : undefined;
+  return Date.now() - known.readAt < recheckMs ? known.standing : undefined;
 }
 
 /** The owner as the item says now; NotAuthorized when nobody is connected. */
