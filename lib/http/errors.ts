@@ -12,6 +12,7 @@ import {
   NotAuthorized,
   NotOwner,
   ReauthorizationRequired,
+  ScopeMissing,
   ServiceError,
   SpotifyError,
   StorageError,
@@ -24,8 +25,8 @@ export interface ErrorAnswer {
   /** For a person; written by us, never an error's internals. */
   message: string;
   headers: Record<string, string>;
-  /** Set when only the owner can fix it, by connecting Spotify (again) at /login. */
-  ownerMust?: 'connect' | 'reconnect';
+  /** Set when only the owner can fix it at /login: by connecting, connecting again, or allowing more. */
+  ownerMust?: 'connect' | 'reconnect' | 'allow';
 }
 
 /** An error the HTTP layer raises about the request itself (e.g. a method it does not serve). */
@@ -49,6 +50,8 @@ function fromSpotify(error: SpotifyError): ErrorAnswer {
         error,
         'Spotify refused the request. Check that the owner is added to the app in the Spotify developer dashboard and has granted user-top-read, then visit /login again.',
       );
+    case 'scope_missing':
+      return { ...answer(503, error, 'Spotify has not allowed this site to read that. The site owner should open /login again to allow it.'), ownerMust: 'allow' };
     case 'invalid_client':
       return answer(500, error, 'Spotify rejected the client id or secret. Check SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET.');
     case 'timeout':
@@ -64,6 +67,7 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof NotOwner || error instanceof AccountNotAllowed) return answer(403, error);
   if (error instanceof NotAuthorized) return { ...answer(503, error), ownerMust: 'connect' };
   if (error instanceof ReauthorizationRequired) return { ...answer(503, error), ownerMust: 'reconnect' };
+  if (error instanceof ScopeMissing) return { ...answer(503, error), ownerMust: 'allow' };
   if (error instanceof SpotifyError) return fromSpotify(error);
   if (error instanceof ConfigError) return answer(500, error);
   if (error instanceof StorageError) return answer(503, error, 'The token store is not answering right now. Try again shortly.');

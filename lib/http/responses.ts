@@ -28,6 +28,11 @@ export function svgResponse(statusCode: number, body: string, headers: Record<st
   return { statusCode, headers: { ...SVG_HEADERS, ...headers }, body };
 }
 
-export function redirectResponse(location: string, cookies: string[] = []): HttpResult {
-  return { statusCode: 302, headers: { Location: location, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }, body: '', ...(cookies.length ? { cookies } : {}) };
+export function redirectResponse(location: string, cookies: string[] = [], headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode: 302,
+    headers: { Location: location, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', ...headers },
+    body: '',
+    ...(cookies.length ? { cookies } : {}),
+  };
 }

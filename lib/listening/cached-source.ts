@@ -18,7 +18,7 @@
 import type { AsOwner } from '../owner/call-as-owner';
 import { readStanding, trustedStanding, type Standing } from '../owner/standing';
 import { loadConfig, type Config } from '../platform/config';
-import { ReauthorizationRequired, SpotifyError, type ServiceError } from '../platform/errors';
+import { ReauthorizationRequired, ScopeMissing, SpotifyError, type ServiceError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Deadline, Freshness } from '../platform/time';
 import { getResult, putResult, resultKey, type StoredResult } from './result-store';
@@ -33,12 +33,16 @@ export interface Source<T> {
   name: string;
   /** How long a fetched result is fresh, from the configuration; 0 asks Spotify every time. */
   cacheSeconds(config: Config): number;
+  /** What the owner's authorization must allow (lib/owner/scopes.ts): without it, ScopeMissing, and Spotify is not asked. */
+  scope: string;
   fetch(deadline: Deadline): Promise<AsOwner<T>>;
 }
 
 export interface ListeningResult<T> {
   value: T;
   freshness: Freshness;
+  /** Whose listening it is: the owner's Spotify user id. */
+  owner: string;
   /** Why an older result is served (only when `freshness.stale`). */
   staleBecause?: ServiceError;
 }
@@ -128,28 +132,29 @@ async function load<T>(source: Source<T>, standing: Standing, settings: Settings
   }
 }
 
-function answer<T>({ result, staleBecause }: Omit<Loaded, 'key'>, { cacheMs }: Settings): ListeningResult<T> {
+function answer<T>({ result, staleBecause }: Omit<Loaded, 'key'>, owner: Standing, { cacheMs }: Settings): ListeningResult<T> {
   const freshness = { fetchedAt: result.fetchedAt, freshUntil: result.fetchedAt + cacheMs, stale: Boolean(staleBecause) };
-  return { value: result.value as T, freshness, ...(staleBecause ? { staleBecause } : {}) };
+  return { value: result.value as T, freshness, owner: owner.spotifyUserId, ...(staleBecause ? { staleBecause } : {}) };
 }
 
 /** The source's result for the current owner, from the nearest layer that has it (see above). */
 export async function readListening<T>(source: Source<T>, deadline: Deadline): Promise<ListeningResult<T>> {
   const settings = settingsOf(source);
   const trusted = trustedStanding(settings.recheckMs);
-  const warm = trusted && memory.get(resultKey(trusted, source.name));
-  if (warm && isFresh(warm, settings)) return answer({ result: warm }, settings);
+  const warm = trusted?.scopes.includes(source.scope) && memory.get(resultKey(trusted, source.name));
+  if (trusted && warm && isFresh(warm, settings)) return answer({ result: warm }, trusted, settings);
 
   const standing = await readStanding();
+  if (!standing.scopes.includes(source.scope)) throw new ScopeMissing(source.scope);
   const loaded = await loadFor(source, standing, settings, deadline);
   // A slow answer (a Spotify call and its retry take seconds) may belong to an owner who is no
   // longer one: what the item says is checked again before it is served, and the current owner's
   // result answered instead.
   if (Date.now() - standing.readAt >= settings.recheckMs) {
     const now = await readStanding();
-    if (resultKey(now, source.name) !== loaded.key) return answer(await loadFor(source, now, settings, deadline), settings);
+    if (resultKey(now, source.name) !== loaded.key) return answer(await loadFor(source, now, settings, deadline), now, settings);
   }
-  return answer(loaded, settings);
+  return answer(loaded, standing, settings);
 }
 
 async function loadFor<T>(source: Source<T>, standing: Standing, settings: Settings, deadline: Deadline): Promise<Loaded> {

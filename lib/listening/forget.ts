@@ -4,12 +4,18 @@
  */
 import type { OwnerKey } from '../owner/owner-store';
 import { clearListeningMemory } from './cached-source';
+import { NOW_PLAYING_NAME } from './now-playing';
+import { RECENTLY_PLAYED_NAME } from './recently-played';
 import { deleteResults, resultKey } from './result-store';
 import { TOP_LIST_NAMES } from './top-lists';
 
+/** Every result a source keeps, by name. */
+const NAMES = [...TOP_LIST_NAMES, NOW_PLAYING_NAME, RECENTLY_PLAYED_NAME];
+
 export async function forgetListening(previous: OwnerKey): Promise<void> {
   await deleteResults(
-    TOP_LIST_NAMES.map((name) => resultKey(previous, name)),
+    NAMES.map((name) => resultKey(previous, name)),
+    // Earlier versions kept top lists only, under their names alone.
     TOP_LIST_NAMES,
   );
   clearListeningMemory();

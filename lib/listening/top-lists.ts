@@ -3,6 +3,7 @@
  * its largest page (50) once per type and range, so every limit is served from the same result.
  */
 import { callAsOwner } from '../owner/call-as-owner';
+import { TOP_READ } from '../owner/scopes';
 import type { Deadline } from '../platform/time';
 import { topItems } from '../spotify/top-items';
 import { TIME_RANGES, TOP_TYPES, type Artist, type TimeRange, type TopType, type Track } from '../spotify/types';
@@ -22,7 +23,8 @@ export async function topList(type: TopType, timeRange: TimeRange, deadline: Dea
     {
       name: `${type}#${timeRange}`,
       cacheSeconds: (config) => config.cacheSeconds,
-      fetch: (until) => callAsOwner(until, (accessToken) => topItems(type, accessToken, timeRange, PAGE_SIZE, until)),
+      scope: TOP_READ,
+      fetch: (until) => callAsOwner(until, TOP_READ, (accessToken) => topItems(type, accessToken, timeRange, PAGE_SIZE, until)),
     },
     deadline,
   );

@@ -122,6 +122,19 @@ export async function recordRefreshFailure(seen: OwnerRecord, trouble: SpotifyTr
 }
 
 /**
+ * Spotify refused this authorization's token for `scope` (again after one refresh): the sources
+ * that need it answer scope_missing without asking, until the owner connects again (a bind
+ * clears the list). Conditional on the authorization, and on the scope not being listed already.
+ */
+export async function recordRefusedScope(seen: OwnerRecord, scope: string): Promise<OwnerRecord | undefined> {
+  return update(
+    'SET refusedScopes = list_append(if_not_exists(refusedScopes, :none), :scope)',
+    '(authorizationId = :authorization OR (attribute_not_exists(authorizationId) AND authorizedAt = :authorization)) AND NOT contains(refusedScopes, :name)',
+    { ':none': [], ':scope': [scope], ':name': scope, ':authorization': ownerKeyOf(seen).authorization },
+  );
+}
+
+/**
  * Records a Spotify failure for /status, and Spotify's Retry-After as a "not before" time that
  * every container honours (only ever moved later). Token fields are not touched.
  */

@@ -1,2 +1,16 @@
-/** What the service asks the owner to allow: reading their top artists and tracks, nothing else. */
-export const SCOPES: readonly string[] = ['user-top-read'];
+/**
+ * What the service asks the owner to allow, and what each listening source needs of it. An owner
+ * who authorized before a scope was added keeps what they had: the sources that need the new one
+ * answer scope_missing (decided from the stored scopes, without asking Spotify) until they
+ * connect again.
+ */
+export const TOP_READ = 'user-top-read';
+export const CURRENTLY_PLAYING = 'user-read-currently-playing';
+export const RECENTLY_PLAYED = 'user-read-recently-played';
+
+export const SCOPES: readonly string[] = [TOP_READ, CURRENTLY_PLAYING, RECENTLY_PLAYED];
+
+/** The scopes the service asks for that `granted` lacks, or that Spotify refused despite the grant. */
+export function missingScopes(granted: readonly string[], refused: readonly string[] = []): string[] {
+  return SCOPES.filter((scope) => !granted.includes(scope) || refused.includes(scope));
+}

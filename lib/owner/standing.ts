@@ -11,6 +11,8 @@ import { withUnsavedStored } from './unsaved-tokens';
 
 export interface Standing extends OwnerKey {
   reauthRequired: boolean;
+  /** What the authorization allows: its granted scopes but those Spotify refused. */
+  scopes: string[];
   /** When the read it comes from was made (its start: the item said this at least then). */
   readAt: number;
 }
@@ -19,7 +21,9 @@ export interface Standing extends OwnerKey {
 let known: { standing: Standing | null; readAt: number } | undefined;
 
 function standingOf(owner: OwnerRecord, readAt: number): Standing {
-  return { ...ownerKeyOf(owner), reauthRequired: Boolean(owner.reauthRequired), readAt };
+  const refused = owner.refusedScopes ?? [];
+  const scopes = (owner.scopes ?? []).filter((scope) => !refused.includes(scope));
+  return { ...ownerKeyOf(owner), reauthRequired: Boolean(owner.reauthRequired), scopes, readAt };
 }
 
 /** Takes what a consistent read of the owner's item, started at `readAt`, said. */

@@ -11,6 +11,9 @@ export interface Config {
   redirectUri: string;
   ownerSpotifyId: string | undefined;
   cacheSeconds: number;
+  /** How long what is playing now, and the last plays, are fresh. */
+  nowPlayingCacheSeconds: number;
+  recentlyPlayedCacheSeconds: number;
   /** How long a container trusts what it knows of the owner before reading the owner's item again. */
   ownerRecheckSeconds: number;
   /** The longest a last good result is served stale, counted from when it was fetched. */
@@ -48,6 +51,8 @@ export function loadConfig(env: Env = process.env): Config {
     redirectUri,
     ownerSpotifyId: optional(env, 'OWNER_SPOTIFY_ID'),
     cacheSeconds: seconds(env, 'HIGHLIGHTS_CACHE_SECONDS', 300, '0 = always ask Spotify'),
+    nowPlayingCacheSeconds: seconds(env, 'NOW_PLAYING_CACHE_SECONDS', 15, '0 = always ask Spotify'),
+    recentlyPlayedCacheSeconds: seconds(env, 'RECENTLY_PLAYED_CACHE_SECONDS', 60, '0 = always ask Spotify'),
     ownerRecheckSeconds: seconds(env, 'OWNER_RECHECK_SECONDS', 5, '0 = read the owner for every request'),
     staleMaxSeconds: seconds(env, 'STALE_MAX_SECONDS', 604_800, '0 = never serve a stale result'),
     tableName: tableName(env),

@@ -34,6 +34,7 @@ export type SpotifyErrorKind =
   | 'invalid_grant'
   | 'invalid_client'
   | 'unauthorized'
+  | 'scope_missing'
   | 'forbidden'
   | 'rate_limited'
   | 'unavailable'
@@ -44,6 +45,7 @@ const SPOTIFY_CODES: Record<SpotifyErrorKind, string> = {
   invalid_grant: 'reauthorization_required',
   invalid_client: 'configuration_error',
   unauthorized: 'spotify_unavailable',
+  scope_missing: 'scope_missing',
   forbidden: 'spotify_forbidden',
   rate_limited: 'rate_limited',
   unavailable: 'spotify_unavailable',
@@ -111,6 +113,15 @@ export class AccountNotAllowed extends ServiceError {
     super(
       "Spotify does not let this account use this site's Spotify app yet: an app in development mode only works for the accounts added under User Management in the Spotify developer dashboard. Nothing was stored.",
     );
+  }
+}
+
+/** The owner's authorization does not allow what an endpoint needs (`scope`): only connecting again grants it. */
+export class ScopeMissing extends ServiceError {
+  override name = 'ScopeMissing';
+  readonly code = 'scope_missing';
+  constructor(readonly scope: string) {
+    super(`Spotify has not allowed this site to read what that needs (${scope}). The site owner should open /login again to allow it.`);
   }
 }
 

@@ -22,6 +22,17 @@ export async function client(credentials: ConstructorParameters<typeof SpotifyWe
   return new Client(credentials);
 }
 
+const SCOPE_REFUSALS: readonly [number, string][] = [
+  [403, 'Insufficient client scope'],
+  [401, 'Permissions missing'],
+];
+
+/** The message of a Web API error body, {"error":{"status","message"}}. */
+function apiMessage(body: { error?: unknown } | undefined): string | undefined {
+  const error = body?.error as { message?: unknown } | undefined;
+  return typeof error?.message === 'string' ? error.message : undefined;
+}
+
 function classify(error: unknown): SpotifyError {
   if (error instanceof SpotifyError) return error;
   const { statusCode, body, headers } = (error ?? {}) as {
@@ -33,6 +44,8 @@ function classify(error: unknown): SpotifyError {
   const oauthError = typeof body?.error === 'string' ? body.error : undefined;
   if (oauthError === 'invalid_grant') return new SpotifyError('invalid_grant', statusCode);
   if (oauthError === 'invalid_client') return new SpotifyError('invalid_client', statusCode);
+  // A token without the scope an endpoint needs: Spotify has answered both of these.
+  if (SCOPE_REFUSALS.some(([status, message]) => statusCode === status && apiMessage(body) === message)) return new SpotifyError('scope_missing', statusCode);
   if (statusCode === 401) return new SpotifyError('unauthorized', statusCode);
   if (statusCode === 403) return new SpotifyError('forbidden', statusCode);
   if (statusCode === 429) {

@@ -25,11 +25,21 @@ export type TimeRange = (typeof TIME_RANGES)[number];
 export const TOP_TYPES = ['artists', 'tracks'] as const;
 export type TopType = (typeof TOP_TYPES)[number];
 
+/** One size of a picture, as Spotify lists them (widest first; a size may be unknown). */
+export interface Picture {
+  url: string;
+  width: number | null;
+  height: number | null;
+}
+
 export interface Artist {
   id: string;
   name: string;
   url: string;
+  /** The widest picture's URL, or null. */
   image: string | null;
+  /** Every size Spotify lists, widest first (a card picks the smallest that is sharp enough). */
+  pictures: Picture[];
   genres: string[];
 }
 
@@ -39,5 +49,37 @@ export interface Track {
   url: string;
   artists: string[];
   album: string;
+  /** The album cover's widest picture's URL, or null. */
   image: string | null;
+  pictures: Picture[];
+  durationMs: number;
+  explicit: boolean;
+}
+
+/** A podcast episode, as the player answers it. */
+export interface Episode {
+  id: string;
+  name: string;
+  url: string;
+  show: string;
+  image: string | null;
+  pictures: Picture[];
+  durationMs: number;
+  explicit: boolean;
+}
+
+export type PlayingItem = ({ type: 'track' } & Track) | ({ type: 'episode' } & Episode);
+
+/** What the player shows: an item playing or paused, at a position (ms) when it was asked. */
+export interface Playback {
+  isPlaying: boolean;
+  item: PlayingItem;
+  progressMs: number | null;
+}
+
+/** One play in the owner's history. */
+export interface Play {
+  track: Track;
+  /** ISO-8601, as Spotify gives it. */
+  playedAt: string;
 }

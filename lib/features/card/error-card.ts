@@ -12,7 +12,7 @@ import { messageCard, themeOr, type Theme } from './render';
 interface Failure {
   status: number;
   message: string;
-  ownerMust?: 'connect' | 'reconnect';
+  ownerMust?: 'connect' | 'reconnect' | 'allow';
 }
 
 export interface CardError {
@@ -28,6 +28,12 @@ export function errorCard(failure: Failure, theme: Theme): CardError {
     return {
       statusCode: 200,
       svg: messageCard('Reconnect Spotify', 'Spotify no longer accepts this site’s authorization. The site owner should open /login in a browser to connect again.', theme),
+    };
+  }
+  if (failure.ownerMust === 'allow') {
+    return {
+      statusCode: 200,
+      svg: messageCard('Reconnect Spotify to show what you are playing', 'This site may not read it yet. The site owner should open /login in a browser to connect again and allow it.', theme),
     };
   }
   const title = failure.status < 500 ? 'This card link is not valid' : 'Spotify highlights are unavailable';

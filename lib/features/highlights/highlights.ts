@@ -7,7 +7,11 @@ import type { Deadline, Freshness } from '../../platform/time';
 import type { Artist, TimeRange, Track } from '../../spotify/types';
 import type { HighlightsQuery } from './query';
 
-export type Highlights = ({ artists: Artist[] } | { tracks: Track[] }) & {
+/** The public shapes: exactly these fields (the pictures' other sizes and a track's duration stay inside). */
+export type ArtistShape = Pick<Artist, 'id' | 'name' | 'url' | 'image' | 'genres'>;
+export type TrackShape = Pick<Track, 'id' | 'name' | 'url' | 'artists' | 'album' | 'image'>;
+
+export type Highlights = ({ artists: ArtistShape[] } | { tracks: TrackShape[] }) & {
   timeRange: TimeRange;
   limit: number;
   fetchedAt: string;
@@ -22,11 +26,16 @@ export interface HighlightsAnswer {
   freshness: Freshness;
 }
 
+const artistShape = ({ id, name, url, image, genres }: Artist): ArtistShape => ({ id, name, url, image, genres });
+const trackShape = ({ id, name, url, artists, album, image }: Track): TrackShape => ({ id, name, url, artists, album, image });
+
 export async function getHighlights(query: HighlightsQuery, deadline: Deadline): Promise<HighlightsAnswer> {
   const { value: list, freshness, staleBecause } = await topList(query.type, query.timeRange, deadline);
   return {
     highlights: {
-      ...(list.type === 'artists' ? { artists: list.items.slice(0, query.limit) } : { tracks: list.items.slice(0, query.limit) }),
+      ...(list.type === 'artists'
+        ? { artists: list.items.slice(0, query.limit).map(artistShape) }
+        : { tracks: list.items.slice(0, query.limit).map(trackShape) }),
       timeRange: query.timeRange,
       limit: query.limit,
       fetchedAt: new Date(freshness.fetchedAt).toISOString(),

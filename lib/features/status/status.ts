@@ -5,6 +5,7 @@
  */
 import { authorizationWindow } from '../../owner/authorization-window';
 import { getOwner } from '../../owner/owner-store';
+import { missingScopes } from '../../owner/scopes';
 import { logger } from '../../platform/logger';
 
 export interface Status {
@@ -15,6 +16,8 @@ export interface Status {
   daysLeft: number | null;
   warning: string | null;
   scopes: string[];
+  /** What the service asks for that this authorization does not allow: open /login again to allow it. */
+  missingScopes: string[];
   lastRefresh: { at: string; outcome: string } | null;
   reauthorizationRequired: boolean;
   lastSpotifyError: { kind: string; status: number | null; at: string } | null;
@@ -29,6 +32,7 @@ const NOBODY: Status = {
   daysLeft: null,
   warning: 'No Spotify account is connected yet: open /login.',
   scopes: [],
+  missingScopes: [],
   lastRefresh: null,
   reauthorizationRequired: false,
   lastSpotifyError: null,
@@ -50,6 +54,7 @@ export async function getStatus(): Promise<Status> {
     daysLeft: window.daysLeft,
     warning: reauth ? 'Spotify no longer accepts the stored authorization: open /login to connect again.' : window.warning,
     scopes: owner.scopes,
+    missingScopes: missingScopes(owner.scopes, owner.refusedScopes),
     lastRefresh: owner.lastRefreshAt ? { at: owner.lastRefreshAt, outcome: owner.lastRefreshOutcome ?? 'unknown' } : null,
     reauthorizationRequired: reauth,
     lastSpotifyError: owner.lastSpotifyError ?? null,

@@ -21,6 +21,8 @@ describe('loadConfig', () => {
       redirectUri: 'http://127.0.0.1:3000/callback',
       ownerSpotifyId: 'owner',
       cacheSeconds: 0,
+      nowPlayingCacheSeconds: 15,
+      recentlyPlayedCacheSeconds: 60,
       ownerRecheckSeconds: 2,
       staleMaxSeconds: 3600,
     });

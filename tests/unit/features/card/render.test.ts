@@ -16,6 +16,7 @@ function artists(count: number, overrides: Partial<{ name: string; image: string
       name: `Artist ${i + 1}`,
       url: `https://open.spotify.com/artist/a${i}`,
       image: `https://i.scdn.co/image/ab6761610000e5eb00000000000000000000000${i}`,
+      pictures: [],
       genres: ['indie pop', 'shoegaze'],
       ...overrides,
     })),
@@ -136,7 +137,9 @@ describe('renderCard', () => {
   it('shows tracks with their artists, on square covers', () => {
     const highlights: TopList = {
       type: 'tracks',
-      items: [{ id: 't', name: 'Song', url: 'https://open.spotify.com/track/t', artists: ['One', 'Two'], album: 'Album', image: 'https://i.scdn.co/image/x' }],
+      items: [
+        { id: 't', name: 'Song', url: 'https://open.spotify.com/track/t', artists: ['One', 'Two'], album: 'Album', image: 'https://i.scdn.co/image/x', pictures: [], durationMs: 1000, explicit: false },
+      ],
       timeRange: 'long_term',
     };
     const content = cardContent(highlights, 'light', new Map([['https://i.scdn.co/image/x', PNG]]));

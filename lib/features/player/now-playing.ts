@@ -1,0 +1,41 @@
+/**
+ * GET /now-playing and GET /now-playing/open: what the owner plays now (or paused), else what they
+ * played last, as exact JSON; and where a card about it should link.
+ */
+import { nowPlaying } from '../../listening/now-playing';
+import type { Deadline, Freshness } from '../../platform/time';
+import { itemShape, type EpisodeShape, type TrackShape } from './shapes';
+
+export interface NowPlayingJson {
+  isPlaying: boolean;
+  item: TrackShape | EpisodeShape | null;
+  /** The position at `fetchedAt` (clients extrapolate while isPlaying); null for the last played. */
+  progressMs: number | null;
+  playedAt: string | null;
+  fetchedAt: string;
+  stale?: true;
+  reason?: string;
+}
+
+export interface NowPlayingAnswer {
+  json: NowPlayingJson;
+  /** The item's Spotify page, or the owner's profile when there is nothing at all. */
+  openUrl: string;
+  freshness: Freshness;
+}
+
+export async function getNowPlaying(deadline: Deadline): Promise<NowPlayingAnswer> {
+  const { value, freshness, staleBecause, owner } = await nowPlaying(deadline);
+  return {
+    json: {
+      isPlaying: value.isPlaying,
+      item: value.item ? itemShape(value.item) : null,
+      progressMs: value.progressMs,
+      playedAt: value.playedAt,
+      fetchedAt: new Date(freshness.fetchedAt).toISOString(),
+      ...(staleBecause ? { stale: true as const, reason: staleBecause.code } : {}),
+    },
+    openUrl: value.item?.url ?? `https://open.spotify.com/user/${encodeURIComponent(owner)}`,
+    freshness,
+  };
+}

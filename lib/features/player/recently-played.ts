@@ -1,0 +1,35 @@
+/** GET /recently-played: the owner's last plays, newest first, as exact JSON (`?limit=` 1–50, default 10). */
+import * as z from 'zod/mini';
+import { recentPlays } from '../../listening/recently-played';
+import type { Deadline, Freshness } from '../../platform/time';
+import { parseWith, wholeNumber, type Params } from '../../platform/validation';
+import { RECENT_PAGE } from '../../spotify/player';
+import { playedShape, type PlayedShape } from './shapes';
+
+const schema = z.object({ limit: wholeNumber('limit', RECENT_PAGE, 10) });
+
+export function parseRecentlyPlayedQuery(params: Params): { limit: number } {
+  return parseWith(schema, params ?? {});
+}
+
+export interface RecentlyPlayedJson {
+  tracks: PlayedShape[];
+  limit: number;
+  fetchedAt: string;
+  stale?: true;
+  reason?: string;
+}
+
+export async function getRecentlyPlayed(query: { limit: number }, deadline: Deadline): Promise<{ json: RecentlyPlayedJson; freshness: Freshness }> {
+  const { value: plays, freshness, staleBecause } = await recentPlays(deadline);
+  const tracks = plays.slice(0, query.limit).map(({ track, playedAt }) => playedShape(track, playedAt));
+  return {
+    json: {
+      tracks,
+      limit: query.limit,
+      fetchedAt: new Date(freshness.fetchedAt).toISOString(),
+      ...(staleBecause ? { stale: true as const, reason: staleBecause.code } : {}),
+    },
+    freshness,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * What the owner is listening to: what plays now (a cached source of its own, fresh for
+ * NOW_PLAYING_CACHE_SECONDS), or, when nothing is to be shown (nothing playing, a private
+ * session, an ad), the last track played (from the recently played source). Never an ad or a
+ * guess presented as playing.
+ */
+import { callAsOwner } from '../owner/call-as-owner';
+import { CURRENTLY_PLAYING } from '../owner/scopes';
+import type { Deadline, Freshness } from '../platform/time';
+import { currentlyPlaying } from '../spotify/player';
+import type { Playback, PlayingItem } from '../spotify/types';
+import { readListening, type ListeningResult } from './cached-source';
+import { recentPlays } from './recently-played';
+
+export const NOW_PLAYING_NAME = 'now-playing';
+
+export interface NowPlaying {
+  /** True only while an item is really playing. */
+  isPlaying: boolean;
+  /** What plays (or is paused); else the last track played; null with no history at all. */
+  item: PlayingItem | null;
+  /** The position when it was fetched; null for the last played. */
+  progressMs: number | null;
+  /** When the last played item was played (ISO-8601); null while something plays or is paused. */
+  playedAt: string | null;
+}
+
+function playback(deadline: Deadline): Promise<ListeningResult<Playback | null>> {
+  return readListening(
+    {
+      name: NOW_PLAYING_NAME,
+      cacheSeconds: (config) => config.nowPlayingCacheSeconds,
+      scope: CURRENTLY_PLAYING,
+      fetch: (until) => callAsOwner(until, CURRENTLY_PLAYING, (accessToken) => currentlyPlaying(accessToken, until)),
+    },
+    deadline,
+  );
+}
+
+/** An answer built from two results is as fresh as the less fresh, and stale if either is. */
+function both(first: Freshness, second: Freshness): Freshness {
+  return { fetchedAt: first.fetchedAt, freshUntil: Math.min(first.freshUntil, second.freshUntil), stale: first.stale || second.stale };
+}
+
+export async function nowPlaying(deadline: Deadline): Promise<ListeningResult<NowPlaying>> {
+  const now = await playback(deadline);
+  if (now.value) {
+    const { isPlaying, item, progressMs } = now.value;
+    return { ...now, value: { isPlaying, item, progressMs, playedAt: null } };
+  }
+  const recent = await recentPlays(deadline);
+  const last = recent.value[0];
+  const staleBecause = now.staleBecause ?? recent.staleBecause;
+  return {
+    value: { isPlaying: false, item: last ? { type: 'track', ...last.track } : null, progressMs: null, playedAt: last?.playedAt ?? null },
+    freshness: both(now.freshness, recent.freshness),
+    owner: now.owner,
+    ...(staleBecause ? { staleBecause } : {}),
+  };
+}
