@@ -5,8 +5,9 @@
  *   1. this container's memory, while younger than the source's cache period, when what the
  *      container knows of the owner is recent (lib/owner/standing.ts): no I/O at all;
  *   2. otherwise, after reading the owner's item: memory again, then the last good result in
- *      DynamoDB while as young, then Spotify through the source's `fetch` (concurrent misses in a
- *      container share one fetch), stored under the authorization that fetched it. A load that
+ *      DynamoDB while as young, then Spotify through the source's `fetch`, stored under the
+ *      authorization that fetched it. Concurrent misses in a container share one fetch; across
+ *      containers, the one that takes the fetch lease asks and the others wait for its result. A load that
  *      took OWNER_RECHECK_SECONDS or more reads the owner's item again before it is served, and
  *      the current owner's result is answered if the owner changed meanwhile.
  * When Spotify cannot answer (rate limit, outage, a refused authorization) the last good result
@@ -18,7 +19,8 @@
 import type { AsOwner } from '../owner/call-as-owner';
 import { readStanding, trustedStanding, type Standing } from '../owner/standing';
 import { loadConfig, type Config } from '../platform/config';
-import { ReauthorizationRequired, ScopeMissing, SpotifyError, type ServiceError } from '../platform/errors';
+import { ReauthorizationRequired, ScopeMissing, SpotifyError, StorageError, type ServiceError } from '../platform/errors';
+import { releaseLease, takeLease } from '../platform/lease';
 import { logger } from '../platform/logger';
 import type { Deadline, Freshness } from '../platform/time';
 import { getResult, putResult, resultKey, type StoredResult } from './result-store';
@@ -27,6 +29,10 @@ import { getResult, putResult, resultKey, type StoredResult } from './result-sto
 export const FAILURE_BACKOFF_MS = 10_000;
 /** How much longer than STALE_MAX_SECONDS DynamoDB keeps a result before its ttl removes it. */
 const KEEP_MARGIN_MS = 86_400_000;
+/** One container at a time asks Spotify for a result: longer than one read and its retry may take. */
+export const FETCH_LEASE_MS = 8_000;
+/** How long the others wait for that result before they ask Spotify themselves (its holder may have died). */
+export const FETCH_WAIT_MS = 2_500;
 
 export interface Source<T> {
   /** Names the result among the owner's, e.g. "artists#short_term". */
@@ -100,6 +106,19 @@ function staleOr(key: string, last: StoredResult<unknown> | undefined, error: Se
   return { key, result: last, staleBecause: error };
 }
 
+const fetchLease = (key: string) => `fetch-lease#${key}`;
+
+/** A result stored after `than` by the container fetching it, if one comes within FETCH_WAIT_MS. */
+async function storedAfter(key: string, than: number, deadline: Deadline): Promise<StoredResult<unknown> | undefined> {
+  const until = Math.min(Date.now() + FETCH_WAIT_MS, deadline);
+  for (let poll = 100; Date.now() + poll < until; poll = Math.min(400, poll * 2)) {
+    await new Promise((done) => setTimeout(done, poll));
+    const result = await getResult(key).catch(() => undefined);
+    if (result && result.fetchedAt > than) return result;
+  }
+  return undefined;
+}
+
 async function load<T>(source: Source<T>, standing: Standing, settings: Settings, deadline: Deadline): Promise<Loaded> {
   const key = resultKey(standing, source.name);
   if (standing.reauthRequired) {
@@ -113,6 +132,12 @@ async function load<T>(source: Source<T>, standing: Standing, settings: Settings
   if (failure && failure.until > Date.now() && stored && Date.now() - stored.fetchedAt <= settings.staleMaxMs) {
     return staleOr(key, stored, failure.error, settings);
   }
+  // Across containers, one asks Spotify and the others wait for what it stores (with a cache period of 0, every request asks).
+  let leased = settings.cacheMs === 0 || (await takeLease(fetchLease(key), FETCH_LEASE_MS));
+  if (!leased) {
+    const fetchedElsewhere = await storedAfter(key, stored?.fetchedAt ?? 0, deadline);
+    if (fetchedElsewhere) return { key, result: fetchedElsewhere };
+  }
   try {
     const { value, owner } = await source.fetch(deadline);
     const result = { value, fetchedAt: Date.now() };
@@ -124,11 +149,15 @@ async function load<T>(source: Source<T>, standing: Standing, settings: Settings
     );
     return { key: fetchedKey, result };
   } catch (error) {
+    // With DynamoDB failing, no time is spent releasing the lease: it lapses on its own.
+    if (error instanceof StorageError) leased = false;
     if (!servableStale(error)) throw error;
     const last = stored ?? memory.get(key) ?? (await getResult(key).catch(() => undefined));
     const loaded = staleOr(key, last, error, settings);
     failures.set(key, { until: Date.now() + FAILURE_BACKOFF_MS, error });
     return loaded;
+  } finally {
+    if (leased && settings.cacheMs > 0) await releaseLease(fetchLease(key)).catch(() => undefined);
   }
 }
 

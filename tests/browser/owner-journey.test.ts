@@ -84,8 +84,8 @@ async function openConsent(page: Page, userId = OWNER_ID): Promise<void> {
   const url = new URL(page.url());
   expect(`${url.origin}${url.pathname}`).toBe('https://accounts.spotify.com/authorize');
   expect(await page.locator('[data-user-id]').textContent()).toBe(userId);
-  // Only what /highlights needs.
-  expect(await page.locator('[data-scope]').allTextContents()).toEqual(['user-top-read']);
+  // Only what the endpoints read: top lists, what plays now, the last plays.
+  expect(await page.locator('[data-scope]').allTextContents()).toEqual(['user-top-read', 'user-read-currently-playing', 'user-read-recently-played']);
 }
 
 /** Presses a button on the consent page and returns the service's answer at /callback. */

@@ -6,7 +6,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../lib/platform/dynamo';
-import { highlights, highlightsInAnotherContainer, useService, type Result } from '../support/service';
+import { anotherContainer, highlights, highlightsInAnotherContainer, useService, type Result } from '../support/service';
 
 const service = useService({ HIGHLIGHTS_CACHE_SECONDS: '300' });
 
@@ -118,6 +118,16 @@ describe('cache layers', () => {
     travel(300_000);
     expect((await other()).statusCode).toBe(200);
     expect(service.model.calls.top).toBe(2);
+  });
+
+  it('misses in four containers at once ask Spotify once: the others wait for what it stores', async () => {
+    await service.connect();
+    const containers = [await anotherContainer(), await anotherContainer(), await anotherContainer(), await anotherContainer()];
+    service.model.latencyMs = 200;
+    const answers = await Promise.all(containers.map((container) => container.highlights()));
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200, 200]);
+    expect(new Set(answers.map((answer) => JSON.parse(answer.body).fetchedAt)).size).toBe(1);
+    expect(service.model.calls.top).toBe(1);
   });
 
   it('concurrent misses in one container share one Spotify call', async () => {

@@ -9,7 +9,7 @@ import { INTRUDER_ID, OWNER_ID, UNREGISTERED_ID } from '../support/spotify-emula
 const service = useService();
 
 describe('GET /login', () => {
-  it('redirects to Spotify with the code flow, the registered redirect URI, user-top-read and a state', async () => {
+  it('redirects to Spotify with the code flow, the registered redirect URI, the three read scopes and a state', async () => {
     const response = await login();
     expect(response.statusCode).toBe(302);
     const location = new URL(response.headers.Location ?? '');
@@ -17,7 +17,7 @@ describe('GET /login', () => {
     expect(location.searchParams.get('response_type')).toBe('code');
     expect(location.searchParams.get('client_id')).toBe('test-client-id');
     expect(location.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3000/callback');
-    expect(location.searchParams.get('scope')?.split(' ')).toContain('user-top-read');
+    expect(location.searchParams.get('scope')?.split(' ')).toEqual(['user-top-read', 'user-read-currently-playing', 'user-read-recently-played']);
     expect(location.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // Spotify (emulated) accepts the request as built.
     expect(() => service.model.authorize(location.searchParams)).not.toThrow();
@@ -118,7 +118,7 @@ describe('GET /callback', () => {
     expect(response.cookies?.[0]).toMatch(/^spotify_highlights_state=;.*Max-Age=0/);
 
     const owner = await service.owner();
-    expect(owner).toMatchObject({ spotifyUserId: OWNER_ID, displayName: 'Site Owner', scopes: ['user-top-read'], version: 1 });
+    expect(owner).toMatchObject({ spotifyUserId: OWNER_ID, displayName: 'Site Owner', scopes: ['user-top-read', 'user-read-currently-playing', 'user-read-recently-played'], version: 1 });
     expect(owner?.refreshToken).toEqual(expect.any(String));
     expect(owner?.accessToken).toEqual(expect.any(String));
     expect(owner?.accessTokenExpiresAt).toBeGreaterThanOrEqual(before + 3600_000);

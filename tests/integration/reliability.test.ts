@@ -251,7 +251,8 @@ describe('GET /status', () => {
       authorizationExpiresAt: end.toISOString(),
       daysLeft: Math.floor((end.getTime() - Date.now()) / 86_400_000),
       warning: null,
-      scopes: ['user-top-read'],
+      scopes: ['user-top-read', 'user-read-currently-playing', 'user-read-recently-played'],
+      missingScopes: [],
       reauthorizationRequired: false,
     });
     const owner = await service.owner();
