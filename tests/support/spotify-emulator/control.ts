@@ -1,6 +1,7 @@
 // Control plane: applied in the emulator process, called over HTTP from any process.
 import type { SpotifyModel } from './model';
-import type { CallCounters, Fault, FaultTarget, RateLimitOptions, RequestLogEntry } from './types';
+import type { Playable, Playback, PlayOptions } from './player';
+import { SCOPE_REFUSALS, WEB_API_ROUTES, type CallCounters, type Fault, type FaultTarget, type Play, type RateLimitOptions, type RequestLogEntry, type ScopeRefusal } from './types';
 
 export interface EmulatorState {
   calls: CallCounters;
@@ -8,6 +9,7 @@ export interface EmulatorState {
   signedInUser: string | undefined;
   rotateRefreshTokens: boolean;
   latencyMs: number;
+  scopeRefusal: ScopeRefusal;
   now: number;
 }
 
@@ -18,6 +20,7 @@ export function stateOf(model: SpotifyModel): EmulatorState {
     signedInUser: model.signedInUser,
     rotateRefreshTokens: model.rotateRefreshTokens,
     latencyMs: model.latencyMs,
+    scopeRefusal: model.scopeRefusal,
     now: model.now(),
   };
 }
@@ -40,7 +43,7 @@ function optStr(args: Args, key: string): string | undefined {
   return args[key] === undefined ? undefined : str(args, key);
 }
 
-const FAULT_TARGETS: readonly string[] = ['token', 'me', 'top', 'api', 'image'];
+const FAULT_TARGETS: readonly string[] = ['token', ...WEB_API_ROUTES, 'api', 'image'];
 
 /** A fault as sent over HTTP: it fails (status), answers late (delayMs) or stalls; checked field by field. */
 function faultOf(value: unknown): Fault {
@@ -62,6 +65,21 @@ function optUserIds(args: Args): string[] | undefined {
   return value as string[];
 }
 
+function optList<T>(args: Args, key: string): T[] | undefined {
+  const value = args[key];
+  if (value !== undefined && !Array.isArray(value)) throw new Error(`${key} must be a list`);
+  return value as T[] | undefined;
+}
+
+/** play()'s options as sent over HTTP; the player checks the items themselves. */
+function playOptions(args: Args): PlayOptions {
+  const { positionMs, paused, context } = args;
+  if (positionMs !== undefined) num(args, 'positionMs');
+  if (paused !== undefined && typeof paused !== 'boolean') throw new Error('paused must be true or false');
+  if (context !== undefined && typeof context !== 'object') throw new Error('context must be an object or null');
+  return { positionMs: positionMs as number | undefined, paused: paused as boolean | undefined, context: context as PlayOptions['context'], queue: optList(args, 'queue') };
+}
+
 /** Runs one control action; throws on bad input (answered as 400). */
 export function applyControl(model: SpotifyModel, action: unknown, args: Args): unknown {
   switch (action) {
@@ -81,7 +99,22 @@ export function applyControl(model: SpotifyModel, action: unknown, args: Args): 
     case 'advanceClock': return model.advanceClock(num(args, 'ms'));
     case 'setAllowedUsers': return model.setAllowedUsers(optUserIds(args), optStr(args, 'clientId'));
     case 'registerRedirectUri': return model.registerRedirectUri(str(args, 'uri'), optStr(args, 'clientId'));
-    case 'issueTokens': return model.issueTokens(str(args, 'userId'), { scopes: args.scopes as string[] | undefined });
+    case 'issueTokens': return model.issueTokens(str(args, 'userId'), { scopes: optList<string>(args, 'scopes') });
+    case 'setScopeRefusal': {
+      const refusal = str(args, 'refusal');
+      if (!SCOPE_REFUSALS.includes(refusal as ScopeRefusal)) throw new Error(`refusal must be one of ${SCOPE_REFUSALS.join(', ')}`);
+      model.scopeRefusal = refusal as ScopeRefusal;
+      return;
+    }
+    case 'play': return model.player(str(args, 'userId')).play(args.item as Playable | undefined, playOptions(args));
+    case 'playAd': return model.player(str(args, 'userId')).playAd({ durationMs: args.durationMs === undefined ? undefined : num(args, 'durationMs') });
+    case 'pause': return model.player(str(args, 'userId')).pause();
+    case 'resume': return model.player(str(args, 'userId')).resume();
+    case 'stop': return model.player(str(args, 'userId')).stop();
+    case 'setPrivateSession': return model.player(str(args, 'userId')).setPrivateSession(args.on === true);
+    case 'setHistory': return model.player(str(args, 'userId')).setHistory(optList<Play>(args, 'plays') ?? []);
+    case 'history': return model.player(str(args, 'userId')).history();
+    case 'playback': return model.player(str(args, 'userId')).playback();
     case 'reset': return model.reset();
     default: throw new Error(`Unknown action ${String(action)}`);
   }
@@ -116,6 +149,18 @@ export function emulatorControl(url: string) {
     registerRedirectUri: (uri: string, clientId?: string) => send('registerRedirectUri', { uri, clientId }),
     issueTokens: (userId: string, scopes?: string[]) =>
       send<{ access_token: string; refresh_token: string }>('issueTokens', { userId, scopes }),
+    /** 'permissions-missing' (401) or 'insufficient-client-scope' (403, the default); reset() puts the default back. */
+    setScopeRefusal: (refusal: ScopeRefusal) => send('setScopeRefusal', { refusal }),
+    /** Plays `item` (default: the user's first top track) now; see Player.play. */
+    play: (userId: string, item?: Playable, options: PlayOptions = {}) => send('play', { userId, item, ...options }),
+    playAd: (userId: string, durationMs?: number) => send('playAd', { userId, durationMs }),
+    pause: (userId: string) => send('pause', { userId }),
+    resume: (userId: string) => send('resume', { userId }),
+    stop: (userId: string) => send('stop', { userId }),
+    setPrivateSession: (userId: string, on: boolean) => send('setPrivateSession', { userId, on }),
+    setHistory: (userId: string, plays: Play[]) => send('setHistory', { userId, plays }),
+    history: (userId: string) => send<Play[]>('history', { userId }),
+    playback: (userId: string) => send<Playback | null>('playback', { userId }),
     reset: () => send('reset'),
     async state(): Promise<EmulatorState> {
       const res = await fetch(`${base}/__emulator/state`);

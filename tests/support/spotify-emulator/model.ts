@@ -1,11 +1,13 @@
 // All emulator state and rules; no HTTP here. Follows /work/shared/spotify-web-api.md.
 import { authenticateClient, validateAuthorize } from './accounts';
 import { imageResponse } from './images';
-import { sampleArtists, sampleTracks } from './sample-data';
+import { Player } from './player';
+import { currentlyPlayingResponse, recentlyPlayedResponse } from './player-api';
+import { sampleArtists, sampleHistory, sampleTracks } from './sample-data';
 import { Traffic } from './traffic';
 import type {
   AppSpec, Artist, AuthorizeRequest, CallCounters, Fault, FaultTarget, ModelOptions, ModelResponse,
-  RateLimitOptions, RequestLogEntry, TimeRange, Track, UserSpec,
+  RateLimitOptions, RequestLogEntry, ScopeRefusal, TimeRange, Track, UserSpec, WebApiRoute,
 } from './types';
 import { apiError, json, oauthError, randomToken, toParams } from './util';
 import { meBody, orderFor, topResponse } from './web-api';
@@ -38,8 +40,25 @@ export interface ApiRequest {
   authorizationHeader?: string;
 }
 
-const emptyCounters = (): CallCounters =>
-  ({ authorize: 0, token: { authorization_code: 0, refresh_token: 0, other: 0 }, me: 0, top: 0, other: 0 });
+const emptyCounters = (): CallCounters => ({
+  authorize: 0, token: { authorization_code: 0, refresh_token: 0, other: 0 }, me: 0, top: 0, currentlyPlaying: 0, recentlyPlayed: 0, other: 0,
+});
+
+const ROUTES: readonly [WebApiRoute, RegExp][] = [
+  ['me', /^\/v1\/me$/],
+  ['top', /^\/v1\/me\/top\/[^/]+$/],
+  ['currentlyPlaying', /^\/v1\/me\/player\/currently-playing$/],
+  ['recentlyPlayed', /^\/v1\/me\/player\/recently-played$/],
+];
+
+/**
+ * The scope each route needs. /me needs none for the fields development-mode apps get. Only
+ * user-read-currently-playing opens currently-playing: older docs' "and/or
+ * user-read-playback-state" is not relied on, so a service that asks for the wrong one is caught.
+ */
+const SCOPE_NEEDED: Record<WebApiRoute, string | null> = {
+  me: null, top: 'user-top-read', currentlyPlaying: 'user-read-currently-playing', recentlyPlayed: 'user-read-recently-played',
+};
 
 export class SpotifyModel {
   readonly apps = new Map<string, Required<Omit<AppSpec, 'allowedUsers'>> & Pick<AppSpec, 'allowedUsers'>>();
@@ -49,6 +68,8 @@ export class SpotifyModel {
   accessTokenTtlSeconds!: number;
   rotateRefreshTokens!: boolean;
   latencyMs!: number;
+  /** How a token without an endpoint's scope is refused (see ScopeRefusal); 403 by default. */
+  scopeRefusal!: ScopeRefusal;
   readonly apiBase: string;
   calls: CallCounters = emptyCounters();
   requests: RequestLogEntry[] = [];
@@ -60,6 +81,7 @@ export class SpotifyModel {
   private accessTokens = new Map<string, AccessRecord>();
   private grants = new Map<string, Set<string>>();
   private readonly traffic = new Traffic(() => this.now());
+  private readonly players = new Map<string, Player>();
   private firstUser: string | undefined;
   /** Every code and token ever issued; kept across reset() so tests can prove none leaked. */
   private readonly issued = new Set<string>();
@@ -77,6 +99,8 @@ export class SpotifyModel {
     this.rotateRefreshTokens = this.options.rotateRefreshTokens ?? false;
     this.latencyMs = this.options.latencyMs ?? 0;
     this.maxCallsPer30s = this.options.maxCallsPer30s ?? null;
+    // 403 is what Spotify documents for a scope problem and what the emulator always answered.
+    this.scopeRefusal = this.options.scopeRefusal ?? 'insufficient-client-scope';
   }
 
   /** Rolling 30-second Web API call limit; null = off. */
@@ -121,6 +145,7 @@ export class SpotifyModel {
 
   addUser(spec: UserSpec): void {
     this.users.set(spec.id, spec);
+    this.players.set(spec.id, new Player(() => this.now(), spec));
     if (this.firstUser === undefined) {
       this.firstUser = spec.id;
       this.signedInUser ??= spec.id;
@@ -134,6 +159,13 @@ export class SpotifyModel {
     const user = this.users.get(userId);
     if (!user) throw new Error(`Unknown user ${userId}`);
     return type === 'artists' ? orderFor(user.topArtists, timeRange) : orderFor(user.topTracks, timeRange);
+  }
+
+  /** A user's player: what they play now (play, pause, stop, an ad, a private session) and their history. */
+  player(userId: string): Player {
+    const player = this.players.get(userId);
+    if (!player) throw new Error(`Unknown user ${userId}`);
+    return player;
   }
 
   signIn(userId: string): void {
@@ -265,7 +297,7 @@ export class SpotifyModel {
   api(req: ApiRequest): ModelResponse {
     const method = req.method ?? 'GET';
     const query = toParams(req.query);
-    const route = req.path === '/v1/me' ? 'me' : /^\/v1\/me\/top\/[^/]+$/.test(req.path) ? 'top' : null;
+    const route = ROUTES.find(([, pattern]) => pattern.test(req.path))?.[0];
     this.calls[route ?? 'other']++;
     const res = route
       ? this.traffic.answer(route, () => this.answerApi(route, method, req.path, query, req.authorizationHeader))
@@ -274,7 +306,7 @@ export class SpotifyModel {
     return res;
   }
 
-  private answerApi(route: 'me' | 'top', method: string, path: string, query: URLSearchParams, header?: string): ModelResponse {
+  private answerApi(route: WebApiRoute, method: string, path: string, query: URLSearchParams, header?: string): ModelResponse {
     const blocked = this.traffic.check('api');
     if (blocked) return blocked;
     if (method !== 'GET') return apiError(405, 'Method not allowed');
@@ -290,11 +322,18 @@ export class SpotifyModel {
       // Observed as plain text, not JSON.
       return { status: 403, body: 'User not registered in the Developer Dashboard', headers: { 'content-type': 'text/plain; charset=utf-8' } };
     }
+    const scope = SCOPE_NEEDED[route];
+    if (scope && !access.scopes.includes(scope)) {
+      return this.scopeRefusal === 'permissions-missing' ? apiError(401, 'Permissions missing') : apiError(403, 'Insufficient client scope');
+    }
     const user = this.users.get(access.userId)!;
-    if (route === 'me') return json(200, meBody(user, this.apiBase));
-
-    if (!access.scopes.includes('user-top-read')) return apiError(403, 'Insufficient client scope');
-    return topResponse(user, type as 'artists' | 'tracks', query, this.apiBase);
+    const player = this.player(user.id);
+    switch (route) {
+      case 'me': return json(200, meBody(user, this.apiBase));
+      case 'top': return topResponse(user, type as 'artists' | 'tracks', query, this.apiBase);
+      case 'currentlyPlaying': return currentlyPlayingResponse(player.inPrivateSession() ? null : player.playback(), query);
+      case 'recentlyPlayed': return recentlyPlayedResponse(player.history(), query, this.apiBase);
+    }
   }
 
   // ---- i.scdn.co ----
@@ -306,11 +345,11 @@ export class SpotifyModel {
     return res;
   }
 
-  /** Every picture id in the users' top items (artists' and albums' images, every size listed). */
+  /** Every picture id in the users' top items and in what their players were given (every size listed). */
   imageIds(): Set<string> {
     const ids = new Set<string>();
     for (const user of this.users.values()) {
-      const images = [...user.topArtists.flatMap((a) => a.images), ...user.topTracks.flatMap((t) => t.album.images)];
+      const images = [...user.topArtists.flatMap((a) => a.images), ...user.topTracks.flatMap((t) => t.album.images), ...this.player(user.id).images()];
       for (const { url } of images) if (url.startsWith(CDN_IMAGE_BASE)) ids.add(url.slice(CDN_IMAGE_BASE.length));
     }
     return ids;
@@ -327,7 +366,7 @@ export class SpotifyModel {
     this.traffic.rateLimit(options);
   }
 
-  /** The next matching request(s) fail, answer late or stall instead (see Fault); 'api' covers me and top. */
+  /** The next matching request(s) fail, answer late or stall instead (see Fault); 'api' covers every Web API route. */
   failNext(target: FaultTarget, fault: Fault): void {
     this.traffic.failNext(target, fault);
   }
@@ -348,8 +387,9 @@ export class SpotifyModel {
   }
 
   /**
-   * Clears runtime state (tokens, codes, grants, faults, limits, counters, clock offset) and option
-   * changes, and puts back the allow-lists apps were registered with; keeps apps and users.
+   * Clears runtime state (tokens, codes, grants, faults, limits, counters, clock offset, playback)
+   * and option changes, and puts back the allow-lists apps were registered with and the histories
+   * users were added with; keeps apps and users.
    */
   reset(): void {
     for (const [clientId, allowed] of this.registeredAllowLists) this.setAllowedUsers(allowed, clientId);
@@ -359,6 +399,7 @@ export class SpotifyModel {
     this.grants.clear();
     this.traffic.reset();
     this.clockOffsetMs = 0;
+    for (const player of this.players.values()) player.reset();
     this.calls = emptyCounters();
     this.requests = [];
     this.signedInUser = this.firstUser;
@@ -384,8 +425,18 @@ export function createDefaultModel(options: ModelOptions & { redirectUris?: stri
     // The users tests connect as; UNREGISTERED_ID stays off, as a stranger would be.
     allowedUsers: [OWNER_ID, INTRUDER_ID],
   });
-  model.addUser({ id: OWNER_ID, displayName: 'Site Owner', topArtists: sampleArtists(50), topTracks: sampleTracks(50) });
-  model.addUser({ id: INTRUDER_ID, displayName: 'Someone Else', topArtists: sampleArtists(50, 'intruder'), topTracks: sampleTracks(50, 'intruder') });
+  // Histories of more plays than the Web API reaches, the newest ending ten minutes before the model was made.
+  const lastPlayEnded = model.now() - 10 * 60_000;
+  const ownerTracks = sampleTracks(50);
+  const intruderTracks = sampleTracks(50, 'intruder');
+  model.addUser({
+    id: OWNER_ID, displayName: 'Site Owner', topArtists: sampleArtists(50), topTracks: ownerTracks,
+    recentlyPlayed: sampleHistory(ownerTracks, 60, lastPlayEnded),
+  });
+  model.addUser({
+    id: INTRUDER_ID, displayName: 'Someone Else', topArtists: sampleArtists(50, 'intruder'), topTracks: intruderTracks,
+    recentlyPlayed: sampleHistory(intruderTracks, 60, lastPlayEnded),
+  });
   model.addUser({ id: UNREGISTERED_ID, displayName: 'Not Registered', topArtists: sampleArtists(50, 'unregistered'), topTracks: sampleTracks(50, 'unregistered') });
   return model;
 }

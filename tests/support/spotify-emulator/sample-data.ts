@@ -1,4 +1,5 @@
-import type { Album, Artist, SimplifiedArtist, SpotifyImage, Track } from './types';
+import { contextOf } from './player';
+import type { Album, Artist, Episode, Play, Show, SimplifiedArtist, SpotifyImage, Track } from './types';
 import { hash, hex, prng, spotifyId } from './util';
 
 const FIRST = ['Velvet', 'Neon', 'Paper', 'Golden', 'Hollow', 'Silver', 'Quiet', 'Wild', 'Electric', 'Northern', 'Crimson', 'Midnight', 'Glass', 'Lunar', 'Copper', 'Static'];
@@ -19,11 +20,15 @@ function startOffset(prefix: string, size: number): number {
   return prefix ? 50 + (hash(prefix) % (size - 100)) : 0;
 }
 
-function images(kind: 'artist' | 'album', seed: string): SpotifyImage[] {
-  // Real CDN path prefixes per size; widest first, as Spotify orders them.
-  const sizes = kind === 'artist'
-    ? [['ab6761610000e5eb', 640], ['ab67616100005174', 320], ['ab6761610000f178', 160]] as const
-    : [['ab67616d0000b273', 640], ['ab67616d00001e02', 300], ['ab67616d00004851', 64]] as const;
+// Real CDN path prefixes per size; widest first, as Spotify orders them.
+const IMAGE_SIZES = {
+  artist: [['ab6761610000e5eb', 640], ['ab67616100005174', 320], ['ab6761610000f178', 160]],
+  album: [['ab67616d0000b273', 640], ['ab67616d00001e02', 300], ['ab67616d00004851', 64]],
+  podcast: [['ab6765630000ba8a', 640], ['ab67656300005f1f', 300], ['ab6765630000f68d', 64]],
+} as const;
+
+function images(kind: keyof typeof IMAGE_SIZES, seed: string): SpotifyImage[] {
+  const sizes = IMAGE_SIZES[kind];
   const tail = hex(seed, 24);
   return sizes.map(([path, size]) => ({ url: `https://i.scdn.co/image/${path}${tail}`, height: size, width: size }));
 }
@@ -80,26 +85,100 @@ export function sampleTracks(n: number, prefix = ''): Track[] {
     const credited = i % 6 === 5 ? [main, artists[(i + 3) % artists.length]!] : [main];
     const album: Album = {
       album_type: i % 3 === 0 ? 'single' : 'album',
+      artists: [simplified(main)],
       external_urls: { spotify: `https://open.spotify.com/album/${albumId}` },
       href: `https://api.spotify.com/v1/albums/${albumId}`,
       id: albumId,
       images: images('album', `album:${name}`),
       name: i % 3 === 0 ? name : `${pickName(TRACK_B, TRACK_A, i + 7)}`,
       release_date: `${2008 + (i % 17)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
+      release_date_precision: 'day',
+      total_tracks: i % 3 === 0 ? 1 : 8 + (i % 7),
       type: 'album',
       uri: `spotify:album:${albumId}`,
     };
     return {
       album,
       artists: credited.map(simplified),
+      disc_number: 1,
       duration_ms: 150_000 + Math.floor(next() * 170_000),
       explicit: next() < 0.15,
       external_urls: { spotify: `https://open.spotify.com/track/${id}` },
       href: `https://api.spotify.com/v1/tracks/${id}`,
       id,
+      is_local: false,
       name,
+      track_number: i % 3 === 0 ? 1 : 1 + (i % 8),
       type: 'track',
       uri: `spotify:track:${id}`,
     };
+  });
+}
+
+const SHOWS = ['The Listening Room', 'Liner Notes', 'Studio Hours', 'B-Sides Weekly', 'Soundcheck Radio', 'Vinyl Hour'];
+const TOPICS = ['making a record at home', 'the first album', 'touring on a budget', 'why mono came back', 'writing in a hurry', 'live takes'];
+
+function show(name: string): Show {
+  const id = spotifyId(`show:${name}`);
+  return {
+    copyrights: [],
+    description: `Conversations about music: ${name}.`,
+    explicit: false,
+    external_urls: { spotify: `https://open.spotify.com/show/${id}` },
+    href: `https://api.spotify.com/v1/shows/${id}`,
+    html_description: `<p>Conversations about music: ${name}.</p>`,
+    id,
+    images: images('podcast', `show:${name}`),
+    is_externally_hosted: false,
+    languages: ['en'],
+    media_type: 'audio',
+    name,
+    total_episodes: 40 + (hash(name) % 160),
+    type: 'show',
+    uri: `spotify:show:${id}`,
+  };
+}
+
+/** `n` distinct podcast episodes of a few sample shows; the fourth has no picture of its own (a realistic oddity). */
+export function sampleEpisodes(n: number, prefix = ''): Episode[] {
+  return Array.from({ length: n }, (_, i) => {
+    const name = `${TOPICS[i % TOPICS.length]}${i >= TOPICS.length ? ` (part ${Math.floor(i / TOPICS.length) + 1})` : ''}`;
+    const seed = `episode:${prefix}:${i}`;
+    const id = spotifyId(seed);
+    const next = prng(hash(seed));
+    return {
+      description: `An episode about ${name}.`,
+      duration_ms: 20 * 60_000 + Math.floor(next() * 40 * 60_000),
+      explicit: false,
+      external_urls: { spotify: `https://open.spotify.com/episode/${id}` },
+      href: `https://api.spotify.com/v1/episodes/${id}`,
+      html_description: `<p>An episode about ${name}.</p>`,
+      id,
+      images: i === 3 ? [] : images('podcast', seed),
+      is_externally_hosted: false,
+      is_playable: true,
+      languages: ['en'],
+      name: name.charAt(0).toUpperCase() + name.slice(1),
+      release_date: `2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
+      release_date_precision: 'day',
+      show: show(SHOWS[(hash(prefix) + i) % SHOWS.length]!),
+      type: 'episode',
+      uri: `spotify:episode:${id}`,
+    };
+  });
+}
+
+/**
+ * `n` plays of `tracks`, back to back, newest first, the newest ending at `endedAt` (model ms):
+ * mostly from their albums, some without a context, with a few pauses between sessions.
+ */
+export function sampleHistory(tracks: Track[], n: number, endedAt: number): Play[] {
+  const next = prng(hash(`history:${tracks[0]?.id ?? ''}`));
+  let playedAt = endedAt;
+  return Array.from({ length: n }, () => {
+    const track = tracks[Math.floor(next() * tracks.length)]!;
+    const play: Play = { track, playedAt, context: next() < 0.2 ? null : contextOf(track) };
+    playedAt -= track.duration_ms + (next() < 0.1 ? Math.floor(next() * 3 * 3_600_000) : 0);
+    return play;
   });
 }

@@ -138,7 +138,8 @@ function send(res: ServerResponse, answer: ModelResponse): void {
     body = JSON.stringify(answer.body);
     headers['content-type'] ??= 'application/json; charset=utf-8';
   }
-  headers['content-length'] = String(Buffer.byteLength(body));
+  // A 204 carries no body and so no length (RFC 9110), as Spotify's own 204s.
+  if (answer.status !== 204) headers['content-length'] = String(Buffer.byteLength(body));
   res.writeHead(answer.status, headers);
   res.end(body);
 }

@@ -1,6 +1,6 @@
 // Rate limits and injected faults, judged by the model clock.
 import { STATUS_CODES } from 'node:http';
-import type { Fault, FaultTarget, ModelResponse, RateLimitOptions } from './types';
+import { WEB_API_ROUTES, type Fault, type FaultTarget, type ModelResponse, type RateLimitOptions, type WebApiRoute } from './types';
 import { apiError } from './util';
 
 const WINDOW_MS = 30_000;
@@ -46,11 +46,11 @@ export class Traffic {
 
   /**
    * This request's answer: the first matching injected fault's, else `answer()` ('api' faults
-   * cover both me and top). A fault without a status delays `answer()`; a stall skips it.
+   * cover every Web API route). A fault without a status delays `answer()`; a stall skips it.
    */
-  answer(target: 'token' | 'me' | 'top' | 'image', answer: () => ModelResponse): ModelResponse {
+  answer(target: 'token' | WebApiRoute | 'image', answer: () => ModelResponse): ModelResponse {
     const entry = this.faults.find((f) => f.target === target)
-      ?? (target === 'me' || target === 'top' ? this.faults.find((f) => f.target === 'api') : undefined);
+      ?? (WEB_API_ROUTES.includes(target as WebApiRoute) ? this.faults.find((f) => f.target === 'api') : undefined);
     if (!entry) return answer();
     if (--entry.left <= 0) this.faults.splice(this.faults.indexOf(entry), 1);
     const { status, body, headers, contentType, delayMs, stall } = entry.fault;

@@ -35,12 +35,15 @@ export interface SimplifiedArtist {
 
 export interface Album {
   album_type: 'album' | 'single';
+  artists: SimplifiedArtist[];
   external_urls: ExternalUrls;
   href: string;
   id: string;
   images: SpotifyImage[];
   name: string;
   release_date: string;
+  release_date_precision: 'day';
+  total_tracks: number;
   type: 'album';
   uri: string;
 }
@@ -48,14 +51,71 @@ export interface Album {
 export interface Track {
   album: Album;
   artists: SimplifiedArtist[];
+  disc_number: number;
   duration_ms: number;
   explicit: boolean;
   external_urls: ExternalUrls;
   href: string;
   id: string;
+  is_local: boolean;
   name: string;
+  track_number: number;
   type: 'track';
   uri: string;
+}
+
+/** A podcast, as an episode carries it (`available_markets` and `publisher` are gone for development-mode apps). */
+export interface Show {
+  copyrights: { text: string; type: string }[];
+  description: string;
+  explicit: boolean;
+  external_urls: ExternalUrls;
+  href: string;
+  html_description: string;
+  id: string;
+  images: SpotifyImage[];
+  is_externally_hosted: boolean;
+  languages: string[];
+  media_type: 'audio';
+  name: string;
+  total_episodes: number;
+  type: 'show';
+  uri: string;
+}
+
+export interface Episode {
+  description: string;
+  duration_ms: number;
+  explicit: boolean;
+  external_urls: ExternalUrls;
+  href: string;
+  html_description: string;
+  id: string;
+  images: SpotifyImage[];
+  is_externally_hosted: boolean;
+  is_playable: boolean;
+  languages: string[];
+  name: string;
+  release_date: string;
+  release_date_precision: 'day';
+  show: Show;
+  type: 'episode';
+  uri: string;
+}
+
+/** Where a play came from (an album, a playlist, a show…); null when Spotify does not say. */
+export interface PlayContext {
+  type: 'album' | 'artist' | 'playlist' | 'show' | 'collection';
+  href: string;
+  external_urls: ExternalUrls;
+  uri: string;
+}
+
+/** One entry of a user's play history; `playedAt` is model time in ms (when the track ended). */
+export interface Play {
+  track: Track;
+  playedAt: number;
+  context: PlayContext | null;
 }
 
 export interface UserSpec {
@@ -63,6 +123,8 @@ export interface UserSpec {
   displayName: string | null;
   topArtists: Artist[];
   topTracks: Track[];
+  /** Play history, any order (newest first is kept); reset() puts it back. None when omitted. */
+  recentlyPlayed?: Play[];
   /** Immutable account id (May 2026); derived from `id` when omitted. */
   accountId?: string;
 }
@@ -82,8 +144,19 @@ export interface AppSpec {
 export type TimeRange = 'short_term' | 'medium_term' | 'long_term';
 export const TIME_RANGES: readonly TimeRange[] = ['short_term', 'medium_term', 'long_term'];
 
-/** 'api' covers me and top; 'image' is the CDN (i.scdn.co). */
-export type FaultTarget = 'token' | 'me' | 'top' | 'api' | 'image';
+/** The Web API endpoints the emulator answers; each is a fault target and a call counter. */
+export type WebApiRoute = 'me' | 'top' | 'currentlyPlaying' | 'recentlyPlayed';
+export const WEB_API_ROUTES: readonly WebApiRoute[] = ['me', 'top', 'currentlyPlaying', 'recentlyPlayed'];
+
+/** 'api' covers every Web API route; 'image' is the CDN (i.scdn.co). */
+export type FaultTarget = 'token' | WebApiRoute | 'api' | 'image';
+
+/**
+ * How the Web API refuses a token that lacks an endpoint's scope; Spotify has been seen to answer
+ * both: 403 "Insufficient client scope" or 401 "Permissions missing".
+ */
+export type ScopeRefusal = 'insufficient-client-scope' | 'permissions-missing';
+export const SCOPE_REFUSALS: readonly ScopeRefusal[] = ['insufficient-client-scope', 'permissions-missing'];
 
 /**
  * What the next matching request(s) get instead of the usual answer. Three kinds:
@@ -137,6 +210,8 @@ export interface CallCounters {
   token: { authorization_code: number; refresh_token: number; other: number };
   me: number;
   top: number;
+  currentlyPlaying: number;
+  recentlyPlayed: number;
   other: number;
 }
 
@@ -147,6 +222,8 @@ export interface ModelOptions {
   latencyMs?: number;
   maxCallsPer30s?: number | null;
   apiBase?: string;
+  /** Default 'insufficient-client-scope' (see ScopeRefusal). */
+  scopeRefusal?: ScopeRefusal;
 }
 
 export interface RateLimitOptions {

@@ -19,7 +19,11 @@ import {
 } from '../../support/spotify-emulator';
 
 const NOT_REGISTERED = 'User not registered in the Developer Dashboard';
-const ENDPOINTS = ['/v1/me', '/v1/me/top/artists', '/v1/me/top/tracks?time_range=long_term&limit=5'];
+const ENDPOINTS = [
+  '/v1/me', '/v1/me/top/artists', '/v1/me/top/tracks?time_range=long_term&limit=5',
+  '/v1/me/player/currently-playing?additional_types=track,episode', '/v1/me/player/recently-played?limit=50',
+];
+const SCOPES = ['user-top-read', 'user-read-currently-playing', 'user-read-recently-played'];
 
 let emulator: RunningEmulator;
 let interceptor: ReturnType<typeof interceptSpotify>;
@@ -55,7 +59,8 @@ describe('the default app’s User Management', () => {
 
   it('answers a listed user on every Web API endpoint', async () => {
     for (const userId of [OWNER_ID, INTRUDER_ID]) {
-      const { access_token } = emulator.model.issueTokens(userId);
+      const { access_token } = emulator.model.issueTokens(userId, { scopes: SCOPES });
+      emulator.model.player(userId).play();
       for (const path of ENDPOINTS) expect((await call(path, access_token)).status).toBe(200);
     }
   });
@@ -64,7 +69,7 @@ describe('the default app’s User Management', () => {
     emulator.model.signIn(UNREGISTERED_ID);
     // Spotify lets the user consent and the app exchange the code; only the Web API refuses.
     const code = emulator.model.approve(emulator.model.authorize({
-      client_id: DEFAULT_CLIENT_ID, response_type: 'code', redirect_uri: DEFAULT_REDIRECT_URI, scope: 'user-top-read',
+      client_id: DEFAULT_CLIENT_ID, response_type: 'code', redirect_uri: DEFAULT_REDIRECT_URI, scope: SCOPES.join(' '),
     }));
     const exchanged = await fetch('https://accounts.spotify.com/api/token', {
       method: 'POST',
@@ -74,7 +79,7 @@ describe('the default app’s User Management', () => {
     expect(exchanged.status).toBe(200);
     const { access_token } = (await exchanged.json()) as { access_token: string };
     for (const path of ENDPOINTS) await expectNotRegistered(await call(path, access_token));
-    expect(emulator.model.requests.filter((r) => r.path.startsWith('/v1/')).map((r) => r.status)).toEqual([403, 403, 403]);
+    expect(emulator.model.requests.filter((r) => r.path.startsWith('/v1/')).map((r) => r.status)).toEqual(ENDPOINTS.map(() => 403));
   });
 
   it('still answers 401 first for an unlisted user’s expired token', async () => {
