@@ -8,7 +8,7 @@ const service = useService();
 
 const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 const rows = (svg: string) => svg.match(/<g class="item">/g)?.length ?? 0;
-const imagesIn = (svg: string) => [...svg.matchAll(/<image href="(data:[^"]+)"/g)].map((match) => match[1]);
+const imagesIn = (svg: string) => [...svg.matchAll(/<image id="p\d+" href="(data:[^"]+)"/g)].map((match) => match[1]);
 const imageRequests = () => service.model.requests.filter((request) => request.path.startsWith('/image/'));
 const pngDataUri = (url: string) => `data:image/png;base64,${imagePng(url.split('/').pop() ?? '').toString('base64')}`;
 
@@ -113,7 +113,7 @@ describe('GET /card.svg', () => {
     [{ limit: '11' }, 'limit must be a whole number from 1 to 10.'],
     [{ limit: '0' }, 'limit must be a whole number from 1 to 10.'],
     [{ theme: 'neon' }, 'theme must be light or dark.'],
-    [{ type: 'albums' }, 'type must be artists or tracks.'],
+    [{ type: 'albums' }, 'type must be one of artists, tracks, recent.'],
     [{ time_range: 'forever' }, 'time_range must be one of short_term, medium_term, long_term.'],
   ])('answers 400 with the reason drawn in for %o', async (query, message) => {
     await service.connect();

@@ -1,27 +1,42 @@
 /**
- * GET /card.svg: the first `limit` of the owner's top list, drawn with its pictures. While Spotify
- * refuses the authorization the card never draws the last good list: it is where the owner will
- * notice, so it asks them to reconnect (see error-card.ts).
+ * GET /card.svg: the first `limit` of the owner's top list, or of their last plays, drawn with
+ * their pictures. While Spotify refuses the authorization a card never draws the last good
+ * result: it is where the owner will notice, so it asks them to reconnect (see error-card.ts).
  */
+import type { ListeningResult } from '../../listening/cached-source';
+import { recentPlays } from '../../listening/recently-played';
 import { topList } from '../../listening/top-lists';
 import { ReauthorizationRequired } from '../../platform/errors';
 import type { Deadline, Freshness } from '../../platform/time';
-import { imageDataUris } from './images';
+import { loadPictures, type CardPictures } from './images';
 import type { CardQuery } from './query';
-import { cardContent, renderCard } from './render';
+import { cardContent, recentContent, renderCard, ROW_PICTURE } from './render';
 
 export interface Card {
   svg: string;
   freshness: Freshness;
 }
 
-export async function topListCard(query: CardQuery, deadline: Deadline): Promise<Card> {
-  const { value: list, freshness, staleBecause } = await topList(query.type, query.timeRange, deadline);
-  if (staleBecause instanceof ReauthorizationRequired) throw staleBecause;
+/** The result a card draws: never the last good one of an authorization Spotify refused. */
+export function drawable<T>(result: ListeningResult<T>): ListeningResult<T> {
+  if (result.staleBecause instanceof ReauthorizationRequired) throw result.staleBecause;
+  return result;
+}
+
+/** A placeholder for a picture that failed is not worth keeping: caches revalidate next time. */
+export function keptFor(freshness: Freshness, pictures: CardPictures): Freshness {
+  return pictures.complete ? freshness : { ...freshness, freshUntil: Date.now() };
+}
+
+export async function listCard(query: CardQuery, deadline: Deadline): Promise<Card> {
+  if (query.type === 'recent') {
+    const { value: plays, freshness } = drawable(await recentPlays(deadline));
+    const shown = plays.slice(0, query.limit);
+    const pictures = await loadPictures(shown.map((play) => play.track), ROW_PICTURE, deadline);
+    return { svg: renderCard(recentContent(shown, query.theme, pictures.of, Date.now())), freshness: keptFor(freshness, pictures) };
+  }
+  const { value: list, freshness } = drawable(await topList(query.type, query.timeRange, deadline));
   const shown = { ...list, items: list.items.slice(0, query.limit) } as typeof list;
-  const images = await imageDataUris(shown.items.map((item) => item.image), deadline);
-  const svg = renderCard(cardContent(shown, query.theme, images));
-  // A placeholder for an image that failed is not worth keeping: caches revalidate next time.
-  const complete = [...images.values()].every(Boolean);
-  return { svg, freshness: complete ? freshness : { ...freshness, freshUntil: Date.now() } };
+  const pictures = await loadPictures(shown.items, ROW_PICTURE, deadline);
+  return { svg: renderCard(cardContent(shown, query.theme, pictures.of)), freshness: keptFor(freshness, pictures) };
 }

@@ -6,7 +6,7 @@
  * query stays 400, an outage 5xx) with the reason drawn in.
  */
 import type { Params } from '../../platform/validation';
-import { messageCard, themeOr, type Theme } from './render';
+import { messageCard, themeOr, type Theme } from './draw';
 
 /** What the service answers for a failure (lib/http/errors.ts); the card draws it. */
 interface Failure {

@@ -10,11 +10,12 @@
  * briefly so a broken image does not cost every request a timeout. A failure gives null: the
  * card then draws a placeholder.
  *
- * The card first asks for a smaller size than the one Spotify listed (see smallerVariant), and
- * when that is not there (404, not an image, too big) for the listed URL itself. Both tries share
- * one timeout, so the fallback never makes a picture take longer than a single fetch could.
+ * Which picture: Spotify lists each one in several sizes (widest first); the card takes the
+ * smallest that still covers the size it is drawn at on a 2× screen (pickPicture), so the file
+ * stays small and the picture sharp. Every URL it asks for is one Spotify listed.
  */
 import type { Deadline } from '../../platform/time';
+import type { Picture } from '../../spotify/types';
 
 export const IMAGE_TIMEOUT_MS = 2_000;
 export const MAX_IMAGE_BYTES = 256 * 1024;
@@ -36,20 +37,30 @@ export function isAllowedImageUrl(text: string): boolean {
   return url.protocol === 'https:' && url.port === '' && !url.username && !url.password && ALLOWED_HOST.test(url.hostname);
 }
 
-// Spotify lists every image in three sizes and answers the widest first, which is all the
-// service keeps. Its CDN names the size in the id's first 16 hex digits, so the card asks for
-// the smallest size that stays sharp at 44 px on a 2× screen; unknown ids are fetched as they are.
-// The pattern is undocumented, so a guessed id may not exist: imageDataUri falls back.
-const SMALLER_VARIANT: Record<string, string> = {
-  ab6761610000e5eb: 'ab6761610000f178', // artist 640 → 160
-  ab67616100005174: 'ab6761610000f178', // artist 320 → 160
-  ab67616d0000b273: 'ab67616d00001e02', // album 640 → 300
-};
+/** What a card knows of an item's picture; results stored by an earlier version have only `image`. */
+export interface Pictured {
+  image: string | null;
+  pictures?: Picture[];
+}
 
-export function smallerVariant(url: string): string {
-  const match = /^(https:\/\/i\.scdn\.co\/image\/)([0-9a-f]{16})([0-9a-f]+)$/.exec(url);
-  const smaller = match ? SMALLER_VARIANT[match[2]!] : undefined;
-  return match && smaller ? `${match[1]}${smaller}${match[3]}` : url;
+/** Screens at 2× draw a picture with twice as many pixels as its CSS size. */
+const SHARP = 2;
+
+/** The side a square crop of the picture keeps, when its size is known. */
+function side(picture: Picture): number | null {
+  const known = [picture.width, picture.height].filter((value): value is number => typeof value === 'number' && value > 0);
+  return known.length ? Math.min(...known) : null;
+}
+
+/**
+ * The URL of the smallest listed picture that covers `drawnPx` square at 2×; when none does, the
+ * largest known; pictures of unknown size only after those; `image` when nothing is listed.
+ */
+export function pickPicture(item: Pictured, drawnPx: number): string | null {
+  const listed = item.pictures ?? [];
+  const known = listed.filter((picture) => side(picture) !== null).sort((a, b) => side(a)! - side(b)!);
+  const chosen = known.find((picture) => side(picture)! >= drawnPx * SHARP) ?? known.at(-1) ?? listed[0];
+  return chosen?.url ?? item.image;
 }
 
 function imageType(bytes: Uint8Array): string | undefined {
@@ -96,22 +107,6 @@ async function download(url: string, signal: AbortSignal): Promise<string | null
   } catch {
     return null;
   }
-}
-
-/**
- * The smaller variant, then the listed URL if the variant fails; undefined when the fallback had
- * too little time left to start (not the image's fault). A timeout ends both tries.
- */
-async function fetchPicture(url: string, timeoutMs: number): Promise<string | null | undefined> {
-  const endsAt = Date.now() + timeoutMs;
-  const signal = AbortSignal.timeout(timeoutMs);
-  const smaller = smallerVariant(url);
-  if (smaller !== url) {
-    const dataUri = await download(smaller, signal);
-    if (dataUri !== null || signal.aborted) return dataUri;
-    if (endsAt - Date.now() < MIN_FETCH_MS) return undefined;
-  }
-  return download(url, signal);
 }
 
 interface Kept {
@@ -161,9 +156,8 @@ export function imageDataUri(url: string, deadline: Deadline): Promise<string | 
     const timeoutMs = Math.min(IMAGE_TIMEOUT_MS, deadline - Date.now());
     // Out of time is not the image's fault: nothing is remembered.
     if (timeoutMs < MIN_FETCH_MS) return Promise.resolve(null);
-    pending = fetchPicture(url, timeoutMs)
+    pending = download(url, AbortSignal.timeout(timeoutMs))
       .then((dataUri) => {
-        if (dataUri === undefined) return null;
         keep(url, dataUri);
         return dataUri;
       })
@@ -178,6 +172,22 @@ export async function imageDataUris(urls: (string | null)[], deadline: Deadline)
   const distinct = [...new Set(urls.filter((url): url is string => typeof url === 'string'))];
   const dataUris = await Promise.all(distinct.map((url) => imageDataUri(url, deadline)));
   return new Map(distinct.map((url, index) => [url, dataUris[index] ?? null]));
+}
+
+/** A card's pictures: each item's data: URI (null draws the placeholder), and whether every picture asked for came. */
+export interface CardPictures {
+  of(item: Pictured): string | null;
+  complete: boolean;
+}
+
+/** The picture of each item, drawn `drawnPx` square, all fetched at once. */
+export async function loadPictures(items: Pictured[], drawnPx: number, deadline: Deadline): Promise<CardPictures> {
+  const urls = new Map(items.map((item) => [item, pickPicture(item, drawnPx)]));
+  const dataUris = await imageDataUris([...urls.values()], deadline);
+  return {
+    of: (item) => dataUris.get(urls.get(item) ?? '') ?? null,
+    complete: [...dataUris.values()].every(Boolean),
+  };
 }
 
 /** Forgets every kept image (tests). */

@@ -1,7 +1,7 @@
 /**
- * The card's image fetches: only Spotify's CDN, over https, with a timeout and a size cap, in
- * parallel, kept in memory, the smaller size first and the listed one when that is not there.
- * Spotify's CDN is played by msw here, so each failure can be staged.
+ * The card's pictures: which listed size it takes, and its image fetches: only Spotify's CDN, over
+ * https, with a timeout and a size cap, in parallel, kept in memory. Spotify's CDN is played by
+ * msw here, so each failure can be staged.
  */
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -12,10 +12,10 @@ import {
   FAILURE_TTL_MS,
   imageDataUri,
   imageDataUris,
-  IMAGE_TIMEOUT_MS,
   isAllowedImageUrl,
+  loadPictures,
   MAX_IMAGE_BYTES,
-  smallerVariant,
+  pickPicture,
 } from '../../../../lib/features/card/images';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
@@ -28,8 +28,6 @@ const requested: string[] = [];
 async function answerFor(id: string): Promise<Response> {
   const image = (body: Buffer, type = 'image/png') => new HttpResponse(body, { headers: { 'content-type': type } });
   if (id === 'slow') await delay(1_000);
-  if (id === 'slow-missing') await delay(1_500);
-  if (id === 'late-missing') await delay(150);
   if (id.endsWith('missing')) return new HttpResponse('Not Found', { status: 404 });
   if (id.startsWith('wait')) await delay(150);
   if (id === 'jpeg') return image(JPEG, 'image/jpeg');
@@ -67,13 +65,6 @@ const server = setupServer(
 
 const soon = (ms = 1_500) => Date.now() + ms;
 
-/** Makes `url` answer as the CDN answers the id `as` (e.g. 'missing'), for this test. */
-function stage(url: string, as: string): void {
-  server.use(http.get(url, ({ request }) => {
-    requested.push(request.url);
-    return answerFor(as);
-  }));
-}
 const dataUriOf = (bytes: Buffer, type = 'image/png') => `data:${type};base64,${bytes.toString('base64')}`;
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -112,15 +103,61 @@ describe('which images may be fetched', () => {
   });
 });
 
+describe('which size of a picture', () => {
+  const picture = (size: number | null, name = String(size)) => ({ url: `https://i.scdn.co/image/${name}`, width: size, height: size });
+  // As Spotify lists an artist's and an album's pictures: widest first.
+  const artist = { image: 'https://i.scdn.co/image/640', pictures: [picture(640), picture(320), picture(160)] };
+  const album = { image: 'https://i.scdn.co/image/640', pictures: [picture(640), picture(300), picture(64)] };
+
+  it('takes the smallest that still covers the drawn size on a 2× screen', () => {
+    expect(pickPicture(artist, 44)).toBe('https://i.scdn.co/image/160');
+    expect(pickPicture(album, 44)).toBe('https://i.scdn.co/image/300');
+    expect(pickPicture(artist, 80)).toBe('https://i.scdn.co/image/160');
+    expect(pickPicture(artist, 81)).toBe('https://i.scdn.co/image/320');
+    expect(pickPicture(album, 108)).toBe('https://i.scdn.co/image/300');
+    expect(pickPicture(album, 151)).toBe('https://i.scdn.co/image/640');
+    expect(pickPicture(album, 16)).toBe('https://i.scdn.co/image/64');
+  });
+
+  it('takes the largest when none covers it, and a crop\'s side for a picture that is not square', () => {
+    expect(pickPicture({ image: null, pictures: [picture(120), picture(64)] }, 108)).toBe('https://i.scdn.co/image/120');
+    const wide = { url: 'https://i.scdn.co/image/wide', width: 400, height: 80 };
+    expect(pickPicture({ image: null, pictures: [wide, picture(100)] }, 44)).toBe('https://i.scdn.co/image/100');
+  });
+
+  it('puts pictures of unknown size after the known ones', () => {
+    expect(pickPicture({ image: null, pictures: [picture(null, 'unknown'), picture(300), picture(64)] }, 44)).toBe('https://i.scdn.co/image/300');
+    expect(pickPicture({ image: null, pictures: [picture(null, 'unknown'), picture(64)] }, 44)).toBe('https://i.scdn.co/image/64');
+    expect(pickPicture({ image: null, pictures: [picture(null, 'first'), picture(null, 'second')] }, 44)).toBe('https://i.scdn.co/image/first');
+  });
+
+  it('takes `image` for a result stored before pictures were kept, and nothing when there is none', () => {
+    expect(pickPicture({ image: 'https://i.scdn.co/image/stored' }, 44)).toBe('https://i.scdn.co/image/stored');
+    expect(pickPicture({ image: 'https://i.scdn.co/image/stored', pictures: [] }, 44)).toBe('https://i.scdn.co/image/stored');
+    expect(pickPicture({ image: null, pictures: [] }, 44)).toBeNull();
+  });
+
+  it('loads the chosen size of each item\'s picture, and says whether every one came', async () => {
+    const broken = { image: null, pictures: [picture(300, 'missing')] };
+    const none = { image: null, pictures: [] };
+    const pictures = await loadPictures([artist, album, none], 44, soon());
+    expect(requested.sort()).toEqual(['https://i.scdn.co/image/160', 'https://i.scdn.co/image/300']);
+    expect(pictures.of(artist)).toBe(dataUriOf(PNG));
+    expect(pictures.of(none)).toBeNull();
+    // An item without a picture is not a failure; a picture that failed is.
+    expect(pictures.complete).toBe(true);
+    const withBroken = await loadPictures([artist, broken], 44, soon());
+    expect(withBroken.of(broken)).toBeNull();
+    expect(withBroken.complete).toBe(false);
+  });
+});
+
 describe('fetching', () => {
-  it('answers a data: URI typed by the bytes, asking for the small size of a known Spotify image', async () => {
+  it('answers a data: URI typed by the bytes, fetching exactly the URL given', async () => {
     expect(await imageDataUri('https://i.scdn.co/image/jpeg', soon())).toBe(dataUriOf(JPEG, 'image/jpeg'));
     const artist = 'https://i.scdn.co/image/ab6761610000e5eb0123456789abcdef01234567';
     expect(await imageDataUri(artist, soon())).toBe(dataUriOf(PNG));
-    expect(requested).toEqual(['https://i.scdn.co/image/jpeg', 'https://i.scdn.co/image/ab6761610000f1780123456789abcdef01234567']);
-    expect(smallerVariant('https://i.scdn.co/image/ab67616d0000b273aaaabbbbccccddddeeeeffff')).toBe('https://i.scdn.co/image/ab67616d00001e02aaaabbbbccccddddeeeeffff');
-    expect(smallerVariant('https://i.scdn.co/image/ab67616100005174aaaa')).toBe('https://i.scdn.co/image/ab6761610000f178aaaa');
-    expect(smallerVariant('https://i.scdn.co/image/0000000000000000aaaa')).toBe('https://i.scdn.co/image/0000000000000000aaaa');
+    expect(requested).toEqual(['https://i.scdn.co/image/jpeg', artist]);
   });
 
   it.each([
@@ -156,65 +193,6 @@ describe('fetching', () => {
     expect([...images.keys()]).toEqual(urls.slice(0, 3));
     expect([...images.values()].every((value) => value === dataUriOf(PNG))).toBe(true);
     expect(requested).toHaveLength(3);
-  });
-});
-
-describe('when the smaller size is not there', () => {
-  // A listed 640 px artist picture, and the 160 px id the card guesses for it.
-  const TAIL = 'c0ffee00c0ffee00c0ffee00';
-  const LISTED = `https://i.scdn.co/image/ab6761610000e5eb${TAIL}`;
-  const GUESSED = `https://i.scdn.co/image/ab6761610000f178${TAIL}`;
-
-  it.each([
-    ['missing', 'a 404'],
-    ['html', 'bytes that are not an image'],
-    ['huge', `more than ${MAX_IMAGE_BYTES} bytes`],
-    ['moved', 'a redirect (not followed)'],
-  ])('falls back to the listed URL when the guessed one gives %s (%s), and keeps the result', async (failure) => {
-    expect(smallerVariant(LISTED)).toBe(GUESSED);
-    stage(GUESSED, failure);
-    stage(LISTED, 'jpeg');
-    expect(await imageDataUri(LISTED, soon())).toBe(dataUriOf(JPEG, 'image/jpeg'));
-    expect(await imageDataUri(LISTED, soon())).toBe(dataUriOf(JPEG, 'image/jpeg'));
-    expect(requested).toEqual([GUESSED, LISTED]);
-  });
-
-  it(`gives the placeholder when both fail, remembered for ${FAILURE_TTL_MS / 1000} s like any failure`, async () => {
-    stage(GUESSED, 'missing');
-    stage(LISTED, 'html');
-    expect(await imageDataUri(LISTED, soon())).toBeNull();
-    expect(await imageDataUri(LISTED, soon())).toBeNull();
-    expect(requested).toEqual([GUESSED, LISTED]);
-  });
-
-  it('shares one timeout between both tries, so the fallback never adds a second one', async () => {
-    // The guess answers 404 after 1.5 s; the listed one would answer after 1 s more, past the 2 s.
-    stage(GUESSED, 'slow-missing');
-    stage(LISTED, 'slow');
-    const started = Date.now();
-    expect(await imageDataUri(LISTED, soon(10_000))).toBeNull();
-    const took = Date.now() - started;
-    expect(took).toBeGreaterThanOrEqual(IMAGE_TIMEOUT_MS - 50);
-    expect(took).toBeLessThan(IMAGE_TIMEOUT_MS + 400);
-    expect(requested).toEqual([GUESSED, LISTED]);
-  });
-
-  it('does not fall back after the guess timed out, nor start the fallback without time left', async () => {
-    stage(GUESSED, 'slow');
-    expect(await imageDataUri(LISTED, soon(300))).toBeNull();
-    // A timeout is a failure like any other: remembered, so the next request costs nothing.
-    expect(await imageDataUri(LISTED, soon())).toBeNull();
-    expect(requested).toEqual([GUESSED]);
-
-    clearImageCache();
-    requested.length = 0;
-    stage(GUESSED, 'late-missing');
-    expect(await imageDataUri(LISTED, soon(220))).toBeNull();
-    expect(requested).toEqual([GUESSED]);
-    // The listed picture was never tried, so nothing was remembered: the next request gets it.
-    stage(LISTED, 'jpeg');
-    expect(await imageDataUri(LISTED, soon())).toBe(dataUriOf(JPEG, 'image/jpeg'));
-    expect(requested).toEqual([GUESSED, GUESSED, LISTED]);
   });
 });
 

@@ -1,10 +1,14 @@
-/** The SVG card, drawn from a top list: escaping, limits, themes, data: URIs and placeholders. */
+/** The SVG list card, drawn from a top list: escaping, limits, themes, data: URIs and placeholders. */
 import { describe, expect, it } from 'vitest';
+import { messageCard, styleOf, themeOr, xmlEscape } from '../../../../lib/features/card/draw';
 import { errorCard } from '../../../../lib/features/card/error-card';
-import { cardContent, messageCard, renderCard, themeOr, truncate, xmlEscape, type CardItem } from '../../../../lib/features/card/render';
+import { cardContent, recentContent, renderCard, type CardItem } from '../../../../lib/features/card/render';
+import { textWidth } from '../../../../lib/features/card/text-width';
 import { errorAnswer } from '../../../../lib/http/errors';
 import type { TopList } from '../../../../lib/listening/top-lists';
+import type { Play } from '../../../../lib/spotify/types';
 import { InvalidRequest, NotAuthorized, ReauthorizationRequired, SpotifyError } from '../../../../lib/platform/errors';
+import { expectWellFormed } from './svg-checks';
 
 const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 
@@ -24,33 +28,8 @@ function artists(count: number, overrides: Partial<{ name: string; image: string
   };
 }
 
-const allImages = (list: TopList) => new Map(list.items.map((item) => [item.image ?? '', PNG]));
-
-/** Balanced tags, no stray "<" or "&" in text, one root: what an XML parser needs. */
-function expectWellFormed(svg: string): void {
-  const stack: string[] = [];
-  const tag = /<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<&]*(?:&#?\w+;[^"<&]*)*")*)\s*(\/?)>/y;
-  let at = 0;
-  while (at < svg.length) {
-    if (svg[at] === '<') {
-      tag.lastIndex = at;
-      const match = tag.exec(svg);
-      expect(match, `a valid tag at ${at}: ${svg.slice(at, at + 40)}`).not.toBeNull();
-      const [whole, closing, name, , selfClosing] = match!;
-      if (closing) expect(stack.pop()).toBe(name);
-      else if (!selfClosing) stack.push(name!);
-      at += whole.length;
-    } else {
-      const text = /[^<]*/y;
-      text.lastIndex = at;
-      const content = text.exec(svg)![0];
-      expect(content.replace(/&(#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos);/gi, '')).not.toContain('&');
-      at += content.length;
-    }
-  }
-  expect(stack).toEqual([]);
-  expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-}
+const allImages = () => PNG;
+const noImages = () => null;
 
 const rows = (svg: string) => svg.match(/<g class="item">/g)?.length ?? 0;
 const heightOf = (svg: string) => Number(/^<svg[^>]* height="(\d+)"/.exec(svg)?.[1]);
@@ -58,28 +37,30 @@ const heightOf = (svg: string) => Number(/^<svg[^>]* height="(\d+)"/.exec(svg)?.
 describe('renderCard', () => {
   it('draws one row per item, rank, name and detail, with the images as data: URIs', () => {
     const highlights = artists(5);
-    const svg = renderCard(cardContent(highlights, 'light', allImages(highlights)));
+    const svg = renderCard(cardContent(highlights, 'light', allImages));
     expectWellFormed(svg);
     expect(rows(svg)).toBe(5);
     expect(svg).toContain('>Top artists</text>');
     expect(svg).toContain('>On Spotify, the last 4 weeks</text>');
     expect(svg).toContain('>Artist 5</text>');
     expect(svg).toContain('>indie pop, shoegaze</text>');
-    expect(svg.match(/<image href="data:image\/png;base64,iVBORw0KGgo="/g)).toHaveLength(5);
+    // Five rows show the picture; the file holds it once.
+    expect(svg.match(/<use href="#p0" /g)).toHaveLength(5);
+    expect(svg.match(/<image id="p0" href="data:image\/png;base64,iVBORw0KGgo="/g)).toHaveLength(1);
     expect(svg).toContain('clip-path="url(#round)"');
     // Nothing to load from anywhere: the only URL is the SVG namespace.
     expect(svg.match(/https?:\/\/[^"\s<]*/g)).toEqual(['http://www.w3.org/2000/svg']);
   });
 
   it('labels the image for screen readers with what it shows', () => {
-    const svg = renderCard(cardContent(artists(2), 'light', new Map()));
+    const svg = renderCard(cardContent(artists(2), 'light', noImages));
     expect(svg).toContain('aria-label="Top artists, on Spotify, the last 4 weeks: Artist 1, Artist 2"');
     expect(svg).toContain('role="img"');
   });
 
   it('escapes every name, detail and label, and drops characters XML cannot hold', () => {
     const highlights = artists(1, { name: '<script>"x" & \'Co\'\u0000\u001b\ud800', genres: ['r&b', '<g>'] });
-    const svg = renderCard(cardContent(highlights, 'dark', new Map()));
+    const svg = renderCard(cardContent(highlights, 'dark', noImages));
     expectWellFormed(svg);
     expect(svg).not.toContain('<script');
     expect(svg).toContain('>&#60;script&#62;&#34;x&#34; &#38; &#39;Co&#39;</text>');
@@ -88,21 +69,24 @@ describe('renderCard', () => {
     expect(svg).not.toMatch(/[\u0000-\u0008\u001b\ud800]/); // eslint-disable-line no-control-regex
   });
 
-  it('cuts long names with an ellipsis, never inside an emoji', () => {
-    expect(truncate('x'.repeat(40), 34)).toBe(`${'x'.repeat(33)}…`);
-    expect(truncate('short', 34)).toBe('short');
-    expect(truncate(`${'a'.repeat(32)}🎸🎸🎸`, 34)).toBe(`${'a'.repeat(32)}🎸…`);
-    const svg = renderCard(cardContent(artists(1, { name: 'A'.repeat(200) }), 'light', new Map()));
-    expect(svg).toContain(`>${'A'.repeat(33)}…</text>`);
+  it('cuts long names and details with an ellipsis to fit the row, at the size they are drawn', () => {
+    const svg = renderCard(cardContent(artists(1, { name: 'A'.repeat(200), genres: ['w'.repeat(100)] }), 'light', noImages));
+    const name = />(A+…)<\/text>/.exec(svg)?.[1] ?? '';
+    const detail = />(w+…)<\/text>/.exec(svg)?.[1] ?? '';
+    // The row's text starts at x = 100 and ends 16 px before the card's edge.
+    expect(textWidth(name, styleOf('name'))).toBeLessThanOrEqual(284);
+    expect(textWidth(`${name.slice(0, -1)}A…`, styleOf('name'))).toBeGreaterThan(284);
+    expect(textWidth(detail, styleOf('detail'))).toBeLessThanOrEqual(284);
+    expect(renderCard(cardContent(artists(1, { name: 'Short name' }), 'light', noImages))).toContain('>Short name</text>');
   });
 
   it('grows with the number of rows, up to ten, and says so when there is nothing to show', () => {
-    const one = renderCard(cardContent(artists(1), 'light', new Map()));
-    const ten = renderCard(cardContent(artists(10), 'light', new Map()));
+    const one = renderCard(cardContent(artists(1), 'light', noImages));
+    const ten = renderCard(cardContent(artists(10), 'light', noImages));
     expect(rows(ten)).toBe(10);
     expect(heightOf(ten) - heightOf(one)).toBe(9 * 56);
     expect(heightOf(ten)).toBeLessThanOrEqual(660);
-    const empty = renderCard(cardContent(artists(0), 'light', new Map()));
+    const empty = renderCard(cardContent(artists(0), 'light', noImages));
     expectWellFormed(empty);
     expect(rows(empty)).toBe(0);
     expect(empty).toContain('Nothing here yet');
@@ -110,8 +94,8 @@ describe('renderCard', () => {
   });
 
   it('has a light and a dark theme', () => {
-    const light = renderCard(cardContent(artists(1), 'light', new Map()));
-    const dark = renderCard(cardContent(artists(1), 'dark', new Map()));
+    const light = renderCard(cardContent(artists(1), 'light', noImages));
+    const dark = renderCard(cardContent(artists(1), 'dark', noImages));
     expect(light).toContain('fill="#ffffff"');
     expect(light).toMatch(/\.name\{[^}]*fill:#191414/);
     expect(dark).toContain('fill="#121212"');
@@ -125,10 +109,7 @@ describe('renderCard', () => {
     const highlights = artists(3);
     const first = highlights.items[0]!;
     first.image = null;
-    const images = new Map([
-      [highlights.items[1]!.image!, null],
-      [highlights.items[2]!.image!, PNG],
-    ]);
+    const images = (item: unknown) => (item === highlights.items[2] ? PNG : null);
     const svg = renderCard(cardContent(highlights, 'light', images));
     expect(svg.match(/<image /g)).toHaveLength(1);
     expect(svg.match(/>♪<\/text>/g)).toHaveLength(2);
@@ -142,10 +123,53 @@ describe('renderCard', () => {
       ],
       timeRange: 'long_term',
     };
-    const content = cardContent(highlights, 'light', new Map([['https://i.scdn.co/image/x', PNG]]));
+    const content = cardContent(highlights, 'light', allImages);
     expect(content).toMatchObject({ title: 'Top tracks', subtitle: 'On Spotify, the last year', shape: 'square' });
     expect(content.items).toEqual<CardItem[]>([{ name: 'Song', detail: 'One, Two', image: PNG }]);
     expect(renderCard(content)).toContain('clip-path="url(#square)"');
+  });
+});
+
+describe('the recently played card', () => {
+  const NOW = Date.parse('2026-11-28T16:00:00.000Z');
+  const play = (name: string, album: string, minutesAgo: number): Play => ({
+    track: { id: name, name, url: `https://open.spotify.com/track/${name}`, artists: ['Velvet Harbor'], album, image: `https://i.scdn.co/image/${album}`, pictures: [], durationMs: 1000, explicit: false },
+    playedAt: new Date(NOW - minutesAgo * 60_000).toISOString(),
+  });
+  const plays = [play('Tides', 'a', 3), play('Pines', 'a', 7), play('Orchard', 'b', 60 * 30)];
+  const coverOf = (item: { image: string | null }) => `data:image/png;base64,${item.image === 'https://i.scdn.co/image/a' ? 'AAAA' : 'BBBB'}`;
+
+  it('draws each play with when it was played, newest first, without ranks', () => {
+    const svg = renderCard(recentContent(plays, 'light', coverOf, NOW));
+    expectWellFormed(svg);
+    expect(rows(svg)).toBe(3);
+    expect(svg).toContain('>Recently played</text>');
+    expect(svg).toContain('<text x="384" y="89" text-anchor="end" class="detail">3 min ago</text>');
+    expect(svg).toContain('>7 min ago</text>');
+    expect(svg).toContain('>yesterday</text>');
+    expect(svg).not.toContain('class="rank"');
+    expect(svg).toContain('aria-label="Recently played, on Spotify, newest first: Tides (3 min ago), Pines (7 min ago), Orchard (yesterday)"');
+  });
+
+  it('puts an album\'s cover in the file once, however many of its tracks were played', () => {
+    const svg = renderCard(recentContent(plays, 'light', coverOf, NOW));
+    expect(svg.match(/<image /g)).toHaveLength(2);
+    expect(svg.match(/<use href="#p0" /g)).toHaveLength(2);
+    expect(svg.match(/<use href="#p1" /g)).toHaveLength(1);
+  });
+
+  it('leaves room for the time: a long name stops before it', () => {
+    const long = [play('W'.repeat(60), 'a', 3)];
+    const svg = renderCard(recentContent(long, 'light', coverOf, NOW));
+    const name = />(W+…)<\/text>/.exec(svg)?.[1] ?? '';
+    // The name starts at x = 72; the time ends at 384 and the gap is 8 px.
+    expect(72 + textWidth(name, styleOf('name')) + 8 + textWidth('3 min ago', styleOf('detail'))).toBeLessThanOrEqual(384);
+  });
+
+  it('says so when there is nothing to show', () => {
+    const svg = renderCard(recentContent([], 'dark', coverOf, NOW));
+    expectWellFormed(svg);
+    expect(svg).toContain('Spotify has no plays to show.');
   });
 });
 
