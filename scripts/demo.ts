@@ -14,7 +14,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rm
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, serviceEnvironment } from '../tests/support/local-stack';
-import { sampleArtists, sampleTracks, SpotifyModel, startEmulator } from '../tests/support/spotify-emulator';
+import { addListener, SpotifyModel, startEmulator } from '../tests/support/spotify-emulator';
 import { startDemoProxy, type DemoProxy } from './demo-proxy';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,7 +59,9 @@ const clientSecret = randomBytes(24).toString('base64url');
 
 const model = new SpotifyModel();
 model.registerApp({ clientId: CLIENT_ID, clientSecret, redirectUris: [redirectUri], name: 'spotify-highlights demo', allowedUsers: [OWNER.id] });
-model.addUser({ ...OWNER, topArtists: sampleArtists(50), topTracks: sampleTracks(50) });
+// The owner is listening when the demo starts, with three minutes of the track left; then
+// nothing plays, and the service shows the last played (that track).
+addListener(model, OWNER, 3 * 60_000);
 const emulator = await startEmulator(model);
 // The front door first: a taken port is reported at once, not after the build.
 let proxy: DemoProxy;

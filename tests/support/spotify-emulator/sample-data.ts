@@ -1,5 +1,6 @@
+import type { SpotifyModel } from './model';
 import { contextOf } from './player';
-import type { Album, Artist, Episode, Play, Show, SimplifiedArtist, SpotifyImage, Track } from './types';
+import type { Album, Artist, Episode, Play, Show, SimplifiedArtist, SpotifyImage, Track, UserSpec } from './types';
 import { hash, hex, prng, spotifyId } from './util';
 
 const FIRST = ['Velvet', 'Neon', 'Paper', 'Golden', 'Hollow', 'Silver', 'Quiet', 'Wild', 'Electric', 'Northern', 'Crimson', 'Midnight', 'Glass', 'Lunar', 'Copper', 'Static'];
@@ -181,4 +182,18 @@ export function sampleHistory(tracks: Track[], n: number, endedAt: number): Play
     playedAt -= track.duration_ms + (next() < 0.1 ? Math.floor(next() * 3 * 3_600_000) : 0);
     return play;
   });
+}
+
+/**
+ * Adds a user in the middle of a track (the demo's owner): sample top artists and tracks, a
+ * history of 50 plays ending as the track began, and their first top track playing with `leftMs`
+ * to go (or from its start, if shorter) and nothing after it. Answers that track.
+ */
+export function addListener(model: SpotifyModel, user: Pick<UserSpec, 'id' | 'displayName'>, leftMs: number): Track {
+  const topTracks = sampleTracks(50);
+  const track = topTracks[0]!;
+  const positionMs = Math.max(0, track.duration_ms - leftMs);
+  model.addUser({ ...user, topArtists: sampleArtists(50), topTracks, recentlyPlayed: sampleHistory(topTracks, 50, model.now() - positionMs) });
+  model.player(user.id).play(track, { positionMs });
+  return track;
 }

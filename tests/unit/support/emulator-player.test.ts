@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AD_DURATION_MS,
+  addListener,
   contextOf,
   createDefaultModel,
   INTRUDER_ID,
@@ -15,7 +16,7 @@ import {
   sampleEpisodes,
   sampleHistory,
   type Play,
-  type SpotifyModel,
+  SpotifyModel,
   type Track,
 } from '../../support/spotify-emulator';
 
@@ -271,6 +272,27 @@ describe('sample players', () => {
     expect(player.playback()).toBeNull();
     expect(player.inPrivateSession()).toBe(false);
     expect(player.history()).toEqual(history);
+  });
+
+  it('make the demo’s listener: playing their first top track with the time left given, then nothing, that track the last played', () => {
+    const clock = { t: START };
+    const model = new SpotifyModel({ now: () => clock.t });
+    model.registerApp({ clientId: 'demo', clientSecret: 'demo-secret', redirectUris: ['http://127.0.0.1:3000/callback'] });
+    const track = addListener(model, { id: 'demo-owner', displayName: 'Alex' }, 3 * 60_000);
+    const player = model.player('demo-owner');
+    expect(track).toEqual(model.users.get('demo-owner')!.topTracks[0]);
+    expect(player.playback()).toMatchObject({ item: track, progressMs: track.duration_ms - 3 * 60_000, isPlaying: true, queue: [] });
+    const history = player.history();
+    expect(history).toHaveLength(50);
+    expect(history[0]!.playedAt).toBe(START - (track.duration_ms - 3 * 60_000));
+    clock.t += 60_000;
+    expect(player.playback()!.progressMs).toBe(track.duration_ms - 2 * 60_000);
+    clock.t += 2 * 60_000;
+    expect(player.playback()).toBeNull();
+    expect(player.history()[0]).toEqual({ track, playedAt: START + 3 * 60_000, context: contextOf(track) });
+    const short = addListener(model, { id: 'hurried', displayName: null }, track.duration_ms + 1);
+    expect(model.player('hurried').playback()!.progressMs).toBe(0);
+    expect(short.id).toBe(track.id);
   });
 
   it('episodes are distinct, and every picture a player was given is on the CDN', () => {
