@@ -10,6 +10,7 @@ import { handler as callbackHandler } from '../../handlers/http/callback';
 import { handler as cardHandler } from '../../handlers/http/card';
 import { handler as highlightsHandler } from '../../handlers/http/highlights';
 import { handler as loginHandler } from '../../handlers/http/login';
+import { handler as nowPlayingCardHandler } from '../../handlers/http/now-playing-card';
 import { documentClient } from '../../lib/platform/dynamo';
 import { clearListeningMemory } from '../../lib/listening/cached-source';
 import { forgetStanding } from '../../lib/owner/standing';
@@ -48,6 +49,8 @@ export const highlights = (query?: Record<string, string>, input?: EventInput) =
   invoke(highlightsHandler as Handler, '/highlights', { ...input, ...(query ? { query } : {}) });
 export const card = (query?: Record<string, string>, input?: EventInput) =>
   invoke(cardHandler as Handler, '/card.svg', { ...input, ...(query ? { query } : {}) });
+export const nowPlayingCard = (query?: Record<string, string>, input?: EventInput) =>
+  invoke(nowPlayingCardHandler as Handler, '/now-playing.svg', { ...input, ...(query ? { query } : {}) });
 
 /**
  * Another container: a separately loaded copy of the highlights function, with its own memory,
@@ -62,6 +65,7 @@ export async function highlightsInAnotherContainer(): Promise<(input?: EventInpu
 export interface Container {
   highlights(query?: Record<string, string>, input?: EventInput): Promise<Result>;
   card(query?: Record<string, string>, input?: EventInput): Promise<Result>;
+  nowPlayingCard(query?: Record<string, string>, input?: EventInput): Promise<Result>;
   /** This container's own DynamoDB client (to spy on or fail its calls). */
   dynamo: DynamoDBDocumentClient;
 }
@@ -72,14 +76,16 @@ export interface Container {
  */
 export async function anotherContainer(): Promise<Container> {
   vi.resetModules();
-  const [{ handler: highlightsIn }, { handler: cardIn }, { documentClient: dynamoIn }] = await Promise.all([
+  const [{ handler: highlightsIn }, { handler: cardIn }, { handler: nowPlayingCardIn }, { documentClient: dynamoIn }] = await Promise.all([
     import('../../handlers/http/highlights') as Promise<{ handler: Handler }>,
     import('../../handlers/http/card') as Promise<{ handler: Handler }>,
+    import('../../handlers/http/now-playing-card') as Promise<{ handler: Handler }>,
     import('../../lib/platform/dynamo'),
   ]);
   return {
     highlights: (query, input) => invoke(highlightsIn, '/highlights', { ...input, ...(query ? { query } : {}) }),
     card: (query, input) => invoke(cardIn, '/card.svg', { ...input, ...(query ? { query } : {}) }),
+    nowPlayingCard: (query, input) => invoke(nowPlayingCardIn, '/now-playing.svg', { ...input, ...(query ? { query } : {}) }),
     dynamo: dynamoIn(),
   };
 }
