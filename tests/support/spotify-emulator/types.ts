@@ -64,9 +64,8 @@ export interface Track {
   uri: string;
 }
 
-/** A podcast, as an episode carries it (`available_markets` and `publisher` are gone for development-mode apps). */
-export interface Show {
-  copyrights: { text: string; type: string }[];
+/** What a show and its episodes both carry. */
+interface PodcastObject {
   description: string;
   explicit: boolean;
   external_urls: ExternalUrls;
@@ -76,31 +75,25 @@ export interface Show {
   images: SpotifyImage[];
   is_externally_hosted: boolean;
   languages: string[];
-  media_type: 'audio';
   name: string;
-  total_episodes: number;
-  type: 'show';
   uri: string;
 }
 
-export interface Episode {
-  description: string;
+/** A podcast, as an episode carries it (`available_markets` and `publisher` are gone for development-mode apps). */
+export interface Show extends PodcastObject {
+  copyrights: { text: string; type: string }[];
+  media_type: 'audio';
+  total_episodes: number;
+  type: 'show';
+}
+
+export interface Episode extends PodcastObject {
   duration_ms: number;
-  explicit: boolean;
-  external_urls: ExternalUrls;
-  href: string;
-  html_description: string;
-  id: string;
-  images: SpotifyImage[];
-  is_externally_hosted: boolean;
   is_playable: boolean;
-  languages: string[];
-  name: string;
   release_date: string;
   release_date_precision: 'day';
   show: Show;
   type: 'episode';
-  uri: string;
 }
 
 /** Where a play came from (an album, a playlist, a show…); null when Spotify does not say. */
