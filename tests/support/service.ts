@@ -10,7 +10,10 @@ import { handler as callbackHandler } from '../../handlers/http/callback';
 import { handler as cardHandler } from '../../handlers/http/card';
 import { handler as highlightsHandler } from '../../handlers/http/highlights';
 import { handler as loginHandler } from '../../handlers/http/login';
+import { handler as nowPlayingHandler } from '../../handlers/http/now-playing';
 import { handler as nowPlayingCardHandler } from '../../handlers/http/now-playing-card';
+import { handler as nowPlayingOpenHandler } from '../../handlers/http/now-playing-open';
+import { handler as recentlyPlayedHandler } from '../../handlers/http/recently-played';
 import { documentClient } from '../../lib/platform/dynamo';
 import { clearListeningMemory } from '../../lib/listening/cached-source';
 import { forgetStanding } from '../../lib/owner/standing';
@@ -49,6 +52,10 @@ export const highlights = (query?: Record<string, string>, input?: EventInput) =
   invoke(highlightsHandler as Handler, '/highlights', { ...input, ...(query ? { query } : {}) });
 export const card = (query?: Record<string, string>, input?: EventInput) =>
   invoke(cardHandler as Handler, '/card.svg', { ...input, ...(query ? { query } : {}) });
+export const nowPlaying = (input?: EventInput) => invoke(nowPlayingHandler as Handler, '/now-playing', input);
+export const nowPlayingOpen = (input?: EventInput) => invoke(nowPlayingOpenHandler as Handler, '/now-playing/open', input);
+export const recentlyPlayed = (query?: Record<string, string>, input?: EventInput) =>
+  invoke(recentlyPlayedHandler as Handler, '/recently-played', { ...input, ...(query ? { query } : {}) });
 export const nowPlayingCard = (query?: Record<string, string>, input?: EventInput) =>
   invoke(nowPlayingCardHandler as Handler, '/now-playing.svg', { ...input, ...(query ? { query } : {}) });
 
@@ -66,6 +73,8 @@ export interface Container {
   highlights(query?: Record<string, string>, input?: EventInput): Promise<Result>;
   card(query?: Record<string, string>, input?: EventInput): Promise<Result>;
   nowPlayingCard(query?: Record<string, string>, input?: EventInput): Promise<Result>;
+  nowPlaying(input?: EventInput): Promise<Result>;
+  recentlyPlayed(query?: Record<string, string>, input?: EventInput): Promise<Result>;
   /** This container's own DynamoDB client (to spy on or fail its calls). */
   dynamo: DynamoDBDocumentClient;
 }
@@ -76,16 +85,21 @@ export interface Container {
  */
 export async function anotherContainer(): Promise<Container> {
   vi.resetModules();
-  const [{ handler: highlightsIn }, { handler: cardIn }, { handler: nowPlayingCardIn }, { documentClient: dynamoIn }] = await Promise.all([
-    import('../../handlers/http/highlights') as Promise<{ handler: Handler }>,
-    import('../../handlers/http/card') as Promise<{ handler: Handler }>,
-    import('../../handlers/http/now-playing-card') as Promise<{ handler: Handler }>,
-    import('../../lib/platform/dynamo'),
-  ]);
+  const [{ handler: highlightsIn }, { handler: cardIn }, { handler: nowPlayingCardIn }, { handler: nowPlayingIn }, { handler: recentlyPlayedIn }, { documentClient: dynamoIn }] =
+    await Promise.all([
+      import('../../handlers/http/highlights') as Promise<{ handler: Handler }>,
+      import('../../handlers/http/card') as Promise<{ handler: Handler }>,
+      import('../../handlers/http/now-playing-card') as Promise<{ handler: Handler }>,
+      import('../../handlers/http/now-playing') as Promise<{ handler: Handler }>,
+      import('../../handlers/http/recently-played') as Promise<{ handler: Handler }>,
+      import('../../lib/platform/dynamo'),
+    ]);
   return {
     highlights: (query, input) => invoke(highlightsIn, '/highlights', { ...input, ...(query ? { query } : {}) }),
     card: (query, input) => invoke(cardIn, '/card.svg', { ...input, ...(query ? { query } : {}) }),
     nowPlayingCard: (query, input) => invoke(nowPlayingCardIn, '/now-playing.svg', { ...input, ...(query ? { query } : {}) }),
+    nowPlaying: (input) => invoke(nowPlayingIn, '/now-playing', input),
+    recentlyPlayed: (query, input) => invoke(recentlyPlayedIn, '/recently-played', { ...input, ...(query ? { query } : {}) }),
     dynamo: dynamoIn(),
   };
 }
