@@ -57,6 +57,17 @@ export function contextOf(item: Playable): PlayContext {
 
 const newestFirst = (plays: Play[]): Play[] => [...plays].sort((a, b) => b.playedAt - a.playedAt);
 
+/**
+ * True for a track or an episode with what the player and the CDN read of it (items may come as
+ * JSON over the control plane, and one without its pictures would break every CDN answer).
+ */
+function isPlayable(item: unknown): item is Playable {
+  const candidate = item as { type?: unknown; duration_ms?: unknown; images?: unknown; album?: { images?: unknown }; show?: { images?: unknown } } | undefined;
+  if (!Number.isFinite(candidate?.duration_ms)) return false;
+  if (candidate?.type === 'track') return Array.isArray(candidate.album?.images);
+  return candidate?.type === 'episode' && Array.isArray(candidate.images) && Array.isArray(candidate.show?.images);
+}
+
 export class Player {
   private current: Current | null = null;
   private queue: Playable[] = [];
@@ -74,7 +85,7 @@ export class Player {
    * not recorded (it did not end).
    */
   play(item: Playable | undefined = this.user.topTracks[0], { positionMs = 0, paused = false, context, queue = [] }: PlayOptions = {}): void {
-    if (item?.type !== 'track' && item?.type !== 'episode') throw new Error('play() takes a track or an episode');
+    if (!isPlayable(item) || !queue.every(isPlayable)) throw new Error('play() takes a track or an episode (and a queue of them)');
     if (!(positionMs >= 0 && positionMs < item.duration_ms)) throw new Error(`positionMs must be from 0 to below ${item.duration_ms}`);
     this.settle();
     [item, ...queue].forEach((given) => this.given.add(given));
@@ -124,7 +135,7 @@ export class Player {
 
   /** Replaces the play history (tracks only: Spotify never lists episodes there). */
   setHistory(plays: Play[]): void {
-    if (plays.some((play) => play.track?.type !== 'track' || !Number.isFinite(play.playedAt))) {
+    if (plays.some((play) => play.track?.type !== 'track' || !isPlayable(play.track) || !Number.isFinite(play.playedAt))) {
       throw new Error('a play is { track (a track), playedAt (ms), context }');
     }
     this.settle();

@@ -151,6 +151,11 @@ describe('currently-playing', () => {
     const { player, tracks } = clockedModel();
     expect(() => player.play(tracks[0], { positionMs: tracks[0]!.duration_ms })).toThrow(/positionMs/);
     expect(() => player.play({ type: 'artist' } as never)).toThrow(/a track or an episode/);
+    // Items may come as JSON over the control plane: one without its pictures would break the CDN.
+    expect(() => player.play({ type: 'episode', duration_ms: 60_000, images: [] } as never)).toThrow(/a track or an episode/);
+    expect(() => player.play(tracks[0], { queue: [{ type: 'track', duration_ms: 60_000 } as never] })).toThrow(/a queue of them/);
+    expect(() => player.setHistory([{ track: { type: 'track', duration_ms: 1 } as never, playedAt: START, context: null }])).toThrow(/a play is/);
+    expect(player.playback()).toBeNull();
     expect(() => player.pause()).toThrow(/Nothing is playing/);
   });
 });
