@@ -35,11 +35,16 @@ import { createTable } from './table';
 export type Result = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string>; body: string };
 type Handler = (event: ReturnType<typeof httpEvent>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
+/** Every setting a test may change, at its default: set again before each test, so none leaks into the next. */
 export const baseEnv = {
   SPOTIFY_CLIENT_ID: DEFAULT_CLIENT_ID,
   SPOTIFY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
   SPOTIFY_REDIRECT_URI: DEFAULT_REDIRECT_URI,
   HIGHLIGHTS_CACHE_SECONDS: '300',
+  NOW_PLAYING_CACHE_SECONDS: '15',
+  RECENTLY_PLAYED_CACHE_SECONDS: '60',
+  OWNER_RECHECK_SECONDS: '5',
+  STALE_MAX_SECONDS: '604800',
 };
 
 async function invoke(handler: Handler, path: string, input?: EventInput): Promise<Result> {
