@@ -1,8 +1,9 @@
 /**
  * The card as a website shows it: /card.svg (the real handler, answered over HTTP with its real
  * headers) in an <img> on a page, drawn by the run's Chromium. Checks it is drawn and not blank,
- * that the pictures inside it show, and that opened on its own it breaks no rule of its CSP.
- * Saves test-results/screenshots/card.png; UPDATE_DOCS_SCREENSHOTS=1 also refreshes docs/card.png.
+ * that the pictures inside it show, that opened on its own it breaks no rule of its CSP, and that
+ * no text runs past its space in the browser's font. Saves test-results/screenshots/card.png and
+ * card-recent.png; UPDATE_DOCS_SCREENSHOTS=1 also refreshes docs/card.png and docs/card-recent.png.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { launchChromium } from '../support/browser';
 import { serveHandler, type HandlerServer } from '../support/handler-server';
 import { SCREENSHOTS_DIR } from '../support/page-checks';
 import { card, useService } from '../support/service';
+import { OWNER_ID, type Track } from '../support/spotify-emulator';
 
 const service = useService();
 
@@ -23,6 +25,14 @@ const EMBED = `<!doctype html>
 <img id="tracks" src="/card.svg?type=tracks&amp;theme=dark&amp;limit=5" alt="My top tracks on Spotify">
 </body></html>`;
 
+const RECENT = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Embed</title>
+<style>body{margin:0;padding:24px;background:#f4f4f1;display:flex;gap:24px;align-items:flex-start}</style></head>
+<body>
+<img src="/card.svg?type=recent" alt="What I played last on Spotify">
+<img src="/card.svg?type=recent&amp;theme=dark" alt="What I played last on Spotify">
+</body></html>`;
+
 let server: HandlerServer;
 let base: string;
 let browser: Browser;
@@ -31,7 +41,7 @@ const requested: string[] = [];
 
 beforeAll(async () => {
   // The page and the card from one loopback origin, the card straight from the handler.
-  server = await serveHandler('/card.svg', (query) => card(query), () => ({ contentType: 'text/html; charset=utf-8', body: EMBED }));
+  server = await serveHandler('/card.svg', (query) => card(query), (url) => ({ contentType: 'text/html; charset=utf-8', body: url.pathname === '/recent' ? RECENT : EMBED }));
   base = server.base;
   browser = await launchChromium();
 }, 60_000);
@@ -116,6 +126,8 @@ describe('the card in Chromium', { timeout: 30_000 }, () => {
     expect(await page.evaluate<string>('document.documentElement.localName')).toBe('svg');
     expect(await page.locator('image').count()).toBe(5);
     expect(await page.evaluate<boolean>("[...document.querySelectorAll('image')].every((image) => image.getBBox().width === 44)")).toBe(true);
+    // Each is drawn by a <use>, 44 px wide, where its row is.
+    expect(await page.evaluate<number[]>("[...document.querySelectorAll('use')].map((use) => use.getBBox().width)")).toEqual([44, 44, 44, 44, 44]);
     expect(problems).toEqual([]);
   });
 
@@ -124,6 +136,49 @@ describe('the card in Chromium', { timeout: 30_000 }, () => {
     const response = await page.goto(`${base}/card.svg`);
     expect(response?.status()).toBe(200);
     expect(await page.locator('text').allTextContents()).toContain('Spotify is not connected yet');
+    expect(problems).toEqual([]);
+  });
+
+  it('draws the last plays with when each was played, in both themes', async () => {
+    await service.connect();
+    const { page, problems } = await newPage();
+    await page.goto(`${base}/recent`);
+    const sizes = await page.$$eval('img', (images) =>
+      Promise.all(images.map(async (image) => (await image.decode(), [image.naturalWidth, image.naturalHeight]))),
+    );
+    expect(sizes).toEqual([
+      [400, 376],
+      [400, 376],
+    ]);
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    const path = join(SCREENSHOTS_DIR, 'card-recent.png');
+    const shot = await page.screenshot({ path, clip: { x: 0, y: 0, width: 872, height: 424 } });
+    if (process.env.UPDATE_DOCS_SCREENSHOTS) copyFileSync(path, resolve(import.meta.dirname, '../../docs/card-recent.png'));
+    // The first row's cover (unranked rows draw it from x = 16: 24 + 16 + 8, 24 + 64 + 28).
+    const { colours, at } = await pixels(page, shot, 48, 116);
+    expect(colours).toBeGreaterThan(200);
+    expect(at).not.toEqual([255, 255, 255]);
+    expect(at).not.toEqual([232, 232, 230]);
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps long names and the play times inside the card in this browser\'s font', async () => {
+    await service.connect();
+    const player = service.model.player(OWNER_ID);
+    const [track] = service.model.topFor(OWNER_ID, 'tracks', 'short_term') as Track[];
+    const long = { ...track!, name: `${'Wonderful Mammoth '.repeat(6)}(Remastered)`, artists: Array.from({ length: 10 }, (_, i) => ({ ...track!.artists[0]!, name: `Wide Artist Number ${i}` })) };
+    player.setHistory([{ track: long, playedAt: service.model.now() - 3 * 60_000, context: null }]);
+    const { page, problems } = await newPage();
+    await page.goto(`${base}/card.svg?type=recent&limit=1`);
+    const boxes = await page.evaluate<{ text: string; left: number; right: number }[]>(
+      "[...document.querySelectorAll('text')].map((text) => { const box = text.getBBox(); return { text: text.textContent, left: box.x, right: box.x + box.width }; })",
+    );
+    const name = boxes.find((box) => box.text.startsWith('Wonderful'))!;
+    const time = boxes.find((box) => box.text === '3 min ago')!;
+    expect(name.text.endsWith('…')).toBe(true);
+    expect(name.right).toBeLessThanOrEqual(time.left);
+    // Text drawn from its start stops 16 px before the card's edge; right-aligned text ends there.
+    for (const box of boxes) expect(box.right, box.text).toBeLessThanOrEqual(385);
     expect(problems).toEqual([]);
   });
 });

@@ -195,6 +195,21 @@ describe('GET /now-playing.svg when it cannot draw what plays', () => {
     expect(response.headers['Cache-Control']).toBe('no-store');
   });
 
+  it('draws the "Reconnect Spotify" card, never the last good answer, once Spotify refuses the authorization', async () => {
+    await service.connect();
+    player().play(topTrack());
+    expect((await nowPlayingCard()).body).toContain('>Now playing</text>');
+    service.model.revokeRefreshTokens();
+    await service.updateOwner({ accessTokenExpiresAt: Date.now() - 1 });
+    // Past the answer's freshness: the source asks Spotify, is refused, and has only the last good answer.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 300_000 });
+    const response = await nowPlayingCard();
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('>Reconnect Spotify</text>');
+    expect(response.body).not.toContain(`>${escaped(topTrack().name)}</text>`);
+    expect(response.headers['Cache-Control']).toBe('no-store');
+  });
+
   it('a rate limit keeps its 503 and Retry-After, drawn', async () => {
     await service.connect();
     service.model.rateLimit({ retryAfterSeconds: 9 });

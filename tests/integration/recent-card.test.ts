@@ -3,7 +3,7 @@
  * CDN: the last plays with when each was played, their covers once each, caching, refusals; and
  * the cards' size budget with pictures as heavy as Spotify's.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clearImageCache } from '../../lib/features/card/images';
 import { card, useService } from '../support/service';
 import { OWNER_ID, type Play, type Track } from '../support/spotify-emulator';
@@ -18,6 +18,7 @@ const topTrack = (index: number) => service.model.topFor(OWNER_ID, 'tracks', 'sh
 const MINUTE = 60_000;
 
 beforeEach(() => clearImageCache());
+afterEach(() => vi.useRealTimers());
 
 describe('GET /card.svg?type=recent', () => {
   it('draws the last 5 plays, newest first, each with when it was played, cached as long as the plays are fresh', async () => {
@@ -73,6 +74,19 @@ describe('GET /card.svg?type=recent', () => {
     expect(response.body).toContain('>Reconnect Spotify to show what</text>');
     expect(response.headers['Cache-Control']).toBe('no-store');
     expect(service.model.calls.recentlyPlayed).toBe(0);
+  });
+  it('draws the "Reconnect Spotify" card, never the last good plays, once Spotify refuses the authorization', async () => {
+    await service.connect();
+    expect((await card({ type: 'recent' })).body).toContain('>Recently played</text>');
+    service.model.revokeRefreshTokens();
+    await service.updateOwner({ accessTokenExpiresAt: Date.now() - 1 });
+    // Past the plays' freshness: the source asks Spotify, is refused, and has only the last good plays.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 300_000 });
+    const response = await card({ type: 'recent' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('>Reconnect Spotify</text>');
+    expect(response.body).not.toContain('>Recently played</text>');
+    expect(response.headers['Cache-Control']).toBe('no-store');
   });
 });
 
