@@ -146,6 +146,8 @@ describe.skipIf(!present)(present ? 'the emulator against Spotify’s OpenAPI do
     expect(spotify.problems(RECENT, json({ href: 'h', limit: 1, next: null, cursors: null, items: [], total: 0 }))).toContainEqual(expect.stringContaining('/total'));
     expect(spotify.problems(ME, { status: 200, contentType: null, body: '' })).toEqual(['a 200 of GET /me is not without a content type']);
     expect(spotify.problems(NOW, { status: 204, contentType: 'application/json', body: '{}' })).toHaveLength(1);
+    // A 204 that claims JSON makes spotify-web-api-node hand the caller '' instead of {}.
+    expect(spotify.problems(NOW, { status: 204, contentType: 'application/json', body: '' })).toHaveLength(1);
     expect(spotify.problems(ME, { status: 418, contentType: null, body: '' })).toEqual(['the document lists no 418 for GET /me']);
   });
 });
