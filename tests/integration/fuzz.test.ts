@@ -92,6 +92,7 @@ describe.each(Object.keys(phases) as Phase[])('fuzzing with the owner %s', (phas
         format: route.format,
         answers: route.answers[phase],
         redirectUri: baseEnv.SPOTIFY_REDIRECT_URI,
+        ...(route.opensSpotify ? { opensSpotify: true } : {}),
         findSecrets,
       });
       const answer = problems.length ? 'failed' : String(response.statusCode);

@@ -62,6 +62,7 @@ function expectSafe(path: string, response: Result, answers?: string[]) {
     format: route(path).format,
     findSecrets,
     redirectUri: REDIRECT_URI,
+    ...(route(path).opensSpotify ? { opensSpotify: true } : {}),
     ...(answers ? { answers } : {}),
   });
   expect(problems).toEqual([]);
@@ -337,7 +338,7 @@ describe('open redirects', () => {
           response_type: 'code',
           client_id: DEFAULT_CLIENT_ID,
           redirect_uri: REDIRECT_URI,
-          scope: 'user-top-read',
+          scope: 'user-top-read user-read-currently-playing user-read-recently-played',
           state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
         });
         expect(response.cookies?.join('\n')).not.toContain(EVIL);

@@ -286,6 +286,21 @@ const flows: Flow[] = [
     logs: [signedIn, { level: 'WARN', message: 'will end this authorization' }],
   },
   {
+    name: 'what the owner plays: /now-playing, its card and link, /recently-played, and a scope Spotify refuses',
+    run: async () => {
+      await connectOwner();
+      service.model.player(OWNER_ID).play(undefined, { positionMs: 10_000 });
+      for (const path of ['/now-playing', '/now-playing.svg', '/recently-played']) expect((await send(path)).statusCode).toBe(200);
+      expect((await send('/now-playing/open')).statusCode).toBe(302);
+      // A token without the player scopes, as Spotify sees it: refused after one refresh and one retry.
+      const tokens = service.model.issueTokens(OWNER_ID, { scopes: ['user-top-read'] });
+      await service.updateOwner({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token });
+      process.env.RECENTLY_PLAYED_CACHE_SECONDS = '0';
+      expect((await send('/recently-played')).statusCode).toBe(503);
+    },
+    logs: [signedIn, { level: 'WARN', message: 'refuses the owner\'s token for a scope' }, refused(503, 'scope_missing')],
+  },
+  {
     name: 'a hung Spotify',
     run: async () => {
       await connectOwner();

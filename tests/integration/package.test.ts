@@ -86,7 +86,7 @@ afterAll(() => {
 });
 
 describe('the packaged prod stack', () => {
-  it('has the six functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
+  it('has the ten functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions.map(([name]) => name).sort()).toEqual([
       'CallbackLambdaFunction',
@@ -94,6 +94,10 @@ describe('the packaged prod stack', () => {
       'HighlightsLambdaFunction',
       'HomeLambdaFunction',
       'LoginLambdaFunction',
+      'NowPlayingCardLambdaFunction',
+      'NowPlayingLambdaFunction',
+      'NowPlayingOpenLambdaFunction',
+      'RecentlyPlayedLambdaFunction',
       'StatusLambdaFunction',
     ]);
     for (const [, fn] of functions) {
@@ -101,10 +105,22 @@ describe('the packaged prod stack', () => {
       expect(fn.Properties.Timeout).toBeGreaterThan(0);
       expect(fn.Properties.MemorySize).toBeGreaterThan(0);
     }
-    // Measured after lib/ was layered (docs/architecture.md): login 202 kB, status 199 kB,
-    // callback 309 kB, highlights 315 kB, card 318 kB. Most of each is the DynamoDB client, which
-    // home (19 kB: middy, the logger and the page) does without.
-    const budgets = { home: 25_000, login: 210_000, status: 210_000, callback: 320_000, highlights: 325_000, card: 330_000 };
+    // Measured with the player endpoints: login 204 kB, status 200 kB, callback 307 kB, highlights
+    // 314 kB, card 319 kB, nowPlaying 308 kB, nowPlayingOpen 309 kB, nowPlayingCard 320 kB,
+    // recentlyPlayed 313 kB. Most of each is the DynamoDB client, which home (19 kB: middy, the
+    // logger and the page) does without.
+    const budgets = {
+      home: 25_000,
+      login: 210_000,
+      status: 210_000,
+      callback: 320_000,
+      highlights: 325_000,
+      card: 330_000,
+      nowPlaying: 320_000,
+      nowPlayingOpen: 320_000,
+      nowPlayingCard: 330_000,
+      recentlyPlayed: 325_000,
+    };
     for (const [name, budget] of Object.entries(budgets)) {
       expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(budget);
     }
@@ -112,9 +128,10 @@ describe('the packaged prod stack', () => {
 
   it('bundles into each function only what it uses: home, login and status carry no Spotify library, card renderer or SSM client', async () => {
     const bundle = async (name: string) => {
+      const file = `handlers/http/${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.cjs`;
       const files = await unzip(join(outDir, `${name}.zip`));
-      expect([...files.keys()]).toEqual([`handlers/http/${name}.cjs`]);
-      return files.get(`handlers/http/${name}.cjs`)!.toString('utf8');
+      expect([...files.keys()]).toEqual([file]);
+      return files.get(file)!.toString('utf8');
     };
     const markers = {
       spotifyLibrary: 'api.spotify.com',
@@ -145,11 +162,29 @@ describe('the packaged prod stack', () => {
     expect(callback).not.toContain(markers.cardRenderer);
     expect(callback).not.toContain(markers.errorCard);
     expect(callback).not.toContain(markers.zod);
+    for (const name of ['nowPlaying', 'nowPlayingOpen', 'recentlyPlayed']) {
+      const code = await bundle(name);
+      expect(code, `${name} carries the card renderer`).not.toContain(markers.cardRenderer);
+      expect(code, `${name} carries the error card`).not.toContain(markers.errorCard);
+      expect(code).toContain(markers.spotifyLibrary);
+    }
+    expect(await bundle('nowPlayingCard')).toContain(markers.errorCard);
   });
 
-  it('routes GET /, /login, /callback, /highlights, /card.svg and /status through the HTTP API', () => {
+  it('routes GET /, /login, /callback, /highlights, /card.svg, /status and the player endpoints through the HTTP API', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
-    expect(routes.sort()).toEqual(['GET /', 'GET /callback', 'GET /card.svg', 'GET /highlights', 'GET /login', 'GET /status']);
+    expect(routes.sort()).toEqual([
+      'GET /',
+      'GET /callback',
+      'GET /card.svg',
+      'GET /highlights',
+      'GET /login',
+      'GET /now-playing',
+      'GET /now-playing.svg',
+      'GET /now-playing/open',
+      'GET /recently-played',
+      'GET /status',
+    ]);
   });
 
   it('throttles the whole API at the stage: 20 requests a second, bursts of 50, unless API_RATE_LIMIT and API_BURST_LIMIT say otherwise', async () => {

@@ -11,6 +11,10 @@ import { handler as callbackHandler } from '../../handlers/http/callback';
 import { handler as cardHandler } from '../../handlers/http/card';
 import { handler as highlightsHandler } from '../../handlers/http/highlights';
 import { handler as homeHandler } from '../../handlers/http/home';
+import { handler as nowPlayingHandler } from '../../handlers/http/now-playing';
+import { handler as nowPlayingCardHandler } from '../../handlers/http/now-playing-card';
+import { handler as nowPlayingOpenHandler } from '../../handlers/http/now-playing-open';
+import { handler as recentlyPlayedHandler } from '../../handlers/http/recently-played';
 import { handler as loginHandler } from '../../handlers/http/login';
 import { handler as statusHandler } from '../../handlers/http/status';
 import type { HttpEvent } from '../../lib/http/responses';
@@ -72,6 +76,8 @@ export interface Route {
    * A 5xx listed here is a documented service state, never a crash.
    */
   answers: Record<Phase, string[]>;
+  /** Redirects to a page on open.spotify.com (a track, an episode, a profile) instead of Spotify's authorize page. */
+  opensSpotify?: true;
 }
 
 // One line per route: the fuzz set and the method checks run against each.
@@ -82,6 +88,10 @@ export const routes: Route[] = [
   { path: '/highlights', handler: highlightsHandler, format: 'json', answers: { bound: ['200', '400 invalid_parameter'], unbound: ['400 invalid_parameter', '503 not_authorized'], revoked: ['400 invalid_parameter', '503 reauthorization_required'] } },
   { path: '/card.svg', handler: cardHandler, format: 'svg', answers: { bound: ['200', '400'], unbound: ['200', '400'], revoked: ['200', '400'] } },
   { path: '/status', handler: statusHandler, format: 'json', answers: { bound: ['200'], unbound: ['200'], revoked: ['200'] } },
+  { path: '/now-playing', handler: nowPlayingHandler, format: 'json', answers: { bound: ['200'], unbound: ['503 not_authorized'], revoked: ['503 reauthorization_required'] } },
+  { path: '/now-playing/open', handler: nowPlayingOpenHandler, format: 'page', answers: { bound: ['302'], unbound: ['503'], revoked: ['503'] }, opensSpotify: true },
+  { path: '/now-playing.svg', handler: nowPlayingCardHandler, format: 'svg', answers: { bound: ['200', '400'], unbound: ['200', '400'], revoked: ['200', '400'] } },
+  { path: '/recently-played', handler: recentlyPlayedHandler, format: 'json', answers: { bound: ['200', '400 invalid_parameter'], unbound: ['400 invalid_parameter', '503 not_authorized'], revoked: ['400 invalid_parameter', '503 reauthorization_required'] } },
 ];
 
 export function route(path: string): Route {
@@ -189,7 +199,10 @@ export function loginOnRedirectHost(redirectUri: string): string {
   return new URL('login?moved=1', new URL('.', redirectUri)).toString();
 }
 
-function redirectProblems(response: Result, redirectUri: string): string[] {
+/** A page of Spotify's own player site: a track, an episode or a profile, by id. */
+const SPOTIFY_PAGE = /^https:\/\/open\.spotify\.com\/(?:track|episode|user)\/[A-Za-z0-9._%-]+$/;
+
+function redirectProblems(response: Result, redirectUri: string, opensSpotify = false): string[] {
   const location = header(response, 'Location');
   if (location === undefined) return response.statusCode === 302 ? ['302 without a Location'] : [];
   let url: URL;
@@ -197,6 +210,10 @@ function redirectProblems(response: Result, redirectUri: string): string[] {
     url = new URL(location);
   } catch {
     return [`Location is not an absolute URL: ${location.slice(0, 200)}`];
+  }
+  if (opensSpotify) {
+    const problems = SPOTIFY_PAGE.test(location) ? [] : [`redirects elsewhere than a Spotify page: ${location.slice(0, 200)}`];
+    return response.cookies?.length ? [...problems, 'a redirect to Spotify sets a cookie'] : problems;
   }
   // The one other place a redirect may go: it starts nothing, so it sets no cookie.
   if (location === loginOnRedirectHost(redirectUri)) return response.cookies?.length ? ['a move to the redirect URI\'s host sets a cookie'] : [];
@@ -227,6 +244,8 @@ export interface Expectations {
   findSecrets: (text: string) => string[];
   /** The configured redirect URI, the only one a Location may carry. */
   redirectUri: string;
+  /** The route redirects to pages on open.spotify.com, not to the authorize page (Route.opensSpotify). */
+  opensSpotify?: boolean;
   /** When given, the answer must be one of these (see `Route.answers`); else any status below 500. */
   answers?: string[];
 }
@@ -244,7 +263,7 @@ export function problemsOf(response: Result, expected: Expectations): string[] {
   if (trace) problems.push(`stack trace in response: ${trace}`);
   const leaked = expected.findSecrets(text);
   if (leaked.length) problems.push(`secrets in response: ${leaked.map(redact).join(', ')}`);
-  problems.push(...formatProblems(response, expected.format), ...redirectProblems(response, expected.redirectUri));
+  problems.push(...formatProblems(response, expected.format), ...redirectProblems(response, expected.redirectUri, expected.opensSpotify));
   return problems;
 }
 
