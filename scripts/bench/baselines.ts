@@ -108,3 +108,24 @@ export const refreshEveryRequestHandler = handle(async (owner, event) => {
   if (tokens.refreshToken) await saveTokens(tokens);
   return topArtists(tokens.accessToken, event);
 });
+
+/**
+ * The naive now playing: the token checked as A does, then Spotify asked on every request — what
+ * plays, and the last play when nothing does.
+ */
+export const naiveNowPlayingHandler = handle(async (owner) => {
+  let accessToken = owner.accessToken;
+  if (owner.accessTokenExpiresAt - EXPIRY_MARGIN_MS <= Date.now()) {
+    const tokens = await refresh(owner);
+    await saveTokens(tokens);
+    accessToken = tokens.accessToken;
+  }
+  const api = new SpotifyWebApi({ accessToken });
+  const { body } = await api.getMyCurrentPlayingTrack({ additional_types: 'track,episode' } as { market?: string });
+  const playing = body as { is_playing?: boolean; item?: { name?: string } | null; progress_ms?: number | null };
+  if (playing?.item) return json(200, { isPlaying: Boolean(playing.is_playing), item: playing.item.name, progressMs: playing.progress_ms ?? null });
+  const { body: recent } = await api.getMyRecentlyPlayedTracks({ limit: 1 });
+  const last = recent.items[0];
+  return json(200, { isPlaying: false, item: last?.track.name ?? null, playedAt: last?.played_at ?? null });
+});
+

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { EndToEndOptions } from './e2e';
 import type { LatencyOptions } from './latency';
+import type { NowPlayingOptions } from './now-playing';
 import type { WindowOptions } from './window';
 
 export interface BenchOptions {
@@ -12,6 +13,7 @@ export interface BenchOptions {
   window: WindowOptions;
   latency: LatencyOptions;
   burstSize: number;
+  nowPlaying: NowPlayingOptions;
   endToEnd: EndToEndOptions;
   /** Fresh processes per function for the cold-initialisation median. */
   initRuns: number;
@@ -22,6 +24,7 @@ const FULL: Omit<BenchOptions, 'smoke' | 'quiet'> = {
   window: { requests: 1000, windowMinutes: 10, batch: 10 },
   latency: { memoryHits: 2000, dynamoHits: 300, misses: 20, baselineRequests: 20 },
   burstSize: 100,
+  nowPlaying: { requestsPerMinute: 1000, minutes: 10, containers: 4 },
   endToEnd: { concurrencies: [1, 10, 50], seconds: 4, maxRequests: 20_000, warmupRequests: 10 },
   initRuns: 7,
 };
@@ -32,6 +35,7 @@ const SMOKE: Omit<BenchOptions, 'smoke' | 'quiet'> = {
   window: { requests: 30, windowMinutes: 10, batch: 10 },
   latency: { memoryHits: 50, dynamoHits: 5, misses: 2, baselineRequests: 2 },
   burstSize: 25,
+  nowPlaying: { requestsPerMinute: 20, minutes: 10, containers: 4 },
   endToEnd: { concurrencies: [1, 10, 50], seconds: 0.2, maxRequests: 100, warmupRequests: 2 },
   initRuns: 1,
 };

@@ -17,6 +17,7 @@ import { measureBurst, type BurstFigure } from './burst';
 import { useSimulatedClock } from './clock';
 import { measureEndToEnd, startInProcessServer, startOfflineServers, type EndToEndFigure, type Servers } from './e2e';
 import { measureLatency, type LatencyFigures } from './latency';
+import { measureNowPlaying, type NowPlayingFigure } from './now-playing';
 import type { BenchOptions } from './options';
 import { measureWindow, type WindowFigure } from './window';
 import { createWorld, type Design } from './world';
@@ -43,6 +44,7 @@ export interface BenchResult {
     accessTokenTtlSeconds: number;
     window: BenchOptions['window'];
     burstSize: number;
+    nowPlaying: BenchOptions['nowPlaying'];
     endToEnd: BenchOptions['endToEnd'];
     initRuns: number;
   };
@@ -52,6 +54,8 @@ export interface BenchResult {
   burst: Record<Design, BurstFigure>;
   /** The service's burst spread over several containers (copies of its built bundle). */
   burstAcrossContainers: BurstFigure;
+  /** /now-playing over the window, over several containers, against asking Spotify every time. */
+  nowPlaying: NowPlayingFigure;
   endToEnd: { via: string; figures: EndToEndFigure[] };
   bundles: BundleFigure[];
 }
@@ -122,7 +126,7 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
 
     world.routeSpotify(true);
     const restoreClock = useSimulatedClock();
-    let spotifyCalls, latency, bursts;
+    let spotifyCalls, latency, bursts, nowPlaying;
     try {
       log(`Spotify calls over ${options.window.windowMinutes} simulated minutes…`);
       spotifyCalls = await measureWindow(world, options.window);
@@ -132,6 +136,11 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
       const highlightsBundle = prepared.bundles.find((bundle) => bundle.name === 'highlights');
       if (!highlightsBundle) throw new Error('serverless.yml has no highlights function');
       bursts = await measureBurst(world, options.burstSize, highlightsBundle.file);
+      const { requestsPerMinute, minutes, containers } = options.nowPlaying;
+      log(`/now-playing: ${requestsPerMinute} requests a minute for ${minutes} simulated minutes over ${containers} containers, against the naive design…`);
+      const nowPlayingBundle = prepared.bundles.find((bundle) => bundle.name === 'nowPlaying');
+      if (!nowPlayingBundle) throw new Error('serverless.yml has no nowPlaying function');
+      nowPlaying = await measureNowPlaying(world, nowPlayingBundle.file, options.nowPlaying);
     } finally {
       restoreClock();
     }
@@ -161,6 +170,7 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
         accessTokenTtlSeconds: world.model.accessTokenTtlSeconds,
         window: options.window,
         burstSize: options.burstSize,
+        nowPlaying: options.nowPlaying,
         endToEnd: options.endToEnd,
         initRuns: options.initRuns,
       },
@@ -168,6 +178,7 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
       latency,
       burst: bursts.oneContainer,
       burstAcrossContainers: bursts.serviceAcrossContainers,
+      nowPlaying,
       endToEnd,
       bundles,
     };

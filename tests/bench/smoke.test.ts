@@ -31,6 +31,12 @@ describe('npm run bench -- --smoke', () => {
       expect(summary.p99).toBeGreaterThanOrEqual(summary.p50);
     }
 
+    // /now-playing over four containers: a few calls per simulated window, against at least one per request.
+    expect(result.nowPlaying.containers).toBe(4);
+    expect(result.nowPlaying.service.total).toBeLessThanOrEqual(60);
+    expect(result.nowPlaying.naive.total).toBeGreaterThanOrEqual(result.nowPlaying.naive.requests);
+    expect(result.nowPlaying.service.total).toBeLessThan(result.nowPlaying.naive.total);
+
     expect(result.burst.service.refreshes).toBe(1);
     expect(result.burstAcrossContainers).toMatchObject({ requests: burstSize, refreshes: 1 });
     expect(result.burstAcrossContainers.containers).toBeGreaterThan(1);
