@@ -69,7 +69,7 @@ afterAll(async () => {
 });
 
 describe('npm run demo', { timeout: 60_000 }, () => {
-  it('walks a newcomer from /login to the sample website showing the top artists and the card', async () => {
+  it('walks a newcomer from /login to the sample website showing the top artists, what the owner plays, and the cards', async () => {
     session = await openSession(browser, NOWHERE);
     const { page } = session;
 
@@ -91,10 +91,21 @@ describe('npm run demo', { timeout: 60_000 }, () => {
     // The artists' pictures and the card are drawn (an image that failed has no natural width).
     await page.waitForFunction("[...document.images].every((image) => image.complete)");
     const widths = await page.evaluate<number[]>('[...document.images].map((image) => image.naturalWidth)');
-    expect(widths).toHaveLength(11);
+    // Ten pictures of the lists, and the three cards (top artists, now playing, recently played).
+    expect(widths).toHaveLength(13);
     expect(widths.every((width) => width > 0)).toBe(true);
     expect(await page.locator('#card').getAttribute('src')).toBe(`${url}/card.svg?time_range=short_term&limit=5`);
     expect(await page.locator('#card-snippet').textContent()).toContain(`<img src="${url}/card.svg?`);
+    // The demo's owner is playing a track: the page says so, and the card links to it.
+    const playing = (await (await fetch(`${url}/now-playing`)).json()) as { isPlaying: boolean; item: { name: string } };
+    expect(playing.isPlaying).toBe(true);
+    await page.locator('#now', { hasText: 'Playing' }).waitFor();
+    expect(await page.locator('#now').textContent()).toContain(playing.item.name);
+    expect(await page.locator('#now-link').getAttribute('href')).toBe(`${url}/now-playing/open`);
+    expect(await page.locator('#now-snippet').textContent()).toBe(`[![Now playing](${url}/now-playing.svg)](${url}/now-playing/open)`);
+    const nowCard = await (await fetch(`${url}/now-playing.svg`)).text();
+    expect(nowCard).toContain('>Now playing</text>');
+    expect(nowCard).toContain(playing.item.name.replace(/&/g, '&#38;').replace(/'/g, '&#39;'));
 
     mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     const path = join(SCREENSHOTS_DIR, 'demo-examples.png');
