@@ -88,23 +88,31 @@ function pixels(page: Page, png: Buffer, x: number, y: number): Promise<{ colour
   })()`);
 }
 
+/**
+ * The page at `path`, whose two cards (5 rows each) are drawn in <img>s 400 × 376, saved as
+ * test-results/screenshots/<name>.png, and as docs/<name>.png with UPDATE_DOCS_SCREENSHOTS=1.
+ */
+async function screenshotCards(page: Page, path: string, name: string): Promise<Buffer> {
+  await page.goto(`${base}${path}`);
+  const sizes = await page.$$eval('img', (images) =>
+    Promise.all(images.map(async (image) => (await image.decode(), [image.naturalWidth, image.naturalHeight]))),
+  );
+  expect(sizes).toEqual([
+    [400, 376],
+    [400, 376],
+  ]);
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  const file = join(SCREENSHOTS_DIR, `${name}.png`);
+  const shot = await page.screenshot({ path: file, clip: { x: 0, y: 0, width: 872, height: 424 } });
+  if (process.env.UPDATE_DOCS_SCREENSHOTS) copyFileSync(file, resolve(import.meta.dirname, `../../docs/${name}.png`));
+  return shot;
+}
+
 describe('the card in Chromium', { timeout: 30_000 }, () => {
   it('draws the owner\'s artists and tracks in an <img>, pictures included, in both themes', async () => {
     await service.connect();
     const { page, problems } = await newPage();
-    await page.goto(base);
-    const sizes = await page.$$eval('img', (images) =>
-      Promise.all(images.map(async (image) => (await image.decode(), [image.naturalWidth, image.naturalHeight]))),
-    );
-    expect(sizes).toEqual([
-      [400, 376],
-      [400, 376],
-    ]);
-
-    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-    const path = join(SCREENSHOTS_DIR, 'card.png');
-    const shot = await page.screenshot({ path, clip: { x: 0, y: 0, width: 872, height: 424 } });
-    if (process.env.UPDATE_DOCS_SCREENSHOTS) copyFileSync(path, resolve(import.meta.dirname, '../../docs/card.png'));
+    const shot = await screenshotCards(page, '/', 'card');
 
     // Not blank: text, two themes and ten pictures make many colours; the first artist's picture
     // (left of its centre, clear of a placeholder's note: 24 + 44 + 8, 24 + 64 + 28) is neither
@@ -142,18 +150,7 @@ describe('the card in Chromium', { timeout: 30_000 }, () => {
   it('draws the last plays with when each was played, in both themes', async () => {
     await service.connect();
     const { page, problems } = await newPage();
-    await page.goto(`${base}/recent`);
-    const sizes = await page.$$eval('img', (images) =>
-      Promise.all(images.map(async (image) => (await image.decode(), [image.naturalWidth, image.naturalHeight]))),
-    );
-    expect(sizes).toEqual([
-      [400, 376],
-      [400, 376],
-    ]);
-    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-    const path = join(SCREENSHOTS_DIR, 'card-recent.png');
-    const shot = await page.screenshot({ path, clip: { x: 0, y: 0, width: 872, height: 424 } });
-    if (process.env.UPDATE_DOCS_SCREENSHOTS) copyFileSync(path, resolve(import.meta.dirname, '../../docs/card-recent.png'));
+    const shot = await screenshotCards(page, '/recent', 'card-recent');
     // The first row's cover (unranked rows draw it from x = 16: 24 + 16 + 8, 24 + 64 + 28).
     const { colours, at } = await pixels(page, shot, 48, 116);
     expect(colours).toBeGreaterThan(200);
