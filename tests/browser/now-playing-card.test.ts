@@ -181,9 +181,11 @@ describe('the now-playing card in Chromium', { timeout: 30_000 }, () => {
     player().play(long, { positionMs: 1_000 });
     const { page } = await openCard();
     // Text drawn from its start (the footer is drawn to end at 384).
-    const rights = await page.evaluate<number[]>("[...document.querySelectorAll('text:not([text-anchor])')].map((text) => { const box = text.getBBox(); return box.x + box.width; })");
-    expect(rights).toHaveLength(3);
-    expect(Math.max(...rights)).toBeLessThanOrEqual(384);
+    const boxes = await page.evaluate<{ text: string; right: number }[]>(
+      "[...document.querySelectorAll('text:not([text-anchor])')].map((text) => { const box = text.getBBox(); return { text: text.textContent, right: box.x + box.width }; })",
+    );
+    expect(boxes).toHaveLength(3);
+    for (const box of boxes) expect(box.right, box.text).toBeLessThanOrEqual(384);
     expect((await page.locator('text.headline').textContent())?.endsWith('…')).toBe(true);
   });
 });
