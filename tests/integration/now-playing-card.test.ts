@@ -68,6 +68,18 @@ describe('GET /now-playing.svg while the owner plays', () => {
     expect(Math.abs(position + movingMs - track.duration_ms)).toBeLessThanOrEqual(20);
   });
 
+  it('takes a cover size that covers 108 px at 2× (216): not a 200 px one, the next larger', async () => {
+    await service.connect();
+    const track = topTrack(2);
+    const [widest, middle, smallest] = track.album.images;
+    // The same pictures, the middle one listed as 200 px: too small for the cover, big enough for a row.
+    const album = { ...track.album, images: [widest!, { ...middle!, width: 200, height: 200 }, smallest!] };
+    player().play({ ...track, album });
+    const response = await nowPlayingCard();
+    expect(imagesIn(response.body)).toEqual([pngOf(widest!.url)]);
+    expect(imageRequests()).toEqual([new URL(widest!.url).pathname]);
+  });
+
   it('is cached no longer than what plays is fresh (15 s)', async () => {
     await service.connect();
     player().play(topTrack());
