@@ -139,6 +139,11 @@ async function load<T>(source: Source<T>, standing: Standing, settings: Settings
     if (fetchedElsewhere) return { key, result: fetchedElsewhere };
   }
   try {
+    if (leased && settings.cacheMs > 0) {
+      // Another container may have stored a fresh result (and let go of the lease) since it was read.
+      const meanwhile = await getResult(key).catch(() => undefined);
+      if (meanwhile && isFresh(meanwhile, settings) && meanwhile.fetchedAt > (stored?.fetchedAt ?? 0)) return { key, result: meanwhile };
+    }
     const { value, owner } = await source.fetch(deadline);
     const result = { value, fetchedAt: Date.now() };
     // Kept as the result of the authorization that fetched it, which is the owner's as the fetch read it.

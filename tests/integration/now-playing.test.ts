@@ -127,6 +127,29 @@ describe('GET /now-playing', () => {
     expect(service.model.calls.currentlyPlaying).toBe(1);
   });
 
+  it('a container that takes the fetch lease just after another stored a fresh answer serves that answer, not a second call', async () => {
+    await service.connect();
+    player().play(topTrack());
+    const [early, late] = [await anotherContainer(), await anotherContainer()];
+    await early.nowPlaying();
+    travel(16_000);
+    // `late` has read the stored answer (now old) and is about to take the lease; before it
+    // does, `early` asks, fetches, stores and releases the lease.
+    const send = late.dynamo.send.bind(late.dynamo);
+    let raced = false;
+    vi.spyOn(late.dynamo, 'send').mockImplementation((async (command: { input: { Item?: { pk?: string } } }) => {
+      if (!raced && String(command.input.Item?.pk).startsWith('fetch-lease#')) {
+        raced = true;
+        expect((await early.nowPlaying()).statusCode).toBe(200);
+      }
+      return send(command as never);
+    }) as never);
+    const answer = await late.nowPlaying();
+    expect(raced).toBe(true);
+    expect(answer.statusCode).toBe(200);
+    expect(service.model.calls.currentlyPlaying).toBe(2);
+  });
+
   it('serves the last answer, stale with its reason, while Spotify rate-limits; and the error once none is stored', async () => {
     process.env.NOW_PLAYING_CACHE_SECONDS = '0';
     await service.connect();
