@@ -3,8 +3,8 @@
  * containers, against a naive design that asks Spotify on every request (issue 11, point 8).
  *
  * The owner connected 55 simulated minutes earlier (so the one-hour access token expires five
- * minutes in) and plays three tracks in a row, after which nothing plays and /now-playing answers
- * the last played. Each container is a fresh copy of the built nowPlaying bundle (its own
+ * minutes in) and plays three tracks in a row that end six minutes in, after which nothing plays
+ * and /now-playing answers the last played. Each container is a fresh copy of the built nowPlaying bundle (its own
  * memory, clients and lease identity); requests arrive four at a time, one per container, as
  * visitors arriving together would. Spotify's latency is set to 0 for this part: the calls are
  * counted, not timed, and 10,000 requests to the naive design would otherwise take minutes.
@@ -46,13 +46,18 @@ function loadContainer(bundleFile: string): Handler {
 }
 
 const TOKEN_EXPIRES_INTO_WINDOW_MS = 5 * 60_000;
+/** How long into the window the owner plays: the rest of it, nothing plays. */
+const PLAYING_MS = 6 * 60_000;
 
 async function measure(world: World, handlers: Handler[], { requestsPerMinute, minutes }: NowPlayingOptions): Promise<NowPlayingCalls> {
   const { model } = world;
   await world.startAfresh();
   clock.advance(model.accessTokenTtlSeconds * 1000 - TOKEN_EXPIRES_INTO_WINDOW_MS);
   const [first, ...queue] = model.topFor(OWNER_ID, 'tracks', 'short_term').slice(0, 3);
-  model.player(OWNER_ID).play(first, { queue });
+  if (!first) throw new Error('the emulator gave the owner no top tracks');
+  // Joined part-way through the first track, so that the three end PLAYING_MS into the window.
+  const playsFor = [first, ...queue].reduce((sum, track) => sum + track.duration_ms, 0);
+  model.player(OWNER_ID).play(first, { queue, positionMs: Math.min(first.duration_ms - 1000, Math.max(0, playsFor - PLAYING_MS)) });
   const before = { currentlyPlaying: model.calls.currentlyPlaying, recentlyPlayed: model.calls.recentlyPlayed, token: model.calls.token.refresh_token };
   const requests = requestsPerMinute * minutes;
   const together = handlers.length;

@@ -182,11 +182,12 @@ export function markdown(result: BenchResult): string {
       const figure = result.nowPlaying[design];
       const label = design === 'service' ? DESIGN_LABELS.service : 'naive: asks Spotify on every request';
       const ratio = design === 'service' ? '' : `${times(figure.total / result.nowPlaying.service.total)} fewer`;
-      return row([label, figure.requests.toLocaleString('en-US'), figure.currentlyPlaying, figure.recentlyPlayed, figure.token, figure.total, ratio]);
+      return row([label, ...[figure.requests, figure.currentlyPlaying, figure.recentlyPlayed, figure.token, figure.total].map((n) => n.toLocaleString('en-US')), ratio]);
     }),
     '',
     'The owner connected 55 simulated minutes before (the access token expires 5 minutes in) and plays three tracks in a',
-    'row; then nothing plays and /now-playing answers the last played (from /me/player/recently-played). Requests arrive',
+    'row that end 6 minutes in; then nothing plays and /now-playing answers the last played (from',
+    '/me/player/recently-played). Requests arrive',
     `${result.nowPlaying.containers} at a time, one per container (fresh copies of the built nowPlaying bundle); the naive design checks the token`,
     'as A does and asks Spotify what plays, and what played last when nothing does, on every request. Spotify\'s latency',
     'is 0 here: calls are counted, not timed.',

@@ -36,6 +36,11 @@ describe('npm run bench -- --smoke', () => {
     expect(result.nowPlaying.service.total).toBeLessThanOrEqual(60);
     expect(result.nowPlaying.naive.total).toBeGreaterThanOrEqual(result.nowPlaying.naive.requests);
     expect(result.nowPlaying.service.total).toBeLessThan(result.nowPlaying.naive.total);
+    // At most one call a 15 s window across the four containers (10 minutes: 40, and the first).
+    expect(result.nowPlaying.service.currentlyPlaying).toBeLessThanOrEqual(41);
+    // The tracks end part-way: the last played is asked for too, by both designs.
+    expect(result.nowPlaying.service.recentlyPlayed).toBeGreaterThan(0);
+    expect(result.nowPlaying.naive.recentlyPlayed).toBeGreaterThan(0);
 
     expect(result.burst.service.refreshes).toBe(1);
     expect(result.burstAcrossContainers).toMatchObject({ requests: burstSize, refreshes: 1 });
