@@ -3,15 +3,15 @@
  * containers, against a naive design that asks Spotify on every request (issue 11, point 8).
  *
  * The owner connected 55 simulated minutes earlier (so the one-hour access token expires five
- * minutes in) and plays three tracks in a row that end six minutes in, after which nothing plays
- * and /now-playing answers the last played. Each container is a fresh copy of the built nowPlaying bundle (its own
+ * minutes in) and plays tracks in a row that end six minutes in, after which nothing plays and
+ * /now-playing answers the last played. Each container is a fresh copy of the built nowPlaying bundle (its own
  * memory, clients and lease identity); requests arrive four at a time, one per container, as
  * visitors arriving together would. Spotify's latency is set to 0 for this part: the calls are
  * counted, not timed, and 10,000 requests to the naive design would otherwise take minutes.
  */
 import { createRequire } from 'node:module';
 import { httpEvent, lambdaContext } from '../../tests/support/events';
-import { OWNER_ID } from '../../tests/support/spotify-emulator';
+import { OWNER_ID, type Track } from '../../tests/support/spotify-emulator';
 import { naiveNowPlayingHandler } from './baselines';
 import { clock } from './clock';
 import { expectOk, type Handler, type World } from './world';
@@ -53,11 +53,20 @@ async function measure(world: World, handlers: Handler[], { requestsPerMinute, m
   const { model } = world;
   await world.startAfresh();
   clock.advance(model.accessTokenTtlSeconds * 1000 - TOKEN_EXPIRES_INTO_WINDOW_MS);
-  const [first, ...queue] = model.topFor(OWNER_ID, 'tracks', 'short_term').slice(0, 3);
-  if (!first) throw new Error('the emulator gave the owner no top tracks');
-  // Joined part-way through the first track, so that the three end PLAYING_MS into the window.
-  const playsFor = [first, ...queue].reduce((sum, track) => sum + track.duration_ms, 0);
-  model.player(OWNER_ID).play(first, { queue, positionMs: Math.min(first.duration_ms - 1000, Math.max(0, playsFor - PLAYING_MS)) });
+  // Tracks in a row, joined part-way through the first, that end PLAYING_MS into the window.
+  const queue: Track[] = [];
+  let left = PLAYING_MS;
+  let first: Track | undefined;
+  for (const track of model.topFor(OWNER_ID, 'tracks', 'short_term')) {
+    if (track.duration_ms > left) {
+      first = track;
+      break;
+    }
+    queue.push(track);
+    left -= track.duration_ms;
+  }
+  if (!first) throw new Error(`the owner's top tracks last less than ${PLAYING_MS} ms`);
+  model.player(OWNER_ID).play(first, { queue, positionMs: first.duration_ms - left });
   const before = { currentlyPlaying: model.calls.currentlyPlaying, recentlyPlayed: model.calls.recentlyPlayed, token: model.calls.token.refresh_token };
   const requests = requestsPerMinute * minutes;
   const together = handlers.length;
