@@ -158,6 +158,7 @@ describe('GET /now-playing.svg when nothing plays', () => {
 
   it.each([
     ['an ad plays', () => player().playAd()],
+    ['an unknown item plays', () => player().playUnknown()],
     ['the owner is in a private session', () => (player().play(topTrack(3)), player().setPrivateSession(true))],
   ])('draws the last track played when %s, never the hidden item', async (_what, stage) => {
     await service.connect();

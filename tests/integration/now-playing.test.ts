@@ -77,6 +77,7 @@ describe('GET /now-playing', () => {
     ['nothing plays (204)', () => player().stop()],
     ['a private session', () => { player().play(topTrack(2)); player().setPrivateSession(true); }],
     ['an ad', () => player().playAd()],
+    ['an unknown item', () => player().playUnknown()],
   ])('when %s: not playing, and the last track played with its play time', async (_, happen) => {
     await service.connect();
     happen();

@@ -108,6 +108,7 @@ export function applyControl(model: SpotifyModel, action: unknown, args: Args): 
     }
     case 'play': return model.player(str(args, 'userId')).play(args.item as Playable | undefined, playOptions(args));
     case 'playAd': return model.player(str(args, 'userId')).playAd({ durationMs: args.durationMs === undefined ? undefined : num(args, 'durationMs') });
+    case 'playUnknown': return model.player(str(args, 'userId')).playUnknown({ durationMs: args.durationMs === undefined ? undefined : num(args, 'durationMs') });
     case 'pause': return model.player(str(args, 'userId')).pause();
     case 'resume': return model.player(str(args, 'userId')).resume();
     case 'stop': return model.player(str(args, 'userId')).stop();
@@ -154,6 +155,7 @@ export function emulatorControl(url: string) {
     /** Plays `item` (default: the user's first top track) now; see Player.play. */
     play: (userId: string, item?: Playable, options: PlayOptions = {}) => send('play', { userId, item, ...options }),
     playAd: (userId: string, durationMs?: number) => send('playAd', { userId, durationMs }),
+    playUnknown: (userId: string, durationMs?: number) => send('playUnknown', { userId, durationMs }),
     pause: (userId: string) => send('pause', { userId }),
     resume: (userId: string) => send('resume', { userId }),
     stop: (userId: string) => send('stop', { userId }),

@@ -27,8 +27,8 @@ export interface PlayOptions {
 
 /** What a user's player holds now: what currently-playing reports, outside a private session. */
 export interface Playback {
-  type: 'track' | 'episode' | 'ad';
-  /** null for an ad. */
+  type: 'track' | 'episode' | 'ad' | 'unknown';
+  /** null for an ad or an unknown item. */
   item: Playable | null;
   context: PlayContext | null;
   progressMs: number;
@@ -99,6 +99,16 @@ export class Player {
     if (!(durationMs > 0)) throw new Error('durationMs must be above 0');
     this.settle();
     this.start('ad', null, durationMs, null, 0, this.now());
+  }
+
+  /**
+   * Something Spotify reports as currently_playing_type "unknown", with item null, for
+   * `durationMs`; then the queue moves on. Never recorded.
+   */
+  playUnknown({ durationMs = AD_DURATION_MS }: { durationMs?: number } = {}): void {
+    if (!(durationMs > 0)) throw new Error('durationMs must be above 0');
+    this.settle();
+    this.start('unknown', null, durationMs, null, 0, this.now());
   }
 
   pause(): void {

@@ -97,7 +97,7 @@ describe('scopes on tokens', () => {
 });
 
 describe('the control plane', () => {
-  it('plays, pauses, resumes and stops a track, plays an episode and an ad, and starts a private session', async () => {
+  it('plays, pauses, resumes and stops a track, plays an episode, an ad and an unknown item, and starts a private session', async () => {
     const accessToken = await ownerToken();
     const now = async () => (await get(`${CURRENTLY_PLAYING}?additional_types=episode`, accessToken));
     const body = async () => (await (await now()).json()) as Record<string, unknown>;
@@ -120,6 +120,8 @@ describe('the control plane', () => {
     expect(await body()).toMatchObject({ currently_playing_type: 'episode', item: { id: episode.id }, context: null, is_playing: false });
     await control.playAd(OWNER_ID, 5_000);
     expect(await body()).toMatchObject({ currently_playing_type: 'ad', item: null });
+    await control.playUnknown(OWNER_ID, 5_000);
+    expect(await body()).toMatchObject({ currently_playing_type: 'unknown', item: null });
     await control.setPrivateSession(OWNER_ID, true);
     expect((await now()).status).toBe(204);
     await control.setPrivateSession(OWNER_ID, false);

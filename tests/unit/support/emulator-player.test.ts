@@ -124,6 +124,18 @@ describe('currently-playing', () => {
     expect(player.history()).toEqual(before);
   });
 
+  it('answers an unknown item as currently_playing_type "unknown" with item null, never recorded', () => {
+    const { model, clock, token, player, tracks } = clockedModel();
+    const before = player.history();
+    player.play(tracks[0], { queue: [tracks[1]!] });
+    player.playUnknown({ durationMs: 10_000 });
+    clock.t += 2_000;
+    expect(nowPlaying(model, token).body).toMatchObject({ currently_playing_type: 'unknown', item: null, progress_ms: 2_000, is_playing: true });
+    clock.t += 10_000;
+    expect(nowPlaying(model, token).body).toMatchObject({ currently_playing_type: 'track', item: { id: tracks[1]!.id } });
+    expect(player.history()).toEqual(before);
+  });
+
   it('shows an episode only when additional_types lists episode; otherwise its type and item null', () => {
     const { model, token, player } = clockedModel();
     const episode = sampleEpisodes(1)[0]!;
