@@ -85,6 +85,7 @@ const CASES: Record<string, Case> = {
   'an episode without pictures of its own': { operation: NOW, url: '/v1/me/player/currently-playing?additional_types=episode', status: 200, given: playing((model) => owner(model).play(sampleEpisodes(4)[3])) },
   'an episode not asked for (item null)': { operation: NOW, url: '/v1/me/player/currently-playing', status: 200, given: playing((model) => owner(model).play(sampleEpisodes(1)[0])) },
   'an ad': { operation: NOW, url: '/v1/me/player/currently-playing', status: 200, given: playing((model) => owner(model).playAd()) },
+  'an unknown item': { operation: NOW, url: '/v1/me/player/currently-playing', status: 200, given: playing((model) => owner(model).playUnknown()) },
   'nothing playing': { operation: NOW, url: '/v1/me/player/currently-playing', status: 204 },
   'a private session': { operation: NOW, url: '/v1/me/player/currently-playing', status: 204, given: playing((model) => { owner(model).play(); owner(model).setPrivateSession(true); }) },
   'recently played, 50 plays': { operation: RECENT, url: '/v1/me/player/recently-played?limit=50', status: 200 },
