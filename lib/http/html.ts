@@ -44,14 +44,29 @@ const STYLE = [
 
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
-export const PAGE_HEADERS: Record<string, string> = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
-};
+export interface PageOptions {
+  /** Where the page's forms may send: nowhere (the default), or the service itself. */
+  formAction?: 'none' | 'self';
+  /** The page's own scripts (their exact text), allowed by hash: never 'unsafe-inline'. */
+  scripts?: string[];
+}
+
+const hashOf = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/** The headers of a page: no caching, and a CSP that allows the hashed style, the given scripts and forms. */
+export function pageHeaders({ formAction = 'none', scripts = [] }: PageOptions = {}): Record<string, string> {
+  const script = scripts.length ? `; script-src ${scripts.map(hashOf).join(' ')}; connect-src 'self'` : '';
+  return {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src 'self' data:${script}; base-uri 'none'; form-action '${formAction}'; frame-ancestors 'none'`,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+  };
+}
+
+export const PAGE_HEADERS: Record<string, string> = pageHeaders();
 
 // Drawn with presentation attributes, not style attributes: the CSP allows no inline style but the hashed one.
 const ICON_PATHS: Record<Tone, string> = {
