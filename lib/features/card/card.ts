@@ -32,11 +32,11 @@ export async function listCard(query: CardQuery, deadline: Deadline): Promise<Ca
   if (query.type === 'recent') {
     const { value: plays, freshness } = drawable(await recentPlays(deadline));
     const shown = plays.slice(0, query.limit);
-    const pictures = await loadPictures(shown.map((play) => play.track), ROW_PICTURE, deadline);
-    return { svg: renderCard(recentContent(shown, query.theme, pictures.of, Date.now())), freshness: keptFor(freshness, pictures) };
+    const pictures = await loadPictures(query.images ? shown.map((play) => play.track) : [], ROW_PICTURE, deadline);
+    return { svg: renderCard(recentContent(shown, query, pictures.of, Date.now())), freshness: keptFor(freshness, pictures) };
   }
   const { value: list, freshness } = drawable(await topList(query.type, query.timeRange, deadline));
   const shown = { ...list, items: list.items.slice(0, query.limit) } as typeof list;
-  const pictures = await loadPictures(shown.items, ROW_PICTURE, deadline);
-  return { svg: renderCard(cardContent(shown, query.theme, pictures.of)), freshness: keptFor(freshness, pictures) };
+  const pictures = await loadPictures(query.images ? shown.items : [], ROW_PICTURE, deadline);
+  return { svg: renderCard(cardContent(shown, query, pictures.of)), freshness: keptFor(freshness, pictures) };
 }

@@ -3,30 +3,19 @@
  * placeholders, and the message card. Everything a card shows is inside the file (images as data:
  * URIs, no fonts or links to load), because image proxies such as GitHub's and an SVG shown
  * through <img> load nothing external. Every text is escaped and fitted to its space here
- * (textAt) and nowhere else.
+ * (textAt) and nowhere else. Every position comes from the card's look (look.ts): its width,
+ * whether it draws pictures, its colours.
  */
+import type { Look } from './look';
+import type { Colour, Palette } from './themes';
 import { fitText, wrapText, type TextStyle } from './text-width';
 
-export const THEMES = ['light', 'dark'] as const;
-export type Theme = (typeof THEMES)[number];
+export { PALETTES, THEMES, themeOr, type Theme } from './themes';
 
-/** The theme asked for, or light: a card about a bad query still follows the page's theme when it can. */
-export function themeOr(value: string | undefined): Theme {
-  return value === 'dark' ? 'dark' : 'light';
-}
-
-export const CARD_WIDTH = 400;
-/** Where text ends on the right: the frame keeps 16 px clear. */
-export const RIGHT = CARD_WIDTH - 16;
 export const HEADER = 64;
 const TITLE_LINE = 21;
-
-type Colour = 'bg' | 'line' | 'text' | 'muted' | 'accent' | 'empty';
-
-export const PALETTES: Record<Theme, Record<Colour, string>> = {
-  light: { bg: '#ffffff', line: '#e4e4e0', text: '#191414', muted: '#5e5e5e', accent: '#1db954', empty: '#e8e8e6' },
-  dark: { bg: '#121212', line: '#2e2e2e', text: '#f2f2f2', muted: '#a9a9a9', accent: '#1ed760', empty: '#2e2e2e' },
-};
+/** Where a header's title starts, right of the accent dot. */
+const TITLE_X = 44;
 
 const FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 
@@ -72,13 +61,13 @@ export type Shape = 'round' | 'square';
  * The pictures of one card: each is one <image> in <defs>, drawn with <use>, so a cover shown on
  * several rows (an album played track after track) is in the file once.
  */
-export function pictureSheet(theme: Theme) {
+export function pictureSheet(colours: Palette) {
   const ids = new Map<string, string>();
   const defs: string[] = [];
   return {
     /** The picture (a data: URI) at x, y, `size` px square, cropped to `shape`; null draws the placeholder. */
     place(dataUri: string | null, x: number, y: number, size: number, shape: Shape): string {
-      if (!dataUri) return placeholder(theme, x, y, size, shape);
+      if (!dataUri) return placeholder(colours.empty, x, y, size, shape);
       const key = `${size} ${dataUri}`;
       let id = ids.get(key);
       if (!id) {
@@ -92,15 +81,14 @@ export function pictureSheet(theme: Theme) {
   };
 }
 
-function placeholder(theme: Theme, x: number, y: number, size: number, shape: Shape): string {
-  const fill = PALETTES[theme].empty;
+function placeholder(fill: string, x: number, y: number, size: number, shape: Shape): string {
   const disc = shape === 'round' ? `<circle cx="${x + size / 2}" cy="${y + size / 2}" r="${size / 2}" fill="${fill}"/>` : `<rect x="${x}" y="${y}" width="${size}" height="${size}" rx="${size * 0.09}" fill="${fill}"/>`;
   const kind = size > 60 ? 'bigmark' : 'mark';
   return `${disc}${textAt(kind, x + size / 2, y + size / 2 + TEXTS[kind].size / 3, '♪', { anchor: 'middle' })}`;
 }
 
 export interface FrameParts {
-  theme: Theme;
+  look: Look;
   height: number;
   /** What the card shows, for screen readers. */
   label: string;
@@ -111,38 +99,48 @@ export interface FrameParts {
   defs?: string;
 }
 
-export function frame({ theme, height, label, body, css = '', defs = '' }: FrameParts): string {
-  const colours = PALETTES[theme];
+/** The frame: `look.width` wide, its corners `look.radius`, stroked unless `look.border` is off. */
+export function frame({ look, height, label, body, css = '', defs = '' }: FrameParts): string {
+  const { colours, width } = look;
   const texts = Object.entries(TEXTS)
     .map(([kind, text]) => `.${kind}{font-size:${text.size}px;font-weight:${text.weight};fill:${colours[text.colour]}}`)
     .join('');
+  // A stroke is centred on the edge: half a pixel in keeps all of it inside.
+  const edge = look.border
+    ? `<rect x=".5" y=".5" width="${width - 1}" height="${height - 1}" rx="${look.radius}" fill="${colours.bg}" stroke="${colours.line}"/>`
+    : `<rect width="${width}" height="${height}" rx="${look.radius}" fill="${colours.bg}"/>`;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${CARD_WIDTH}" height="${height}" viewBox="0 0 ${CARD_WIDTH} ${height}" role="img" aria-label="${xmlEscape(label)}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${xmlEscape(label)}">` +
     `<title>${xmlEscape(label)}</title><style>text{font-family:${FONT}}${texts}.accent{fill:${colours.accent}}${css}</style>` +
     `<defs><clipPath id="round" clipPathUnits="objectBoundingBox"><circle cx=".5" cy=".5" r=".5"/></clipPath>` +
     `<clipPath id="square" clipPathUnits="objectBoundingBox"><rect width="1" height="1" rx=".08"/></clipPath>${defs}</defs>` +
-    `<rect x=".5" y=".5" width="${CARD_WIDTH - 1}" height="${height - 1}" rx="12" fill="${colours.bg}" stroke="${colours.line}"/>` +
+    edge +
     body +
     `</svg>`
   );
 }
 
 /** A card's header: the accent dot, its title (on up to `titleLines` lines) and subtitle; `shift` is how much lower than one line it ends. */
-export function header(title: string, subtitle: string, titleLines = 1): { svg: string; shift: number } {
-  const titles = titleLines > 1 ? wrapText(title, RIGHT - 44, TEXTS.title).slice(0, titleLines) : [title];
+export function header(look: Look, title: string, subtitle: string, titleLines = 1): { svg: string; shift: number } {
+  const width = look.right - TITLE_X;
+  const titles = titleLines > 1 ? wrapText(title, width, TEXTS.title).slice(0, titleLines) : [title];
   const shift = (titles.length - 1) * TITLE_LINE;
   const svg =
     `<circle cx="28" cy="32" r="8" class="accent"/>` +
-    titles.map((line, index) => textAt('title', 44, 30 + index * TITLE_LINE, line, { width: RIGHT - 44 })).join('') +
-    textAt('sub', 44, 48 + shift, subtitle, { width: RIGHT - 44 });
+    titles.map((line, index) => textAt('title', TITLE_X, 30 + index * TITLE_LINE, line, { width })).join('') +
+    textAt('sub', TITLE_X, 48 + shift, subtitle, { width });
   return { svg, shift };
 }
 
-/** A card carrying a message instead of listening: to reconnect, or why there is no card. Its title may take two lines. */
-export function messageCard(title: string, message: string, theme: Theme): string {
-  const top = header(title, 'spotify-highlights', 2);
-  const lines = wrapText(message, RIGHT - 44, TEXTS.detail).slice(0, 4);
-  const body = lines.map((line, index) => textAt('detail', 44, HEADER + top.shift + 10 + index * 18, line)).join('');
+/**
+ * A card carrying a message instead of listening: to reconnect, or why there is no card. Its
+ * title may take two lines; it takes the look's colours, width and frame, never its title (the
+ * message's own is the point).
+ */
+export function messageCard(title: string, message: string, look: Look): string {
+  const top = header(look, title, 'spotify-highlights', 2);
+  const lines = wrapText(message, look.right - TITLE_X, TEXTS.detail).slice(0, 4);
+  const body = lines.map((line, index) => textAt('detail', TITLE_X, HEADER + top.shift + 10 + index * 18, line)).join('');
   const height = HEADER + top.shift + lines.length * 18 + 20;
-  return frame({ theme, height, label: `${title}. ${message}`, body: top.svg + body });
+  return frame({ look, height, label: `${title}. ${message}`, body: top.svg + body });
 }

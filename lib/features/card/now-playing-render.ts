@@ -6,10 +6,15 @@
  * Motion is CSS inside the SVG (no script: an <img> runs none), animating transform only: the bar
  * grows to the item's end and stops there (progress.ts), the equaliser bars bounce while it plays.
  * A paused or stale item does not move, and under prefers-reduced-motion nothing does.
+ *
+ * Its look (look.ts) sets the width, the colours and the frame; with images off there is no
+ * cover and the text starts at the left; a title of the author's leads the status line, with
+ * the state after it unless the item is playing ("My music · Paused").
  */
 import type { NowPlaying } from '../../listening/now-playing';
 import type { Freshness } from '../../platform/time';
-import { frame, PALETTES, pictureSheet, RIGHT, textAt, type Theme } from './draw';
+import { frame, pictureSheet, textAt } from './draw';
+import { lookOf, type Look, type LookOptions } from './look';
 import { progressAt, progressCss, type Progress } from './progress';
 import { relativeTime } from './relative-time';
 import type { PictureOf } from './render';
@@ -17,11 +22,10 @@ import type { PictureOf } from './render';
 /** The cover's size (px, square). */
 export const COVER = 108;
 const HEIGHT = 140;
-const TEXT_X = 16 + COVER + 16;
 const BAR_Y = 100;
 
 export interface NowPlayingContent {
-  theme: Theme;
+  look: Look;
   /** "Now playing", "Paused", "Last played · 3 min ago", "Not playing"… */
   status: string;
   title: string;
@@ -34,17 +38,20 @@ export interface NowPlayingContent {
   progress: Progress | null;
 }
 
-/** What the card shows for `now` as fetched (`freshness`), drawn at `at`. */
-export function nowPlayingContent(now: NowPlaying, freshness: Freshness, at: number, theme: Theme, pictureOf: PictureOf): NowPlayingContent {
+/** What the card shows for `now` as fetched (`freshness`), drawn at `at` as `options` ask. */
+export function nowPlayingContent(now: NowPlaying, freshness: Freshness, at: number, options: Partial<LookOptions>, pictureOf: PictureOf): NowPlayingContent {
+  const look = lookOf(options);
+  // The author's title names the card; the state follows it unless it is the plain one.
+  const titled = (state: string, plain = false) => (look.title === undefined ? state : plain ? look.title : `${look.title} · ${state}`);
   const { item } = now;
-  if (!item) return { theme, status: 'On Spotify', title: 'Not playing', detail: 'Nothing played recently', cover: null, playing: false, progress: null };
+  if (!item) return { look, status: titled('On Spotify', true), title: 'Not playing', detail: 'Nothing played recently', cover: null, playing: false, progress: null };
   const detail = item.type === 'episode' ? item.show : item.artists.join(', ');
-  const shown = { theme, title: item.name, detail, cover: pictureOf(item) };
-  if (now.playedAt !== null) return { ...shown, status: `Last played · ${relativeTime(Date.parse(now.playedAt), at)}`, playing: false, progress: null };
+  const shown = { look, title: item.name, detail, cover: look.images ? pictureOf(item) : null };
+  if (now.playedAt !== null) return { ...shown, status: titled(`Last played · ${relativeTime(Date.parse(now.playedAt), at)}`), playing: false, progress: null };
   // A stale answer (Spotify could not be asked) may be long past: say when it was seen, and keep still.
   const live = !freshness.stale;
   const seen = live ? '' : ` · ${relativeTime(freshness.fetchedAt, at)}`;
-  const status = now.isPlaying ? (live ? 'Now playing' : `Seen playing${seen}`) : `Paused${seen}`;
+  const status = now.isPlaying ? (live ? titled('Now playing', true) : titled(`Seen playing${seen}`)) : titled(`Paused${seen}`);
   const progress = progressAt({ isPlaying: now.isPlaying, progressMs: now.progressMs, durationMs: item.durationMs }, freshness.fetchedAt, at, live);
   return { ...shown, status, playing: now.isPlaying && live, progress };
 }
@@ -56,29 +63,32 @@ const EQUALISER_CSS =
 // Last, so it overrides every animation above.
 const REDUCED_MOTION_CSS = '@media (prefers-reduced-motion:reduce){.bar,.eq{animation:none}}';
 
-function equaliser(): string {
-  return [1, 2, 3].map((n) => `<rect class="eq eq${n} accent" x="${TEXT_X + (n - 1) * 5}" y="24" width="3" height="12" rx="1"/>`).join('');
+function equaliser(x: number): string {
+  return [1, 2, 3].map((n) => `<rect class="eq eq${n} accent" x="${x + (n - 1) * 5}" y="24" width="3" height="12" rx="1"/>`).join('');
 }
 
-function bar(content: NowPlayingContent): string {
+function bar(content: NowPlayingContent, x: number): string {
   if (!content.progress) return '';
-  const colours = PALETTES[content.theme];
-  const shape = `x="${TEXT_X}" y="${BAR_Y}" width="${RIGHT - TEXT_X}" height="4" rx="2"`;
+  const { colours, right } = content.look;
+  const shape = `x="${x}" y="${BAR_Y}" width="${right - x}" height="4" rx="2"`;
   return `<rect ${shape} fill="${colours.line}"/><rect class="bar" ${shape} fill="${content.playing ? colours.accent : colours.muted}"/>`;
 }
 
 export function renderNowPlaying(content: NowPlayingContent): string {
-  const pictures = pictureSheet(content.theme);
-  const statusX = content.playing ? TEXT_X + 20 : TEXT_X;
+  const { look } = content;
+  const { right } = look;
+  const pictures = pictureSheet(look.colours);
+  const textX = look.images ? 16 + COVER + 16 : 16;
+  const statusX = content.playing ? textX + 20 : textX;
   const body =
-    pictures.place(content.cover, 16, 16, COVER, 'square') +
-    (content.playing ? equaliser() : '') +
-    textAt('status', statusX, 34, content.status, { width: RIGHT - statusX, extraClass: content.playing ? 'accent' : undefined }) +
-    textAt('headline', TEXT_X, 62, content.title, { width: RIGHT - TEXT_X }) +
-    textAt('detail', TEXT_X, 82, content.detail, { width: RIGHT - TEXT_X }) +
-    bar(content) +
-    textAt('foot', RIGHT, 124, 'Data from Spotify', { anchor: 'end' });
+    (look.images ? pictures.place(content.cover, 16, 16, COVER, 'square') : '') +
+    (content.playing ? equaliser(textX) : '') +
+    textAt('status', statusX, 34, content.status, { width: right - statusX, extraClass: content.playing ? 'accent' : undefined }) +
+    textAt('headline', textX, 62, content.title, { width: right - textX }) +
+    textAt('detail', textX, 82, content.detail, { width: right - textX }) +
+    bar(content, textX) +
+    textAt('foot', right, 124, 'Data from Spotify', { anchor: 'end' });
   const css = (content.playing ? EQUALISER_CSS : '') + (content.progress ? progressCss(content.progress) : '') + REDUCED_MOTION_CSS;
   const label = `${content.status}: ${content.title}${content.detail ? `, ${content.detail}` : ''}`;
-  return frame({ theme: content.theme, height: HEIGHT, label, body, css, defs: pictures.defs() });
+  return frame({ look, height: HEIGHT, label, body, css, defs: pictures.defs() });
 }

@@ -6,15 +6,15 @@
 import { nowPlaying } from '../../listening/now-playing';
 import type { Deadline } from '../../platform/time';
 import { drawable, keptFor, type Card } from './card';
-import type { Theme } from './draw';
 import { loadPictures } from './images';
 import { COVER, nowPlayingContent, renderNowPlaying } from './now-playing-render';
+import type { NowPlayingCardQuery } from './query';
 
-export async function nowPlayingCard(query: { theme: Theme }, deadline: Deadline): Promise<Card> {
+export async function nowPlayingCard(query: NowPlayingCardQuery, deadline: Deadline): Promise<Card> {
   const { value, freshness } = drawable(await nowPlaying(deadline));
-  const pictures = await loadPictures(value.item ? [value.item] : [], COVER, deadline);
+  const pictures = await loadPictures(value.item && query.images ? [value.item] : [], COVER, deadline);
   const at = Date.now();
-  const content = nowPlayingContent(value, freshness, at, query.theme, pictures.of);
+  const content = nowPlayingContent(value, freshness, at, query, pictures.of);
   const movingUntil = content.progress?.movingMs ? at + content.progress.movingMs : Infinity;
   const kept = keptFor(freshness, pictures);
   return { svg: renderNowPlaying(content), freshness: { ...kept, freshUntil: Math.min(kept.freshUntil, movingUntil) } };

@@ -43,7 +43,7 @@ const lastPlayed: NowPlaying = { isPlaying: false, item: track, progressMs: null
 const nothing: NowPlaying = { isPlaying: false, item: null, progressMs: null, playedAt: null };
 
 function card(now: NowPlaying, { at = FETCHED + 10_000, freshness = fresh, theme = 'light' }: { at?: number; freshness?: Freshness; theme?: Theme } = {}) {
-  return renderNowPlaying(nowPlayingContent(now, freshness, at, theme, () => PNG));
+  return renderNowPlaying(nowPlayingContent(now, freshness, at, { theme }, () => PNG));
 }
 
 const styleOfSvg = (svg: string) => /<style>(.*)<\/style>/.exec(svg)?.[1] ?? '';

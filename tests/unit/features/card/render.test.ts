@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { messageCard, styleOf, themeOr, xmlEscape } from '../../../../lib/features/card/draw';
 import { errorCard } from '../../../../lib/features/card/error-card';
+import { lookOf } from '../../../../lib/features/card/look';
 import { cardContent, recentContent, renderCard, type CardItem } from '../../../../lib/features/card/render';
 import { textWidth } from '../../../../lib/features/card/text-width';
 import { errorAnswer } from '../../../../lib/http/errors';
@@ -37,7 +38,7 @@ const heightOf = (svg: string) => Number(/^<svg[^>]* height="(\d+)"/.exec(svg)?.
 describe('renderCard', () => {
   it('draws one row per item, rank, name and detail, with the images as data: URIs', () => {
     const highlights = artists(5);
-    const svg = renderCard(cardContent(highlights, 'light', allImages));
+    const svg = renderCard(cardContent(highlights, { theme: 'light' }, allImages));
     expectWellFormed(svg);
     expect(rows(svg)).toBe(5);
     expect(svg).toContain('>Top artists</text>');
@@ -53,14 +54,14 @@ describe('renderCard', () => {
   });
 
   it('labels the image for screen readers with what it shows', () => {
-    const svg = renderCard(cardContent(artists(2), 'light', noImages));
+    const svg = renderCard(cardContent(artists(2), { theme: 'light' }, noImages));
     expect(svg).toContain('aria-label="Top artists, on Spotify, the last 4 weeks: Artist 1, Artist 2"');
     expect(svg).toContain('role="img"');
   });
 
   it('escapes every name, detail and label, and drops characters XML cannot hold', () => {
     const highlights = artists(1, { name: '<script>"x" & \'Co\'\u0000\u001b\ud800', genres: ['r&b', '<g>'] });
-    const svg = renderCard(cardContent(highlights, 'dark', noImages));
+    const svg = renderCard(cardContent(highlights, { theme: 'dark' }, noImages));
     expectWellFormed(svg);
     expect(svg).not.toContain('<script');
     expect(svg).toContain('>&#60;script&#62;&#34;x&#34; &#38; &#39;Co&#39;</text>');
@@ -70,23 +71,23 @@ describe('renderCard', () => {
   });
 
   it('cuts long names and details with an ellipsis to fit the row, at the size they are drawn', () => {
-    const svg = renderCard(cardContent(artists(1, { name: 'A'.repeat(200), genres: ['w'.repeat(100)] }), 'light', noImages));
+    const svg = renderCard(cardContent(artists(1, { name: 'A'.repeat(200), genres: ['w'.repeat(100)] }), { theme: 'light' }, noImages));
     const name = />(A+…)<\/text>/.exec(svg)?.[1] ?? '';
     const detail = />(w+…)<\/text>/.exec(svg)?.[1] ?? '';
     // The row's text starts at x = 100 and ends 16 px before the card's edge.
     expect(textWidth(name, styleOf('name'))).toBeLessThanOrEqual(284);
     expect(textWidth(`${name.slice(0, -1)}A…`, styleOf('name'))).toBeGreaterThan(284);
     expect(textWidth(detail, styleOf('detail'))).toBeLessThanOrEqual(284);
-    expect(renderCard(cardContent(artists(1, { name: 'Short name' }), 'light', noImages))).toContain('>Short name</text>');
+    expect(renderCard(cardContent(artists(1, { name: 'Short name' }), { theme: 'light' }, noImages))).toContain('>Short name</text>');
   });
 
   it('grows with the number of rows, up to ten, and says so when there is nothing to show', () => {
-    const one = renderCard(cardContent(artists(1), 'light', noImages));
-    const ten = renderCard(cardContent(artists(10), 'light', noImages));
+    const one = renderCard(cardContent(artists(1), { theme: 'light' }, noImages));
+    const ten = renderCard(cardContent(artists(10), { theme: 'light' }, noImages));
     expect(rows(ten)).toBe(10);
     expect(heightOf(ten) - heightOf(one)).toBe(9 * 56);
     expect(heightOf(ten)).toBeLessThanOrEqual(660);
-    const empty = renderCard(cardContent(artists(0), 'light', noImages));
+    const empty = renderCard(cardContent(artists(0), { theme: 'light' }, noImages));
     expectWellFormed(empty);
     expect(rows(empty)).toBe(0);
     expect(empty).toContain('Nothing here yet');
@@ -94,8 +95,8 @@ describe('renderCard', () => {
   });
 
   it('has a light and a dark theme', () => {
-    const light = renderCard(cardContent(artists(1), 'light', noImages));
-    const dark = renderCard(cardContent(artists(1), 'dark', noImages));
+    const light = renderCard(cardContent(artists(1), { theme: 'light' }, noImages));
+    const dark = renderCard(cardContent(artists(1), { theme: 'dark' }, noImages));
     expect(light).toContain('fill="#ffffff"');
     expect(light).toMatch(/\.name\{[^}]*fill:#191414/);
     expect(dark).toContain('fill="#121212"');
@@ -110,7 +111,7 @@ describe('renderCard', () => {
     const first = highlights.items[0]!;
     first.image = null;
     const images = (item: unknown) => (item === highlights.items[2] ? PNG : null);
-    const svg = renderCard(cardContent(highlights, 'light', images));
+    const svg = renderCard(cardContent(highlights, { theme: 'light' }, images));
     expect(svg.match(/<image /g)).toHaveLength(1);
     expect(svg.match(/>♪<\/text>/g)).toHaveLength(2);
   });
@@ -123,7 +124,7 @@ describe('renderCard', () => {
       ],
       timeRange: 'long_term',
     };
-    const content = cardContent(highlights, 'light', allImages);
+    const content = cardContent(highlights, { theme: 'light' }, allImages);
     expect(content).toMatchObject({ title: 'Top tracks', subtitle: 'On Spotify, the last year', shape: 'square' });
     expect(content.items).toEqual<CardItem[]>([{ name: 'Song', detail: 'One, Two', image: PNG }]);
     expect(renderCard(content)).toContain('clip-path="url(#square)"');
@@ -140,7 +141,7 @@ describe('the recently played card', () => {
   const coverOf = (item: { image: string | null }) => `data:image/png;base64,${item.image === 'https://i.scdn.co/image/a' ? 'AAAA' : 'BBBB'}`;
 
   it('draws each play with when it was played, newest first, without ranks', () => {
-    const svg = renderCard(recentContent(plays, 'light', coverOf, NOW));
+    const svg = renderCard(recentContent(plays, { theme: 'light' }, coverOf, NOW));
     expectWellFormed(svg);
     expect(rows(svg)).toBe(3);
     expect(svg).toContain('>Recently played</text>');
@@ -152,7 +153,7 @@ describe('the recently played card', () => {
   });
 
   it('puts an album\'s cover in the file once, however many of its tracks were played', () => {
-    const svg = renderCard(recentContent(plays, 'light', coverOf, NOW));
+    const svg = renderCard(recentContent(plays, { theme: 'light' }, coverOf, NOW));
     expect(svg.match(/<image /g)).toHaveLength(2);
     expect(svg.match(/<use href="#p0" /g)).toHaveLength(2);
     expect(svg.match(/<use href="#p1" /g)).toHaveLength(1);
@@ -160,14 +161,14 @@ describe('the recently played card', () => {
 
   it('leaves room for the time: a long name stops before it', () => {
     const long = [play('W'.repeat(60), 'a', 3)];
-    const svg = renderCard(recentContent(long, 'light', coverOf, NOW));
+    const svg = renderCard(recentContent(long, { theme: 'light' }, coverOf, NOW));
     const name = />(W+…)<\/text>/.exec(svg)?.[1] ?? '';
     // The name starts at x = 72; the time ends at 384 and the gap is 8 px.
     expect(72 + textWidth(name, styleOf('name')) + 8 + textWidth('3 min ago', styleOf('detail'))).toBeLessThanOrEqual(384);
   });
 
   it('says so when there is nothing to show', () => {
-    const svg = renderCard(recentContent([], 'dark', coverOf, NOW));
+    const svg = renderCard(recentContent([], { theme: 'dark' }, coverOf, NOW));
     expectWellFormed(svg);
     expect(svg).toContain('Spotify has no plays to show.');
   });
@@ -176,31 +177,31 @@ describe('the recently played card', () => {
 describe('errorCard', () => {
   it('not connected, and re-authorization needed: a reconnect card answered 200', () => {
     for (const cause of [new NotAuthorized(), new ReauthorizationRequired(), new SpotifyError('invalid_grant', 400)]) {
-      const card = errorCard(errorAnswer(cause), 'dark');
+      const card = errorCard(errorAnswer(cause), { theme: 'dark' });
       expect(card.statusCode).toBe(200);
       expect(card.svg).toContain('/login');
       expect(card.svg).toContain('fill="#121212"');
       expectWellFormed(card.svg);
     }
-    expect(errorCard(errorAnswer(new ReauthorizationRequired()), 'light').svg).toContain('>Reconnect Spotify</text>');
-    expect(errorCard(errorAnswer(new NotAuthorized()), 'light').svg).toContain('>Spotify is not connected yet</text>');
+    expect(errorCard(errorAnswer(new ReauthorizationRequired()), { theme: 'light' }).svg).toContain('>Reconnect Spotify</text>');
+    expect(errorCard(errorAnswer(new NotAuthorized()), { theme: 'light' }).svg).toContain('>Spotify is not connected yet</text>');
   });
 
   it('a bad query keeps its 400 and says what is wrong; an outage keeps its 5xx', () => {
     const invalid = new InvalidRequest('invalid_parameter', 'limit must be a whole number from 1 to 10.');
-    const bad = errorCard(errorAnswer(invalid), 'light');
+    const bad = errorCard(errorAnswer(invalid), { theme: 'light' });
     expect(bad.statusCode).toBe(400);
     expect(bad.svg).toContain('limit must be a whole number from 1 to 10.');
     const limited = new SpotifyError('rate_limited', 429, 5);
-    const down = errorCard(errorAnswer(limited), 'light');
+    const down = errorCard(errorAnswer(limited), { theme: 'light' });
     expect(down.statusCode).toBe(503);
     expect(down.svg).toContain('Spotify highlights are unavailable');
     expect(down.svg).toContain('Spotify asked us to slow down. Try again shortly.');
-    expect(errorCard(errorAnswer(new Error('x')), 'light').statusCode).toBe(500);
+    expect(errorCard(errorAnswer(new Error('x')), { theme: 'light' }).statusCode).toBe(500);
   });
 
   it('wraps a long message on several lines, escaped', () => {
-    const svg = messageCard('Title', `${'word '.repeat(30)}<&>`, 'light');
+    const svg = messageCard('Title', `${'word '.repeat(30)}<&>`, lookOf({ theme: 'light' }));
     expectWellFormed(svg);
     expect(svg.match(/class="detail"/g)!.length).toBeGreaterThan(1);
     expect(xmlEscape('<&>"\'')).toBe('&#60;&#38;&#62;&#34;&#39;');
