@@ -40,6 +40,27 @@ const STYLE = [
   'a.button:focus-visible{outline:3px solid var(--text);outline-offset:3px}',
   '.muted{font-size:.875rem;color:var(--muted);border-top:1px solid var(--line);padding-top:1rem;margin-bottom:0}',
   'footer{max-width:34rem;margin:1.25rem auto 0;text-align:center;font-size:.8rem;color:var(--muted)}',
+  // Forms, snippets to copy, and pages wider than a message (main.wide, or a main holding a .wide block).
+  'h2{font-size:1.15rem;line-height:1.3;margin:1.75rem 0 .5rem}',
+  'main.wide,main:has(>.wide){max-width:60rem}',
+  '.columns{display:grid;gap:0 2rem}',
+  '@media (min-width:60rem){.columns{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}',
+  '.columns>*{min-width:0}',
+  'fieldset{min-width:0;margin:0 0 1rem;padding:.5rem 1rem 1rem;border:1px solid var(--line);border-radius:10px}',
+  'legend{padding:0 .35rem;font-weight:700}',
+  '.fields{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr))}',
+  'label{display:block;margin:.6rem 0 .2rem;font-size:.9rem;font-weight:600}',
+  'input,select,textarea,button{font:inherit;color:inherit}',
+  'input,select,textarea{display:block;width:100%;padding:.45rem .6rem;border:1px solid var(--muted);border-radius:8px;background:var(--card)}',
+  'textarea{font:.85rem/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;resize:vertical;overflow-wrap:anywhere}',
+  'button{margin-top:.25rem;padding:.65rem 1.5rem;border:0;border-radius:999px;background:#1db954;color:#000;font-weight:700;cursor:pointer}',
+  'input:focus-visible,select:focus-visible,textarea:focus-visible,button:focus-visible{outline:3px solid var(--text);outline-offset:2px}',
+  '[aria-invalid=true]{border-color:#c5221f}',
+  '.problem{margin:.25rem 0 0;font-size:.85rem;color:#c5221f}',
+  '@media (prefers-color-scheme:dark){[aria-invalid=true]{border-color:#ff8a80}.problem{color:#ff8a80}}',
+  '.hint{margin:.5rem 0 0;font-size:.85rem;color:var(--muted)}',
+  'img{max-width:100%;height:auto}',
+  'pre code{font:inherit}',
 ].join('');
 
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');

@@ -26,13 +26,15 @@ export function parseCsp(header: string): Map<string, string[]> {
   return directives;
 }
 
-function expectStrictCsp(header: string | undefined): void {
+function expectStrictCsp(header: string | undefined, formAction: 'none' | 'self'): void {
   expect(header, 'Content-Security-Policy header').toBeTruthy();
   const csp = parseCsp(header ?? '');
   expect(csp.get('default-src')).toEqual(["'none'"]);
   // Nothing may run: no script-src (so default-src 'none' applies), or one that is 'none'.
   expect(csp.get('script-src') ?? ["'none'"]).toEqual(["'none'"]);
-  for (const name of ['frame-ancestors', 'base-uri', 'form-action']) expect(csp.get(name), name).toEqual(["'none'"]);
+  for (const name of ['frame-ancestors', 'base-uri']) expect(csp.get(name), name).toEqual(["'none'"]);
+  // Forms go nowhere, or (a page that declares it) only to the service itself.
+  expect(csp.get('form-action'), 'form-action').toEqual([`'${formAction}'`]);
   // Styles only by hash: no 'unsafe-inline', no hosts.
   for (const source of csp.get('style-src') ?? []) expect(source).toMatch(/^'sha256-[A-Za-z0-9+/]+=*'$/);
   expect(header).not.toMatch(/unsafe-|\*|https?:/);
@@ -43,6 +45,10 @@ export interface PageExpectation {
   heading: string | RegExp;
   /** Saved as test-results/screenshots/<name>.png and <name>-phone.png. */
   screenshot: string;
+  /** 'self': the page's forms send to the service itself (a GET form back to the page); 'none' by default. */
+  formAction?: 'none' | 'self';
+  /** The page shows images of the service's own (a card's preview): those loads, and only those, are allowed. */
+  ownImages?: boolean;
 }
 
 /** Checks the page now shown in `session.page`, which `response` delivered. */
@@ -58,7 +64,7 @@ export async function expectServicePage(session: BrowserSession, response: Respo
   expect(headers['cache-control']).toBe('no-store');
   expect(headers['x-content-type-options']).toBe('nosniff');
   expect(headers['referrer-policy']).toBe('no-referrer');
-  expectStrictCsp(headers['content-security-policy']);
+  expectStrictCsp(headers['content-security-policy'], expected.formAction ?? 'none');
 
   const markup = await response.text();
   const report = await validator.validateString(markup);
@@ -76,8 +82,13 @@ export async function expectServicePage(session: BrowserSession, response: Respo
   expect(headings[0]?.trim()).toMatch(expected.heading);
   expect(await page.locator('meta[name="viewport"]').getAttribute('content')).toBe('width=device-width, initial-scale=1');
   expect(await page.locator('script').count()).toBe(0);
-  // Nothing pulled in besides the page itself (the CSP would have blocked it anyway).
-  expect(await page.evaluate<string[]>("performance.getEntriesByType('resource').map((entry) => entry.name)")).toEqual([]);
+  // Nothing pulled in besides the page itself (the CSP would have blocked it anyway), and the
+  // service's own images where the page shows them.
+  const loaded = await page.evaluate<{ name: string; initiatorType: string }[]>(
+    "performance.getEntriesByType('resource').map(({ name, initiatorType }) => ({ name, initiatorType }))",
+  );
+  const own = (entry: { name: string; initiatorType: string }) => expected.ownImages === true && entry.initiatorType === 'img' && new URL(entry.name).origin === new URL(response.url()).origin;
+  expect(loaded.filter((entry) => !own(entry))).toEqual([]);
   // The hashed inline style was allowed: a <style> the CSP blocks has no rules.
   expect(await page.evaluate<number>("[...document.querySelectorAll('style')].filter((style) => !style.sheet?.cssRules.length).length")).toBe(0);
 
