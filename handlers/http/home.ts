@@ -1,6 +1,19 @@
-/** GET /: a short page that links /login, /status and the endpoints. */
+/** GET /: what the service is, whose listening it shows, the card builder (a GET form to this page), and every endpoint. */
 import { homePage, renderHomeError } from '../../lib/features/home/home';
+import { serviceBase } from '../../lib/features/home/service-base';
+import { whoseListening } from '../../lib/features/home/whose';
+import { pageHeaders } from '../../lib/http/html';
 import { htmlResponse } from '../../lib/http/responses';
 import { route } from '../../lib/http/route';
 
-export const handler = route({ format: 'html', renderError: renderHomeError }, async () => htmlResponse(200, homePage()));
+/** The builder's form sends to this page itself; the page runs no script. */
+const HOME_HEADERS = pageHeaders({ formAction: 'self' });
+
+export const handler = route({ format: 'html', renderError: renderHomeError }, async (event) => {
+  const body = homePage({
+    whose: await whoseListening(),
+    params: event.queryStringParameters,
+    base: serviceBase({ host: event.headers?.host, domainName: event.requestContext?.domainName }),
+  });
+  return htmlResponse(200, body, [], HOME_HEADERS);
+});
