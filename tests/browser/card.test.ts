@@ -2,8 +2,9 @@
  * The card as a website shows it: /card.svg (the real handler, answered over HTTP with its real
  * headers) in an <img> on a page, drawn by the run's Chromium. Checks it is drawn and not blank,
  * that the pictures inside it show, that opened on its own it breaks no rule of its CSP, and that
- * no text runs past its space in the browser's font. Saves test-results/screenshots/card.png and
- * card-recent.png; UPDATE_DOCS_SCREENSHOTS=1 also refreshes docs/card.png and docs/card-recent.png.
+ * no text runs past its space in the browser's font, the card options' variants (width, images,
+ * colours, theme, title) included. Saves test-results/screenshots/card.png, card-recent.png and
+ * card-variants.png; UPDATE_DOCS_SCREENSHOTS=1 also refreshes them in docs/.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,6 +34,21 @@ const RECENT = `<!doctype html>
 <img src="/card.svg?type=recent&amp;theme=dark" alt="What I played last on Spotify">
 </body></html>`;
 
+/** Variants of the card side by side, for docs/card-variants.png: [query, width, height] of each (four rows: 64 + 4 × 56 + 32). */
+const VARIANTS: [string, number, number][] = [
+  ['width=300&images=0&theme=midnight&limit=4', 300, 320],
+  ['bg=%231db954&limit=4', 400, 320],
+  ['type=recent&theme=paper&border=0&radius=0&title=What%20I%20played%20last&limit=4', 400, 320],
+  ['type=tracks&theme=spotify&width=800&limit=4', 800, 320],
+  ['theme=contrast&width=320&limit=4', 320, 320],
+];
+const VARIANTS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Embed</title>
+<style>body{margin:0;padding:24px;width:1148px;background:#f4f4f1;display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}</style></head>
+<body>
+${VARIANTS.map(([query]) => `<img src="/card.svg?${query.replace(/&/g, '&amp;')}" alt="A card variant">`).join('\n')}
+</body></html>`;
+
 let server: HandlerServer;
 let base: string;
 let browser: Browser;
@@ -41,7 +57,10 @@ const requested: string[] = [];
 
 beforeAll(async () => {
   // The page and the card from one loopback origin, the card straight from the handler.
-  server = await serveHandler('/card.svg', (query) => card(query), (url) => ({ contentType: 'text/html; charset=utf-8', body: url.pathname === '/recent' ? RECENT : EMBED }));
+  server = await serveHandler('/card.svg', (query) => card(query), (url) => ({
+    contentType: 'text/html; charset=utf-8',
+    body: url.pathname === '/recent' ? RECENT : url.pathname === '/variants' ? VARIANTS_PAGE : EMBED,
+  }));
   base = server.base;
   browser = await launchChromium();
 }, 60_000);
@@ -56,8 +75,8 @@ afterEach(async () => {
   context = undefined;
 });
 
-async function newPage(): Promise<{ page: Page; problems: string[] }> {
-  context = await browser.newContext({ viewport: { width: 900, height: 520 }, deviceScaleFactor: 2 });
+async function newPage(viewport = { width: 900, height: 520 }): Promise<{ page: Page; problems: string[] }> {
+  context = await browser.newContext({ viewport, deviceScaleFactor: 2 });
   const problems: string[] = [];
   context.on('request', (request) => requested.push(request.url()));
   context.on('console', (message) => {
@@ -89,21 +108,24 @@ function pixels(page: Page, png: Buffer, x: number, y: number): Promise<{ colour
 }
 
 /**
- * The page at `path`, whose two cards (5 rows each) are drawn in <img>s 400 × 376, saved as
- * test-results/screenshots/<name>.png, and as docs/<name>.png with UPDATE_DOCS_SCREENSHOTS=1.
+ * The page at `path`, whose cards are drawn in <img>s of `sizes` (two of 400 × 376 by default: 5
+ * rows each), saved as test-results/screenshots/<name>.png, and as docs/<name>.png with
+ * UPDATE_DOCS_SCREENSHOTS=1.
  */
-async function screenshotCards(page: Page, path: string, name: string): Promise<Buffer> {
+async function screenshotCards(
+  page: Page,
+  path: string,
+  name: string,
+  { sizes = [[400, 376], [400, 376]], clip = { width: 872, height: 424 } }: { sizes?: number[][]; clip?: { width: number; height: number } } = {},
+): Promise<Buffer> {
   await page.goto(`${base}${path}`);
-  const sizes = await page.$$eval('img', (images) =>
+  const drawn = await page.$$eval('img', (images) =>
     Promise.all(images.map(async (image) => (await image.decode(), [image.naturalWidth, image.naturalHeight]))),
   );
-  expect(sizes).toEqual([
-    [400, 376],
-    [400, 376],
-  ]);
+  expect(drawn).toEqual(sizes);
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const file = join(SCREENSHOTS_DIR, `${name}.png`);
-  const shot = await page.screenshot({ path: file, clip: { x: 0, y: 0, width: 872, height: 424 } });
+  const shot = await page.screenshot({ path: file, clip: { x: 0, y: 0, ...clip } });
   if (process.env.UPDATE_DOCS_SCREENSHOTS) copyFileSync(file, resolve(import.meta.dirname, `../../docs/${name}.png`));
   return shot;
 }
@@ -176,6 +198,49 @@ describe('the card in Chromium', { timeout: 30_000 }, () => {
     expect(name.right).toBeLessThanOrEqual(time.left);
     // Text drawn from its start stops 16 px before the card's edge; right-aligned text ends there.
     for (const box of boxes) expect(box.right, box.text).toBeLessThanOrEqual(385);
+    expect(problems).toEqual([]);
+  });
+  it('draws the option variants side by side, at their widths, pictures where asked', async () => {
+    await service.connect();
+    const { page, problems } = await newPage({ width: 1196, height: 712 });
+    // Two rows: 300 + 400 + 400 and 800 + 320 wide, 24 px apart and around.
+    const shot = await screenshotCards(page, '/variants', 'card-variants', {
+      sizes: VARIANTS.map(([, width, height]) => [width, height]),
+      clip: { width: 1196, height: 712 },
+    });
+    const { colours } = await pixels(page, shot, 0, 0);
+    expect(colours).toBeGreaterThan(200);
+    expect(shot.length).toBeLessThan(400_000);
+    // The green card's background, right of its rows' text (24 + 300 + 24 + 390, 24 + 300).
+    expect((await pixels(page, shot, 738, 324)).at).toEqual([29, 185, 84]);
+    expect(problems).toEqual([]);
+  });
+
+  it.each([
+    ['type=recent&limit=1&width=300&images=0', 300, 0],
+    ['type=recent&limit=1&theme=spotify&width=800', 800, 1],
+    ['type=recent&limit=1&bg=%231db954', 400, 1],
+    ['width=300&images=0&title=A%20title%20that%20takes%20all%20sixty%20characters%20it%20may%20have', 300, 0],
+    ['type=tracks&theme=spotify&width=800', 800, 5],
+    ['bg=1db954&width=300&limit=3', 300, 3],
+  ])('keeps every text inside its space in this browser\'s font: %s', async (query, width, pictures) => {
+    await service.connect();
+    const player = service.model.player(OWNER_ID);
+    const [track] = service.model.topFor(OWNER_ID, 'tracks', 'short_term') as Track[];
+    const long = { ...track!, name: `${'Wonderful Mammoth '.repeat(6)}(Remastered)`, artists: Array.from({ length: 10 }, (_, i) => ({ ...track!.artists[0]!, name: `Wide Artist Number ${i}` })) };
+    player.setHistory([{ track: long, playedAt: service.model.now() - 3 * 60_000, context: null }]);
+    const { page, problems } = await newPage();
+    await page.goto(`${base}/card.svg?${query}`);
+    expect(await page.evaluate<number>('document.documentElement.width.baseVal.value')).toBe(width);
+    expect(await page.locator('image').count()).toBe(pictures);
+    const boxes = await page.evaluate<{ text: string; left: number; right: number }[]>(
+      "[...document.querySelectorAll('text')].map((text) => { const box = text.getBBox(); return { text: text.textContent, left: box.x, right: box.x + box.width }; })",
+    );
+    expect(boxes.length).toBeGreaterThan(4);
+    for (const box of boxes) {
+      expect(box.right, box.text).toBeLessThanOrEqual(width - 15);
+      expect(box.left, box.text).toBeGreaterThanOrEqual(8);
+    }
     expect(problems).toEqual([]);
   });
 });
