@@ -1,7 +1,7 @@
 /**
- * `npm run demo` as a newcomer uses it: start it, open the printed URL in Chromium, go through
- * /login and the (emulated) consent page, then see the sample website list the top artists and
- * show the card. The browser gets no help: its requests for Spotify's hosts go to a closed port,
+ * `npm run demo` as a newcomer uses it: start it, open the printed URL in Chromium, press
+ * "Connect Spotify" there, go through /login and the (emulated) consent page, then see the sample
+ * website list the top artists and show the card. The browser gets no help: its requests for Spotify's hosts go to a closed port,
  * so the demo passes only if it never sends the browser to Spotify at all. Then Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -69,11 +69,13 @@ afterAll(async () => {
 });
 
 describe('npm run demo', { timeout: 60_000 }, () => {
-  it('walks a newcomer from /login to the sample website showing the top artists, what the owner plays, and the cards', async () => {
+  it('walks a newcomer from the printed URL\'s "Connect Spotify" to the sample website showing the top artists, what the owner plays, and the cards', async () => {
     session = await openSession(browser, NOWHERE);
     const { page } = session;
 
-    await page.goto(`${url}/login`);
+    // The printed URL first, as a newcomer opens it; its button starts the login.
+    await page.goto(`${url}/`);
+    await Promise.all([page.waitForURL((address) => address.pathname === '/authorize'), page.getByRole('link', { name: 'Connect Spotify' }).click()]);
     const consent = new URL(page.url());
     expect(`${consent.origin}${consent.pathname}`).toBe(`${url}/authorize`);
     await expect(page.locator('.demo-banner').textContent()).resolves.toContain('DEMO');
