@@ -50,7 +50,7 @@ const plays: Play[] = [
   { track: track(0, LONG), playedAt: new Date(NOW - 3 * 60_000).toISOString() },
   { track: track(1), playedAt: new Date(NOW - 3 * 86_400_000).toISOString() },
 ];
-const playing: NowPlaying = { isPlaying: true, item: track(0, LONG), progressMs: 50_000, playedAt: null };
+const playing: NowPlaying = { isPlaying: true, item: { type: 'track', ...track(0, LONG) }, progressMs: 50_000, playedAt: null };
 const paused: NowPlaying = { ...playing, isPlaying: false };
 const fresh = { fetchedAt: NOW, freshUntil: NOW + 15_000, stale: false };
 const pictureOf = () => PNG;
