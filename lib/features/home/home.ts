@@ -5,21 +5,8 @@
  * owner, a failed read of it included.
  */
 import { html, page, type SafeHtml } from '../../http/html';
-import {
-  CARD_THEMES,
-  CARD_TYPES,
-  COLOUR_FIELDS,
-  NUMBER_FIELDS,
-  TIME_RANGES,
-  TITLE_MAX,
-  cardPath,
-  readBuilder,
-  type BuilderField,
-  type BuilderInput,
-  type CardChoice,
-  type Params,
-} from './card-builder';
-import { altText, snippetsFor } from './snippets';
+import { builder } from './builder-form';
+import { readBuilder, type Params } from './card-builder';
 import type { Whose } from './whose';
 
 const ENDPOINTS: [href: string, what: SafeHtml][] = [
@@ -42,89 +29,6 @@ ${ENDPOINTS.map(([href, what]) => html`<li><a href="${href}"><code>/${href}</cod
 }
 
 const connectButton = html`<p><a class="button" href="login">Connect Spotify</a></p>`;
-
-const LABELS: Record<string, string> = {
-  list: 'A list',
-  'now-playing': 'Now playing',
-  artists: 'Top artists',
-  tracks: 'Top tracks',
-  recent: 'Recently played',
-  short_term: 'Last 4 weeks',
-  medium_term: 'Last 6 months',
-  long_term: 'About a year',
-  light: 'Light',
-  dark: 'Dark',
-  spotify: 'Spotify',
-  midnight: 'Midnight',
-  paper: 'Paper',
-  contrast: 'High contrast',
-  '1': 'Yes',
-  '0': 'No',
-};
-
-/** One field of the form: its label, the control, and the note about its value, if any. */
-function field(name: BuilderField, label: string, control: (described: SafeHtml) => SafeHtml, input: BuilderInput): SafeHtml {
-  const problem = input.problems[name];
-  const described = problem ? html` aria-describedby="${name}-problem" aria-invalid="true"` : html``;
-  return html`<div><label for="${name}">${label}</label>${control(described)}${problem ? html`<p class="problem" id="${name}-problem">${problem}</p>` : ''}</div>
-`;
-}
-
-function select(name: BuilderField, label: string, values: readonly string[], chosen: string, input: BuilderInput): SafeHtml {
-  return field(name, label, (described) => html`<select id="${name}" name="${name}"${described}>${values.map(
-    (value) => html`<option value="${value}"${value === chosen ? html` selected` : ''}>${LABELS[value] ?? value}</option>`,
-  )}</select>`, input);
-}
-
-function numberInput(name: keyof typeof NUMBER_FIELDS, label: string, value: number, input: BuilderInput): SafeHtml {
-  const { min, max } = NUMBER_FIELDS[name];
-  return field(name, `${label} (${min}–${max})`, (described) => html`<input id="${name}" name="${name}" type="number" min="${min}" max="${max}" step="1" value="${value}"${described}>`, input);
-}
-
-const COLOUR_LABELS: Record<(typeof COLOUR_FIELDS)[number], string> = { bg: 'Background', text: 'Text', accent: 'Accent' };
-
-function builderForm(input: BuilderInput): SafeHtml {
-  const { choice } = input;
-  return html`<form action="./" method="get">
-<fieldset>
-<legend>Which card</legend>
-<div class="fields">
-${select('card', 'Card', ['list', 'now-playing'], choice.card, input)}${select('type', 'List', CARD_TYPES, choice.type, input)}${select('time_range', 'Time range', TIME_RANGES, choice.timeRange, input)}${numberInput('limit', 'Rows', choice.limit, input)}</div>
-<p class="hint">A list is card.svg: top artists or tracks over a time range, or the last plays (which have none). Now playing is now-playing.svg, which takes only the look.</p>
-</fieldset>
-<fieldset>
-<legend>Its look</legend>
-<div class="fields">
-${select('theme', 'Theme', CARD_THEMES, choice.theme, input)}${COLOUR_FIELDS.map((name) =>
-    field(name, `${COLOUR_LABELS[name]} colour`, (described) => html`<input id="${name}" name="${name}" type="text" maxlength="7" pattern="#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})" placeholder="the theme's" value="${choice.colours[name] ? `#${choice.colours[name]}` : ''}"${described}>`, input),
-  )}${numberInput('width', 'Width in px', choice.width, input)}${numberInput('radius', 'Corner radius', choice.radius, input)}${select('images', 'Pictures', ['1', '0'], choice.images ? '1' : '0', input)}${select('border', 'Border', ['1', '0'], choice.border ? '1' : '0', input)}</div>
-${field('title', `Title (at most ${TITLE_MAX} characters)`, (described) => html`<input id="title" name="title" type="text" maxlength="${TITLE_MAX}" placeholder="the card's own" value="${choice.title}"${described}>`, input)}<p class="hint">Colours are hex, like #1db954, and replace the theme's.</p>
-</fieldset>
-<button type="submit">Show this card</button>
-</form>`;
-}
-
-function snippet(id: string, label: string, text: string, rows: number): SafeHtml {
-  return html`<label for="${id}">${label}</label>
-<textarea id="${id}" rows="${rows}" readonly spellcheck="false">${text}</textarea>
-`;
-}
-
-function builder(choice: CardChoice, input: BuilderInput, owner: string, base: string): SafeHtml {
-  const snippets = snippetsFor(base, choice, owner);
-  return html`<div class="wide columns">
-<section aria-labelledby="make">
-<h2 id="make">Make a card</h2>
-${builderForm(input)}
-</section>
-<section aria-labelledby="preview">
-<h2 id="preview">Preview</h2>
-<p><img class="preview" src="${cardPath(choice)}" alt="Preview: ${altText(choice, owner)}"></p>
-<h2>Copy</h2>
-${snippet('snippet-url', 'The address', snippets.url, 3)}${snippet('snippet-html', 'HTML', snippets.html, 4)}${snippet('snippet-markdown', 'Markdown', snippets.markdown, 4)}${snippet('snippet-picture', 'HTML that follows the reader\'s light or dark setting (the dark and light themes)', snippets.picture, 6)}${base ? '' : html`<p class="hint">Put this service's address before each path.</p>`}
-</section>
-</div>`;
-}
 
 export interface HomeRequest {
   whose: Whose;
@@ -157,11 +61,10 @@ ${endpointList()}
       'warn',
     );
   }
-  const input = readBuilder(params);
   return page(
     'Spotify highlights',
     html`<p>This is the Spotify listening of <strong>${whose.name}</strong>, for any website: top artists and tracks, what plays now and the last plays, as JSON and as cards to embed.</p>
-${whose.reconnect ? html`<p class="problem">Spotify no longer accepts the stored authorization: the cards ask the owner to <a href="login">connect again</a>.</p>\n` : ''}${builder(input.choice, input, whose.name, base)}
+${whose.reconnect ? html`<p class="problem">Spotify no longer accepts the stored authorization: the cards ask the owner to <a href="login">connect again</a>.</p>\n` : ''}${builder(readBuilder(params), whose.name, base)}
 ${endpointList()}
 <p class="muted">The cards follow the owner's listening as it changes; <a href="status">/status</a> says until when Spotify is connected.</p>`,
     whose.reconnect ? 'warn' : 'ok',
