@@ -38,11 +38,16 @@ export interface NowPlayingContent {
   progress: Progress | null;
 }
 
+/** The status line: `state`, or the author's title with the state after it; a plain state ("Now playing", "On Spotify") gives way to the title. */
+function statusLine(state: string, title: string | undefined, plain: boolean): string {
+  if (title === undefined) return state;
+  return plain ? title : `${title} · ${state}`;
+}
+
 /** What the card shows for `now` as fetched (`freshness`), drawn at `at` as `options` ask. */
 export function nowPlayingContent(now: NowPlaying, freshness: Freshness, at: number, options: Partial<LookOptions>, pictureOf: PictureOf): NowPlayingContent {
   const look = lookOf(options);
-  // The author's title names the card; the state follows it unless it is the plain one.
-  const titled = (state: string, plain = false) => (look.title === undefined ? state : plain ? look.title : `${look.title} · ${state}`);
+  const titled = (state: string, plain = false) => statusLine(state, look.title, plain);
   const { item } = now;
   if (!item) return { look, status: titled('On Spotify', true), title: 'Not playing', detail: 'Nothing played recently', cover: null, playing: false, progress: null };
   const detail = item.type === 'episode' ? item.show : item.artists.join(', ');

@@ -181,6 +181,7 @@ describe('title', () => {
     expect(status(playing)).toBe('On <my> stereo');
     expect(status(paused)).toBe('On <my> stereo · Paused');
     expect(status({ ...paused, playedAt: new Date(NOW - 3 * 60_000).toISOString() })).toBe('On <my> stereo · Last played · 3 min ago');
+    expect(status({ isPlaying: false, item: null, progressMs: null, playedAt: null })).toBe('On <my> stereo');
     expect(renderNowPlaying(nowPlayingContent(playing, fresh, NOW, { title: 'On <my> stereo' }, pictureOf))).toContain('>On &#60;my&#62; stereo</text>');
   });
 
