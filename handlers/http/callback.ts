@@ -7,5 +7,5 @@ import { deadlineOf, route } from '../../lib/http/route';
 export const handler = route({ format: 'html', renderError: renderErrorPage }, async (event, context) => {
   const request = { query: event.queryStringParameters, cookies: event.cookies, domainName: event.requestContext?.domainName ?? '' };
   const connected = await finishLogin(request, deadlineOf(context));
-  return htmlResponse(200, connectedPage(connected), [connected.clearCookie]);
+  return htmlResponse(200, connectedPage(connected), [connected.clearCookie, connected.sessionCookie]);
 });

@@ -1,11 +1,10 @@
 /** GET /highlights: the owner's top artists or tracks as JSON, for anyone. */
-import { getHighlights } from '../../lib/features/highlights/highlights';
-import { parseHighlightsQuery } from '../../lib/features/highlights/query';
+import { highlightsFor } from '../../lib/features/highlights/highlights';
 import { cachedResponse } from '../../lib/http/caching';
 import { jsonResponse } from '../../lib/http/responses';
 import { deadlineOf, route } from '../../lib/http/route';
 
 export const handler = route({ format: 'json' }, async (event, context) => {
-  const { highlights, freshness } = await getHighlights(parseHighlightsQuery(event.queryStringParameters), deadlineOf(context));
+  const { highlights, freshness } = await highlightsFor(event.queryStringParameters, deadlineOf(context));
   return cachedResponse(event, jsonResponse(200, highlights), freshness);
 });

@@ -8,7 +8,9 @@ import createHttpError, { isHttpError, type HttpError } from 'http-errors';
 import {
   AccountNotAllowed,
   ConfigError,
+  CrossSite,
   InvalidRequest,
+  NoSession,
   NotAuthorized,
   NotOwner,
   ReauthorizationRequired,
@@ -64,7 +66,8 @@ function fromSpotify(error: SpotifyError): ErrorAnswer {
 /** What the service answers for anything a handler threw. */
 export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof InvalidRequest) return answer(400, error);
-  if (error instanceof NotOwner || error instanceof AccountNotAllowed) return answer(403, error);
+  if (error instanceof NotOwner || error instanceof AccountNotAllowed || error instanceof CrossSite) return answer(403, error);
+  if (error instanceof NoSession) return answer(401, error);
   if (error instanceof NotAuthorized) return { ...answer(503, error), ownerMust: 'connect' };
   if (error instanceof ReauthorizationRequired) return { ...answer(503, error), ownerMust: 'reconnect' };
   if (error instanceof ScopeMissing) return { ...answer(503, error), ownerMust: 'allow' };

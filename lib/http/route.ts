@@ -1,6 +1,7 @@
 /**
  * The shared middy stack every HTTP function runs in: header normalisation, the logger's request
- * context, GET only, and every error answered in the route's format through the one mapping
+ * context, the route's methods (GET only unless it says; a body only from the service's own
+ * pages: body.ts), and every error answered in the route's format through the one mapping
  * (errors.ts). JSON routes answer {"error","message"}; a route answering HTML or SVG brings the
  * renderer for its errors, so this layer draws no feature's pages or cards.
  */
@@ -12,6 +13,7 @@ import { currentDeadline, withDeadline } from '../platform/aws-calls';
 import { ConfigError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import type { Deadline } from '../platform/time';
+import { changesFromOwnSite } from './body';
 import { errorAnswer, httpError, type ErrorAnswer } from './errors';
 import { htmlResponse, jsonResponse, svgResponse, type HttpEvent, type HttpResult } from './responses';
 
@@ -20,7 +22,14 @@ export type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpR
 /** Draws an error: `answer` is what the mapping says (errors.ts), `query` the request's parameters. */
 export type ErrorRenderer = (answer: ErrorAnswer, query: HttpEvent['queryStringParameters']) => { statusCode: number; body: string };
 
-export type RouteOptions = { format: 'json' } | { format: 'html' | 'svg'; renderError: ErrorRenderer };
+/** What a route that changes something accepts (lib/http/body.ts): JSON, or JSON or a plain HTML form. */
+export type BodyKind = 'json' | 'form';
+
+export type RouteOptions = ({ format: 'json' } | { format: 'html' | 'svg'; renderError: ErrorRenderer }) & {
+  /** The methods served (GET and HEAD by default). A route with PUT or POST takes a body of `body`, from the service's own pages only. */
+  methods?: readonly ('GET' | 'PUT' | 'POST')[];
+  body?: BodyKind;
+};
 
 /**
  * Epoch ms by which a request's work must be done: well inside the function's own timeout, which
@@ -59,15 +68,18 @@ function respondToErrors(options: RouteOptions): middy.MiddlewareObj<HttpEvent, 
   };
 }
 
-/** Every route is read-only: any other method is refused before the handler runs. */
-const onlyGet: middy.MiddlewareObj<HttpEvent, HttpResult> = {
-  before: async (request) => {
-    const method = request.event.requestContext?.http?.method ?? 'GET';
-    if (method !== 'GET' && method !== 'HEAD') {
-      throw httpError(405, 'method_not_allowed', `${method.slice(0, 10)} is not allowed here; use GET.`, { Allow: 'GET' });
-    }
-  },
-};
+/** A route serves its methods only (GET, with HEAD, unless it says): any other is refused before the handler runs. */
+function onlyMethods(methods: readonly string[]): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : [...methods];
+  return {
+    before: async (request) => {
+      const method = request.event.requestContext?.http?.method ?? 'GET';
+      if (!allowed.includes(method)) {
+        throw httpError(405, 'method_not_allowed', `${method.slice(0, 10)} is not allowed here; use ${methods.join(' or ')}.`, { Allow: methods.join(', ') });
+      }
+    },
+  };
+}
 
 /** An HTTP function: `handler` inside the shared stack, its errors answered as `options` say. */
 export function route(options: RouteOptions, handler: RouteHandler) {
@@ -76,7 +88,8 @@ export function route(options: RouteOptions, handler: RouteHandler) {
     // Never log the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it carries codes, states and cookies.
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(respondToErrors(options))
-    .use(onlyGet)
+    .use(onlyMethods(options.methods ?? ['GET']))
+    .use(changesFromOwnSite(options.body ?? 'json'))
     // The handler's AWS calls are cut off by this request's deadline (platform/aws-calls.ts).
     .handler((event, context) => withDeadline(deadlineOf(context), () => handler(event, context)));
 }

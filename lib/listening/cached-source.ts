@@ -17,7 +17,8 @@
  * reconnects, which takes effect at once: the new authorization has results of its own.
  */
 import type { AsOwner } from '../owner/call-as-owner';
-import { readStanding, trustedStanding, type Standing } from '../owner/standing';
+import type { OwnerSettings } from '../owner/settings';
+import { readStanding, trustedStanding, type OwnerView, type Standing } from '../owner/standing';
 import { loadConfig, type Config } from '../platform/config';
 import { ReauthorizationRequired, ScopeMissing, SpotifyError, StorageError, type ServiceError } from '../platform/errors';
 import { releaseLease, takeLease } from '../platform/lease';
@@ -49,6 +50,8 @@ export interface ListeningResult<T> {
   freshness: Freshness;
   /** Whose listening it is: the owner's Spotify user id. */
   owner: string;
+  /** That owner's settings, as read with the owner (what the answer may show: visible.ts). */
+  settings: OwnerSettings;
   /** Why an older result is served (only when `freshness.stale`). */
   staleBecause?: ServiceError;
 }
@@ -85,28 +88,29 @@ function servableStale(error: unknown): error is ServiceError {
   return error instanceof SpotifyError || error instanceof ReauthorizationRequired;
 }
 
-interface Settings {
+interface Periods {
   cacheMs: number;
   staleMaxMs: number;
   recheckMs: number;
 }
 
 /** Read once per request: a warm hit is a few microseconds of work. */
-function settingsOf<T>(source: Source<T>): Settings {
+function periodsOf<T>(source: Source<T>): Periods {
   const config = loadConfig();
   return { cacheMs: source.cacheSeconds(config) * 1000, staleMaxMs: config.staleMaxSeconds * 1000, recheckMs: config.ownerRecheckSeconds * 1000 };
 }
 
-const isFresh = (result: StoredResult<unknown>, { cacheMs }: Settings) => Date.now() - result.fetchedAt < cacheMs;
+const isFresh = (result: StoredResult<unknown>, { cacheMs }: Periods) => Date.now() - result.fetchedAt < cacheMs;
 
 /** The last good result, served stale because of `error` while it is young enough; else the error. */
-function staleOr(key: string, last: StoredResult<unknown> | undefined, error: ServiceError, { staleMaxMs }: Settings): Loaded {
+function staleOr(key: string, last: StoredResult<unknown> | undefined, error: ServiceError, { staleMaxMs }: Periods): Loaded {
   if (!last || Date.now() - last.fetchedAt > staleMaxMs) throw error;
   logger.warn('Serving the last good result, marked stale', { key, reason: error.code, fetchedAt: new Date(last.fetchedAt).toISOString() });
   return { key, result: last, staleBecause: error };
 }
 
-const fetchLease = (key: string) => `fetch-lease#${key}`;
+export const FETCH_LEASE_PREFIX = 'fetch-lease#';
+const fetchLease = (key: string) => `${FETCH_LEASE_PREFIX}${key}`;
 
 /** A result stored after `than` by the container fetching it, if one comes within FETCH_WAIT_MS. */
 async function storedAfter(key: string, than: number, deadline: Deadline): Promise<StoredResult<unknown> | undefined> {
@@ -119,37 +123,37 @@ async function storedAfter(key: string, than: number, deadline: Deadline): Promi
   return undefined;
 }
 
-async function load<T>(source: Source<T>, standing: Standing, settings: Settings, deadline: Deadline): Promise<Loaded> {
+async function load<T>(source: Source<T>, standing: Standing, periods: Periods, deadline: Deadline): Promise<Loaded> {
   const key = resultKey(standing, source.name);
   if (standing.reauthRequired) {
     // Only the owner reconnecting helps: Spotify is not asked.
     const last = memory.get(key) ?? (await getResult(key).catch(() => undefined));
-    return staleOr(key, last, new ReauthorizationRequired(), settings);
+    return staleOr(key, last, new ReauthorizationRequired(), periods);
   }
   const failure = failures.get(key);
-  const stored = settings.cacheMs > 0 || failure ? await getResult(key) : undefined;
-  if (stored && isFresh(stored, settings)) return { key, result: stored };
-  if (failure && failure.until > Date.now() && stored && Date.now() - stored.fetchedAt <= settings.staleMaxMs) {
-    return staleOr(key, stored, failure.error, settings);
+  const stored = periods.cacheMs > 0 || failure ? await getResult(key) : undefined;
+  if (stored && isFresh(stored, periods)) return { key, result: stored };
+  if (failure && failure.until > Date.now() && stored && Date.now() - stored.fetchedAt <= periods.staleMaxMs) {
+    return staleOr(key, stored, failure.error, periods);
   }
   // Across containers, one asks Spotify and the others wait for what it stores (with a cache period of 0, every request asks).
-  let leased = settings.cacheMs === 0 || (await takeLease(fetchLease(key), FETCH_LEASE_MS));
+  let leased = periods.cacheMs === 0 || (await takeLease(fetchLease(key), FETCH_LEASE_MS));
   if (!leased) {
     const fetchedElsewhere = await storedAfter(key, stored?.fetchedAt ?? 0, deadline);
     if (fetchedElsewhere) return { key, result: fetchedElsewhere };
   }
   try {
-    if (leased && settings.cacheMs > 0) {
+    if (leased && periods.cacheMs > 0) {
       // Another container may have stored a fresh result (and let go of the lease) since it was read.
       const meanwhile = await getResult(key).catch(() => undefined);
-      if (meanwhile && isFresh(meanwhile, settings) && meanwhile.fetchedAt > (stored?.fetchedAt ?? 0)) return { key, result: meanwhile };
+      if (meanwhile && isFresh(meanwhile, periods) && meanwhile.fetchedAt > (stored?.fetchedAt ?? 0)) return { key, result: meanwhile };
     }
     const { value, owner } = await source.fetch(deadline);
     const result = { value, fetchedAt: Date.now() };
     // Kept as the result of the authorization that fetched it, which is the owner's as the fetch read it.
     const fetchedKey = resultKey(owner, source.name);
     failures.delete(key);
-    await putResult(fetchedKey, result, result.fetchedAt + settings.staleMaxMs + KEEP_MARGIN_MS).catch((error) =>
+    await putResult(fetchedKey, result, result.fetchedAt + periods.staleMaxMs + KEEP_MARGIN_MS).catch((error) =>
       logger.warn('Could not store the result', { error: (error as Error).name }),
     );
     return { key: fetchedKey, result };
@@ -158,50 +162,53 @@ async function load<T>(source: Source<T>, standing: Standing, settings: Settings
     if (error instanceof StorageError) leased = false;
     if (!servableStale(error)) throw error;
     const last = stored ?? memory.get(key) ?? (await getResult(key).catch(() => undefined));
-    const loaded = staleOr(key, last, error, settings);
+    const loaded = staleOr(key, last, error, periods);
     failures.set(key, { until: Date.now() + FAILURE_BACKOFF_MS, error });
     return loaded;
   } finally {
-    if (leased && settings.cacheMs > 0) await releaseLease(fetchLease(key)).catch(() => undefined);
+    if (leased && periods.cacheMs > 0) await releaseLease(fetchLease(key)).catch(() => undefined);
   }
 }
 
-function answer<T>({ result, staleBecause }: Omit<Loaded, 'key'>, owner: Standing, { cacheMs }: Settings): ListeningResult<T> {
+function answer<T>({ result, staleBecause }: Omit<Loaded, 'key'>, owner: Standing, { cacheMs }: Periods): ListeningResult<T> {
   const freshness = { fetchedAt: result.fetchedAt, freshUntil: result.fetchedAt + cacheMs, stale: Boolean(staleBecause) };
-  return { value: result.value as T, freshness, owner: owner.spotifyUserId, ...(staleBecause ? { staleBecause } : {}) };
+  return { value: result.value as T, freshness, owner: owner.spotifyUserId, settings: owner.settings, ...(staleBecause ? { staleBecause } : {}) };
 }
 
-/** The source's result for the current owner, from the nearest layer that has it (see above). */
-export async function readListening<T>(source: Source<T>, deadline: Deadline): Promise<ListeningResult<T>> {
-  const settings = settingsOf(source);
-  const trusted = trustedStanding(settings.recheckMs);
+/**
+ * The source's result for the current owner, from the nearest layer that has it (see above).
+ * `view`: the owner as this request already saw them (ownerView): read just now, it is not read again.
+ */
+export async function readListening<T>(source: Source<T>, deadline: Deadline, view?: OwnerView): Promise<ListeningResult<T>> {
+  const periods = periodsOf(source);
+  const trusted = view && !view.readNow ? view.standing : trustedStanding(periods.recheckMs);
   const warm = trusted?.scopes.includes(source.scope) && memory.get(resultKey(trusted, source.name));
-  if (trusted && warm && isFresh(warm, settings)) return answer({ result: warm }, trusted, settings);
+  if (trusted && warm && isFresh(warm, periods)) return answer({ result: warm }, trusted, periods);
 
-  const standing = await readStanding();
+  const standing = view?.readNow ? view.standing : await readStanding();
   if (!standing.scopes.includes(source.scope)) throw new ScopeMissing(source.scope);
-  const loaded = await loadFor(source, standing, settings, deadline);
+  const loaded = await loadFor(source, standing, periods, deadline);
   // A slow answer (a Spotify call and its retry take seconds) may belong to an owner who is no
   // longer one: what the item says is checked again before it is served, and the current owner's
   // result answered instead.
-  if (Date.now() - standing.readAt >= settings.recheckMs) {
+  if (Date.now() - standing.readAt >= periods.recheckMs) {
     const now = await readStanding();
-    if (resultKey(now, source.name) !== loaded.key) return answer(await loadFor(source, now, settings, deadline), now, settings);
+    if (resultKey(now, source.name) !== loaded.key) return answer(await loadFor(source, now, periods, deadline), now, periods);
   }
-  return answer(loaded, standing, settings);
+  return answer(loaded, standing, periods);
 }
 
-async function loadFor<T>(source: Source<T>, standing: Standing, settings: Settings, deadline: Deadline): Promise<Loaded> {
+async function loadFor<T>(source: Source<T>, standing: Standing, periods: Periods, deadline: Deadline): Promise<Loaded> {
   keepMemoryFor(standing);
   const key = resultKey(standing, source.name);
   const remembered = memory.get(key);
-  if (!standing.reauthRequired && remembered && isFresh(remembered, settings)) return { key, result: remembered };
+  if (!standing.reauthRequired && remembered && isFresh(remembered, periods)) return { key, result: remembered };
   let pending = inflight.get(key);
   if (!pending) {
-    pending = load(source, standing, settings, deadline).finally(() => inflight.delete(key));
+    pending = load(source, standing, periods, deadline).finally(() => inflight.delete(key));
     inflight.set(key, pending);
   }
   const loaded = await pending;
-  if (!loaded.staleBecause && settings.cacheMs > 0 && loaded.key === key) memory.set(loaded.key, loaded.result);
+  if (!loaded.staleBecause && periods.cacheMs > 0 && loaded.key === key) memory.set(loaded.key, loaded.result);
   return loaded;
 }

@@ -3,10 +3,11 @@
  * the new owner's anyway (results are kept per owner), but it is theirs, not the site's.
  */
 import type { OwnerKey } from '../owner/owner-store';
-import { clearListeningMemory } from './cached-source';
+import { deleteWithPrefixes } from '../platform/table';
+import { clearListeningMemory, FETCH_LEASE_PREFIX } from './cached-source';
 import { NOW_PLAYING_NAME } from './now-playing';
 import { RECENTLY_PLAYED_NAME } from './recently-played';
-import { deleteResults, resultKey } from './result-store';
+import { deleteResults, RESULT_PREFIX, resultKey } from './result-store';
 import { TOP_LIST_NAMES } from './top-lists';
 
 /** Every result a source keeps, by name. */
@@ -18,5 +19,11 @@ export async function forgetListening(previous: OwnerKey): Promise<void> {
     // Earlier versions kept top lists only, under their names alone.
     TOP_LIST_NAMES,
   );
+  clearListeningMemory();
+}
+
+/** Deletes every stored result and fetch lease, whoever's, and this container's memory of them (disconnecting). */
+export async function forgetAllListening(): Promise<void> {
+  await deleteWithPrefixes([RESULT_PREFIX, FETCH_LEASE_PREFIX]);
   clearListeningMemory();
 }

@@ -2,7 +2,7 @@
  * What the owner is listening to: what plays now (a cached source of its own, fresh for
  * NOW_PLAYING_CACHE_SECONDS), or, when nothing is to be shown (nothing playing, a private
  * session, an ad), the last track played (from the recently played source). Never an ad or a
- * guess presented as playing.
+ * guess presented as playing, and never what the owner's settings hide.
  */
 import { callAsOwner } from '../owner/call-as-owner';
 import { CURRENTLY_PLAYING } from '../owner/scopes';
@@ -10,7 +10,9 @@ import type { Deadline, Freshness } from '../platform/time';
 import { currentlyPlaying } from '../spotify/player';
 import type { Playback, PlayingItem } from '../spotify/types';
 import { readListening, type ListeningResult } from './cached-source';
+import type { OwnerView } from '../owner/standing';
 import { recentPlays } from './recently-played';
+import { visibleItem } from './visible';
 
 export const NOW_PLAYING_NAME = 'now-playing';
 
@@ -25,7 +27,7 @@ export interface NowPlaying {
   playedAt: string | null;
 }
 
-function playback(deadline: Deadline): Promise<ListeningResult<Playback | null>> {
+function playback(deadline: Deadline, view?: OwnerView): Promise<ListeningResult<Playback | null>> {
   return readListening(
     {
       name: NOW_PLAYING_NAME,
@@ -34,6 +36,7 @@ function playback(deadline: Deadline): Promise<ListeningResult<Playback | null>>
       fetch: (until) => callAsOwner(until, CURRENTLY_PLAYING, (accessToken) => currentlyPlaying(accessToken, until)),
     },
     deadline,
+    view,
   );
 }
 
@@ -42,19 +45,22 @@ function both(first: Freshness, second: Freshness): Freshness {
   return { fetchedAt: first.fetchedAt, freshUntil: Math.min(first.freshUntil, second.freshUntil), stale: first.stale || second.stale };
 }
 
-export async function nowPlaying(deadline: Deadline): Promise<ListeningResult<NowPlaying>> {
-  const now = await playback(deadline);
-  if (now.value) {
-    const { isPlaying, item, progressMs } = now.value;
-    return { ...now, value: { isPlaying, item, progressMs, playedAt: null } };
+/** What plays now, unless the owner's settings hide it: then, as when nothing plays, the last (visible) track played. */
+export async function nowPlaying(deadline: Deadline, view?: OwnerView): Promise<ListeningResult<NowPlaying>> {
+  const now = await playback(deadline, view);
+  const shown = now.value && visibleItem(now.value.item, now.settings);
+  if (now.value && shown) {
+    const { isPlaying, progressMs } = now.value;
+    return { ...now, value: { isPlaying, item: shown, progressMs, playedAt: null } };
   }
-  const recent = await recentPlays(deadline);
+  const recent = await recentPlays(deadline, view);
   const last = recent.value[0];
   const staleBecause = now.staleBecause ?? recent.staleBecause;
   return {
     value: { isPlaying: false, item: last ? { type: 'track', ...last.track } : null, progressMs: null, playedAt: last?.playedAt ?? null },
     freshness: both(now.freshness, recent.freshness),
     owner: now.owner,
+    settings: now.settings,
     ...(staleBecause ? { staleBecause } : {}),
   };
 }

@@ -20,7 +20,8 @@ export function resultKey(owner: OwnerKey, name: string): string {
   return `${owner.spotifyUserId}#${owner.authorization}#${name}`;
 }
 
-const pk = (key: string) => ({ pk: `result#${key}` });
+export const RESULT_PREFIX = 'result#';
+const pk = (key: string) => ({ pk: `${RESULT_PREFIX}${key}` });
 
 // The value is stored as "items", the attribute's name since the first version (when every result
 // was a list of items).

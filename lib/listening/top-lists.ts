@@ -7,7 +7,9 @@ import { TOP_READ } from '../owner/scopes';
 import type { Deadline } from '../platform/time';
 import { topItems } from '../spotify/top-items';
 import { TIME_RANGES, TOP_TYPES, type Artist, type TimeRange, type TopType, type Track } from '../spotify/types';
+import type { OwnerView } from '../owner/standing';
 import { readListening, type ListeningResult } from './cached-source';
+import { visibleArtists, visibleTracks } from './visible';
 
 /** Spotify's largest page. */
 export const PAGE_SIZE = 50;
@@ -17,8 +19,11 @@ export type TopList = { timeRange: TimeRange } & ({ type: 'artists'; items: Arti
 /** The names of every top-list result (each type and range). */
 export const TOP_LIST_NAMES = TOP_TYPES.flatMap((type) => TIME_RANGES.map((range) => `${type}#${range}`));
 
-/** The whole page (up to PAGE_SIZE items): callers take the first `limit`. */
-export async function topList(type: TopType, timeRange: TimeRange, deadline: Deadline): Promise<ListeningResult<TopList>> {
+/**
+ * The whole page (up to PAGE_SIZE items) as the owner's settings let it be seen (visible.ts): callers
+ * take the first `limit`, so a list with hidden items is still filled.
+ */
+export async function topList(type: TopType, timeRange: TimeRange, deadline: Deadline, view?: OwnerView): Promise<ListeningResult<TopList>> {
   const { value, ...rest } = await readListening(
     {
       name: `${type}#${timeRange}`,
@@ -27,6 +32,8 @@ export async function topList(type: TopType, timeRange: TimeRange, deadline: Dea
       fetch: (until) => callAsOwner(until, TOP_READ, (accessToken) => topItems(type, accessToken, timeRange, PAGE_SIZE, until)),
     },
     deadline,
+    view,
   );
-  return { value: { type, timeRange, items: value } as TopList, ...rest };
+  const items = type === 'artists' ? visibleArtists(value as Artist[], rest.settings) : visibleTracks(value as Track[], rest.settings);
+  return { value: { type, timeRange, items } as TopList, ...rest };
 }

@@ -14,8 +14,11 @@ function notOwner(): NotOwner {
   return new NotOwner();
 }
 
-/** Stores the new grant as the owner's; `replaced` names the owner it took over from, when the site just changed hands. */
-export async function connectOwner(profile: SpotifyProfile, grant: TokenGrant): Promise<{ replaced?: OwnerKey }> {
+/**
+ * Stores the new grant as the owner's: `owner` names the account and its new authorization,
+ * `replaced` the owner it took over from, when the site just changed hands.
+ */
+export async function connectOwner(profile: SpotifyProfile, grant: TokenGrant): Promise<{ owner: OwnerKey; replaced?: OwnerKey }> {
   const { ownerSpotifyId } = loadConfig();
   if (ownerSpotifyId && profile.id !== ownerSpotifyId) throw notOwner();
   const now = Date.now();
@@ -32,5 +35,5 @@ export async function connectOwner(profile: SpotifyProfile, grant: TokenGrant): 
     Boolean(ownerSpotifyId),
   );
   if (bound.outcome === 'other_owner') throw notOwner();
-  return bound.outcome === 'replaced' ? { replaced: bound.previous } : {};
+  return bound.outcome === 'replaced' ? { owner: bound.owner, replaced: bound.previous } : { owner: bound.owner };
 }

@@ -6,12 +6,19 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidRequest } from '../platform/errors';
-import { conditionally, send } from '../platform/table';
+import { conditionally, deleteWithPrefixes, send } from '../platform/table';
 
 export const STATE_LIFETIME_SECONDS = 600;
 
+const LOGIN_STATE_PREFIX = 'login-state#';
+
 function loginStateKey(stateHash: string) {
-  return { pk: `login-state#${stateHash}` };
+  return { pk: `${LOGIN_STATE_PREFIX}${stateHash}` };
+}
+
+/** Deletes every pending login: none started before can finish. */
+export async function deletePendingLogins(): Promise<number> {
+  return deleteWithPrefixes([LOGIN_STATE_PREFIX]);
 }
 
 function hashState(state: string): string {

@@ -5,7 +5,7 @@
  * a newer one, and a failed or hostile request never touches the tokens.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionally, send } from '../platform/table';
 
 export interface SpotifyTrouble {
@@ -41,6 +41,10 @@ export interface OwnerRecord {
   refreshRetryAt?: number;
   /** Scopes Spotify refused this authorization's tokens although they were granted: not asked for again until the owner reconnects. */
   refusedScopes?: string[];
+  /** The owner's settings (settings.ts), whose they are, and a version bumped by every change. */
+  settings?: unknown;
+  settingsOwner?: string;
+  settingsVersion?: number;
 }
 
 export type NewOwner = Pick<
@@ -66,7 +70,8 @@ export async function getOwner(): Promise<OwnerRecord | undefined> {
   return Item;
 }
 
-export type BindOutcome = { outcome: 'bound' } | { outcome: 'replaced'; previous: OwnerKey } | { outcome: 'other_owner' };
+/** `owner`: the account now bound, under its new authorization. */
+export type BindOutcome = { outcome: 'bound'; owner: OwnerKey } | { outcome: 'replaced'; owner: OwnerKey; previous: OwnerKey } | { outcome: 'other_owner' };
 
 /**
  * Binds the owner under a new authorization id, or replaces the tokens of the same owner, and
@@ -78,6 +83,7 @@ export type BindOutcome = { outcome: 'bound' } | { outcome: 'replaced'; previous
 export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Promise<BindOutcome> {
   if (!owner.refreshToken) throw new Error('refusing to store an empty refresh token');
   let before: Partial<OwnerRecord> | undefined;
+  const authorization = randomUUID();
   const bound = await conditionally(async () => {
     const { Attributes } = await send<{ Attributes?: Partial<OwnerRecord> }>((TableName) =>
       new UpdateCommand({
@@ -97,7 +103,7 @@ export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Pr
           ':expires': owner.accessTokenExpiresAt,
           ':scopes': owner.scopes,
           ':authorized': owner.authorizedAt,
-          ':authorization': randomUUID(),
+          ':authorization': authorization,
           ':now': new Date().toISOString(),
           ':zero': 0,
           ':one': 1,
@@ -109,6 +115,25 @@ export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Pr
   });
   if (!bound) return { outcome: 'other_owner' };
   const previousId = before?.spotifyUserId;
-  if (previousId === undefined || previousId === owner.spotifyUserId) return { outcome: 'bound' };
-  return { outcome: 'replaced', previous: ownerKeyOf({ spotifyUserId: previousId, authorizationId: before?.authorizationId, authorizedAt: before?.authorizedAt ?? '' }) };
+  const current = { spotifyUserId: owner.spotifyUserId, authorization };
+  if (previousId === undefined || previousId === owner.spotifyUserId) return { outcome: 'bound', owner: current };
+  return { outcome: 'replaced', owner: current, previous: ownerKeyOf({ spotifyUserId: previousId, authorizationId: before?.authorizationId, authorizedAt: before?.authorizedAt ?? '' }) };
+}
+
+/**
+ * Deletes the owner's item (their tokens, standing and settings), only while it still holds the
+ * authorization `owner` names: a disconnect racing a reconnect never deletes the newer one. False
+ * when it did not.
+ */
+export async function deleteOwner(owner: OwnerKey): Promise<boolean> {
+  return conditionally(() =>
+    send((TableName) =>
+      new DeleteCommand({
+        TableName,
+        Key: OWNER_KEY,
+        ConditionExpression: 'spotifyUserId = :id AND (authorizationId = :authorization OR (attribute_not_exists(authorizationId) AND authorizedAt = :authorization))',
+        ExpressionAttributeValues: { ':id': owner.spotifyUserId, ':authorization': owner.authorization },
+      }),
+    ),
+  );
 }

@@ -7,6 +7,7 @@
  */
 import { NotAuthorized } from '../platform/errors';
 import { getOwner, ownerKeyOf, type OwnerKey, type OwnerRecord } from './owner-store';
+import { settingsOf, type OwnerSettings } from './settings';
 import { withUnsavedStored } from './unsaved-tokens';
 
 export interface Standing extends OwnerKey {
@@ -15,6 +16,9 @@ export interface Standing extends OwnerKey {
   scopes: string[];
   /** When the read it comes from was made (its start: the item said this at least then). */
   readAt: number;
+  /** The owner's settings (the defaults when none are saved), and their version (0: never saved). */
+  settings: OwnerSettings;
+  settingsVersion: number;
 }
 
 /** Undefined: never read in this container; null: nobody was connected when it was read. */
@@ -23,7 +27,7 @@ let known: { standing: Standing | null; readAt: number } | undefined;
 function standingOf(owner: OwnerRecord, readAt: number): Standing {
   const refused = owner.refusedScopes ?? [];
   const scopes = (owner.scopes ?? []).filter((scope) => !refused.includes(scope));
-  return { ...ownerKeyOf(owner), reauthRequired: Boolean(owner.reauthRequired), scopes, readAt };
+  return { ...ownerKeyOf(owner), reauthRequired: Boolean(owner.reauthRequired), scopes, readAt, settings: settingsOf(owner), settingsVersion: owner.settingsVersion ?? 0 };
 }
 
 /** Takes what a consistent read of the owner's item, started at `readAt`, said. */
@@ -47,7 +51,23 @@ export async function readStanding(): Promise<Standing> {
   return standingOf(owner, readAt);
 }
 
-/** Forgets what this container knew (tests). */
+/** The owner as a request sees them, and whether it was read just now (not the trusted snapshot). */
+export interface OwnerView {
+  standing: Standing;
+  readNow: boolean;
+}
+
+/**
+ * The owner for a request that needs their settings before it reads (the defaults of its query):
+ * the trusted snapshot (no I/O), else a consistent read, which the listening source then reuses
+ * instead of reading the item again.
+ */
+export async function ownerView(recheckMs: number): Promise<OwnerView> {
+  const trusted = trustedStanding(recheckMs);
+  return trusted ? { standing: trusted, readNow: false } : { standing: await readStanding(), readNow: true };
+}
+
+/** Forgets what this container knew (after it changed the owner's settings; tests). */
 export function forgetStanding(): void {
   known = undefined;
 }

@@ -69,3 +69,13 @@ function seconds(env: Env, name: string, fallback: number, zeroMeans: string): n
 export function tableName(env: Env = process.env): string {
   return required(env, 'TABLE_NAME', 'It names the DynamoDB table; serverless.yml sets it.');
 }
+
+/** The redirect URI: configured, or (deployed without one) this API's own /callback. */
+export function redirectUriFor(config: Pick<Config, 'redirectUri'>, domainName: string): string {
+  return config.redirectUri || `https://${domainName}/callback`;
+}
+
+/** Where the service answers, e.g. http://127.0.0.1:3000/: the redirect URI's folder. Its origin is the service's own. */
+export function serviceBase(config: Pick<Config, 'redirectUri'>, domainName: string): URL {
+  return new URL('.', redirectUriFor(config, domainName));
+}

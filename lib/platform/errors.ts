@@ -89,7 +89,7 @@ export class ReauthorizationRequired extends ServiceError {
   }
 }
 
-export type InvalidRequestCode = 'invalid_parameter' | 'invalid_request' | 'invalid_state' | 'access_denied' | 'authorization_failed';
+export type InvalidRequestCode = 'invalid_parameter' | 'invalid_request' | 'invalid_state' | 'access_denied' | 'authorization_failed' | 'invalid_json' | 'invalid_settings';
 
 /** A request that cannot be acted on as sent; `code` and the message tell its sender why. */
 export class InvalidRequest extends ServiceError {
@@ -131,5 +131,23 @@ export class NotOwner extends ServiceError {
   readonly code = 'not_owner';
   constructor() {
     super("This site is connected to its owner's Spotify account, and only that account can connect. Nothing was changed.");
+  }
+}
+
+/** An owner-only route asked without a valid owner's session (none, expired, tampered, or from an earlier authorization). */
+export class NoSession extends ServiceError {
+  override name = 'NoSession';
+  readonly code = 'no_session';
+  constructor() {
+    super('This needs the owner signed in: open /login and connect the owner\'s Spotify account.');
+  }
+}
+
+/** A state-changing request sent from another site (its Origin is not the service's own). */
+export class CrossSite extends ServiceError {
+  override name = 'CrossSite';
+  readonly code = 'cross_site';
+  constructor() {
+    super('This request came from another site, so it was refused. Nothing was changed.');
   }
 }

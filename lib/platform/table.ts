@@ -5,17 +5,18 @@
  *   pk "login-state#<sha256>"  a pending /login, single use, short-lived (owner/login-state.ts)
  *   pk "result#<name>"         the last good result of a listening source, e.g. "result#artists#short_term"
  *                              (listening/result-store.ts)
+ *   pk "session-key"           the key that signs the owner's sessions (owner/session.ts)
  * dynalite has no transactions and does not expire TTL items: every write that must not race is
  * a conditional single-item write, and expiry times are checked in code.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, ScanCommand, type GetCommand, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awsCallOptions } from './aws-calls';
 import { tableName } from './config';
 import { documentClient } from './dynamo';
 import { StorageError } from './errors';
 
-type Command = GetCommand | PutCommand | UpdateCommand | DeleteCommand;
+type Command = GetCommand | PutCommand | UpdateCommand | DeleteCommand | ScanCommand;
 
 /**
  * Sends one command to the table, within the request's deadline (aws-calls.ts); any failure but a
@@ -41,4 +42,26 @@ export async function conditionally(write: () => Promise<unknown>): Promise<bool
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/**
+ * Deletes every item whose key starts with one of `prefixes` (a Scan: only for rare owner actions
+ * such as disconnecting, on a table that holds a few dozen items). Answers how many went.
+ */
+export async function deleteWithPrefixes(prefixes: readonly string[]): Promise<number> {
+  const filter = prefixes.map((_, index) => `begins_with(pk, :p${index})`).join(' OR ');
+  const values = Object.fromEntries(prefixes.map((prefix, index) => [`:p${index}`, prefix]));
+  let deleted = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await send<{ Items?: { pk: string }[]; LastEvaluatedKey?: Record<string, unknown> }>((TableName) =>
+      new ScanCommand({ TableName, FilterExpression: filter, ExpressionAttributeValues: values, ProjectionExpression: 'pk', ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    for (const item of page.Items ?? []) {
+      await send((TableName) => new DeleteCommand({ TableName, Key: { pk: item.pk } }));
+      deleted += 1;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return deleted;
 }

@@ -19,7 +19,7 @@ export interface RawItem {
   external_urls?: { spotify?: unknown };
   images?: RawImage[];
   genres?: unknown;
-  artists?: { name?: unknown }[];
+  artists?: { id?: unknown; name?: unknown }[];
   album?: { name?: unknown; images?: RawImage[] };
   show?: { name?: unknown; images?: RawImage[] };
   duration_ms?: unknown;
@@ -61,6 +61,7 @@ export function toTrack(raw: RawItem): Track {
     name: text(raw.name),
     url: link(raw, 'track', id),
     artists: strings(raw.artists?.map((artist) => artist?.name)),
+    artistIds: strings(raw.artists?.map((artist) => artist?.id)),
     album: typeof raw.album?.name === 'string' ? raw.album.name : '',
     ...withPictures(raw.album?.images),
     durationMs: duration(raw.duration_ms),

@@ -48,7 +48,11 @@ export interface Track {
   name: string;
   url: string;
   artists: string[];
+  /** The credited artists' ids (absent from results stored before they were kept). */
+  artistIds?: string[];
   album: string;
+  /** The name as Spotify gives it, when the owner's settings cleaned `name` (e.g. of " - Remastered 2011"). */
+  rawName?: string;
   /** The album cover's widest picture's URL, or null. */
   image: string | null;
   pictures: Picture[];

@@ -112,7 +112,7 @@ describe('GET /card.svg', () => {
   it.each([
     [{ limit: '11' }, 'limit must be a whole number from 1 to 10.'],
     [{ limit: '0' }, 'limit must be a whole number from 1 to 10.'],
-    [{ theme: 'neon' }, 'theme must be light or dark.'],
+    [{ theme: 'neon' }, 'theme must be one of light, dark, spotify, midnight, paper, contrast.'],
     [{ type: 'albums' }, 'type must be one of artists, tracks, recent.'],
     [{ time_range: 'forever' }, 'time_range must be one of short_term, medium_term, long_term.'],
   ])('answers 400 with the reason drawn in for %o', async (query, message) => {

@@ -241,7 +241,7 @@ describe('GET /now-playing.svg when it cannot draw what plays', () => {
   it('a bad theme is a 400 card that says why; any method but GET a 405', async () => {
     const bad = await nowPlayingCard({ theme: 'neon' });
     expectSvg(bad, 400);
-    expect(bad.body).toContain('theme must be light or dark.');
+    expect(bad.body).toContain('theme must be one of light, dark, spotify, midnight, paper, contrast.');
     const posted = await nowPlayingCard({}, { method: 'POST' });
     expectSvg(posted, 405);
   });

@@ -86,7 +86,7 @@ afterAll(() => {
 });
 
 describe('the packaged prod stack', () => {
-  it('has the ten functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
+  it('has the thirteen functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions.map(([name]) => name).sort()).toEqual([
       'CallbackLambdaFunction',
@@ -97,6 +97,9 @@ describe('the packaged prod stack', () => {
       'NowPlayingCardLambdaFunction',
       'NowPlayingLambdaFunction',
       'NowPlayingOpenLambdaFunction',
+      'OwnerDisconnectLambdaFunction',
+      'OwnerLambdaFunction',
+      'OwnerSettingsLambdaFunction',
       'RecentlyPlayedLambdaFunction',
       'StatusLambdaFunction',
     ]);
@@ -107,10 +110,13 @@ describe('the packaged prod stack', () => {
     }
     // Measured with the player endpoints: login 204 kB, status 200 kB, callback 307 kB, highlights
     // 314 kB, card 319 kB, nowPlaying 308 kB, nowPlayingOpen 309 kB, nowPlayingCard 320 kB,
-    // recentlyPlayed 313 kB. Most of each is the DynamoDB client, which home (19 kB: middy, the
-    // logger and the page) does without.
+    // recentlyPlayed 313 kB. Most of each is the DynamoDB client; home reads the owner's name
+    // (about 185 kB), the console's functions read the owner and their top artists.
     const budgets = {
-      home: 25_000,
+      home: 210_000,
+      owner: 330_000,
+      ownerSettings: 320_000,
+      ownerDisconnect: 330_000,
       login: 210_000,
       status: 210_000,
       callback: 320_000,
@@ -144,10 +150,13 @@ describe('the packaged prod stack', () => {
       const code = await bundle(name);
       for (const marker of Object.values(markers)) expect(code, `${name} carries ${marker}`).not.toContain(marker);
     }
-    // The home page reads nothing: no database client, and none of the connect pages.
+    // The home page reads the owner's name only: none of the connect pages.
     const home = await bundle('home');
     expect(home).toContain('Spotify highlights');
-    for (const marker of ['DynamoDB', 'This sign-in link is no longer valid']) expect(home, `home carries ${marker}`).not.toContain(marker);
+    expect(home, 'home carries the connect pages').not.toContain('This sign-in link is no longer valid');
+    // Changing the settings needs no Spotify library and no card.
+    const ownerSettings = await bundle('ownerSettings');
+    for (const marker of [markers.spotifyLibrary, markers.cardRenderer, markers.errorCard, markers.ssmClient]) expect(ownerSettings, `ownerSettings carries ${marker}`).not.toContain(marker);
     const card = await bundle('card');
     expect(card).toContain(markers.cardRenderer);
     expect(card).toContain(markers.errorCard);
@@ -161,7 +170,7 @@ describe('the packaged prod stack', () => {
     expect(callback).toContain(markers.ssmClient);
     expect(callback).not.toContain(markers.cardRenderer);
     expect(callback).not.toContain(markers.errorCard);
-    expect(callback).not.toContain(markers.zod);
+    // zod comes with the owner's settings, which the session module's standing reads.
     for (const name of ['nowPlaying', 'nowPlayingOpen', 'recentlyPlayed']) {
       const code = await bundle(name);
       expect(code, `${name} carries the card renderer`).not.toContain(markers.cardRenderer);
@@ -171,7 +180,7 @@ describe('the packaged prod stack', () => {
     expect(await bundle('nowPlayingCard')).toContain(markers.errorCard);
   });
 
-  it('routes GET /, /login, /callback, /highlights, /card.svg, /status and the player endpoints through the HTTP API', () => {
+  it('routes GET /, /login, /callback, /highlights, /card.svg, /status, the player endpoints and the owner\'s console through the HTTP API', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
     expect(routes.sort()).toEqual([
       'GET /',
@@ -182,8 +191,12 @@ describe('the packaged prod stack', () => {
       'GET /now-playing',
       'GET /now-playing.svg',
       'GET /now-playing/open',
+      'GET /owner',
+      'GET /owner/settings',
       'GET /recently-played',
       'GET /status',
+      'POST /owner/disconnect',
+      'PUT /owner/settings',
     ]);
   });
 
@@ -233,7 +246,7 @@ describe('the packaged prod stack', () => {
     expect(table.Properties.TableName).toBe('spotify-highlights-prod');
   });
 
-  it('allows only the item actions the code uses, on that table, and reading the one secret parameter', () => {
+  it('allows only the item actions the code uses (and the Scan disconnecting needs), on that table, and reading the one secret parameter', () => {
     const [[, role]] = ofType('AWS::IAM::Role') as [[string, Resource]];
     const statements = role.Properties.Policies.flatMap((policy: { PolicyDocument: { Statement: unknown[] } }) => policy.PolicyDocument.Statement) as {
       Action: string[];
@@ -243,7 +256,7 @@ describe('the packaged prod stack', () => {
     expect(dynamo).toEqual([
       {
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
         Resource: { 'Fn::GetAtt': ['HighlightsTable', 'Arn'] },
       },
     ]);

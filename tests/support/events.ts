@@ -8,6 +8,7 @@ export interface EventInput {
   cookies?: string[];
   headers?: Record<string, string>;
   domainName?: string;
+  body?: string;
 }
 
 export function httpEvent(path: string, input: EventInput = {}): APIGatewayProxyEventV2 {
@@ -34,6 +35,7 @@ export function httpEvent(path: string, input: EventInput = {}): APIGatewayProxy
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
     },
+    ...(input.body !== undefined ? { body: input.body } : {}),
     isBase64Encoded: false,
   };
 }

@@ -13,9 +13,13 @@ import { handler as loginHandler } from '../../handlers/http/login';
 import { handler as nowPlayingHandler } from '../../handlers/http/now-playing';
 import { handler as nowPlayingCardHandler } from '../../handlers/http/now-playing-card';
 import { handler as nowPlayingOpenHandler } from '../../handlers/http/now-playing-open';
+import { handler as ownerHandler } from '../../handlers/http/owner';
+import { handler as ownerDisconnectHandler } from '../../handlers/http/owner-disconnect';
+import { handler as ownerSettingsHandler } from '../../handlers/http/owner-settings';
 import { handler as recentlyPlayedHandler } from '../../handlers/http/recently-played';
 import { documentClient } from '../../lib/platform/dynamo';
 import { clearListeningMemory } from '../../lib/listening/cached-source';
+import { LOCAL_SESSION_COOKIE } from '../../lib/owner/session';
 import { forgetStanding } from '../../lib/owner/standing';
 import type { OwnerRecord } from '../../lib/owner/owner-store';
 import { httpEvent, lambdaContext, type EventInput } from './events';
@@ -64,6 +68,16 @@ export const recentlyPlayed = (query?: Record<string, string>, input?: EventInpu
 export const nowPlayingCard = (query?: Record<string, string>, input?: EventInput) =>
   invoke(nowPlayingCardHandler as Handler, '/now-playing.svg', { ...input, ...(query ? { query } : {}) });
 
+export const ownerPage = (input?: EventInput) => invoke(ownerHandler as Handler, '/owner', input);
+export const ownerSettings = (input?: EventInput) => invoke(ownerSettingsHandler as Handler, '/owner/settings', input);
+export const ownerDisconnect = (input?: EventInput) => invoke(ownerDisconnectHandler as Handler, '/owner/disconnect', input);
+
+/** The owner's session cookie a /callback answer set (`name=value`, as the browser sends it back), or undefined. */
+export function sessionCookieOf(response: Result): string | undefined {
+  const set = (response.cookies ?? []).find((cookie) => cookie.startsWith(`${LOCAL_SESSION_COOKIE}=`));
+  return set ? cookiePair(set) : undefined;
+}
+
 /**
  * Another container: a separately loaded copy of the highlights function, with its own memory,
  * clients and lease identity.
@@ -80,6 +94,7 @@ export interface Container {
   nowPlayingCard(query?: Record<string, string>, input?: EventInput): Promise<Result>;
   nowPlaying(input?: EventInput): Promise<Result>;
   recentlyPlayed(query?: Record<string, string>, input?: EventInput): Promise<Result>;
+  ownerSettings(input?: EventInput): Promise<Result>;
   /** This container's own DynamoDB client (to spy on or fail its calls). */
   dynamo: DynamoDBDocumentClient;
 }
@@ -90,13 +105,21 @@ export interface Container {
  */
 export async function anotherContainer(): Promise<Container> {
   vi.resetModules();
-  const [{ handler: highlightsIn }, { handler: cardIn }, { handler: nowPlayingCardIn }, { handler: nowPlayingIn }, { handler: recentlyPlayedIn }, { documentClient: dynamoIn }] =
-    await Promise.all([
+  const [
+    { handler: highlightsIn },
+    { handler: cardIn },
+    { handler: nowPlayingCardIn },
+    { handler: nowPlayingIn },
+    { handler: recentlyPlayedIn },
+    { handler: ownerSettingsIn },
+    { documentClient: dynamoIn },
+  ] = await Promise.all([
       import('../../handlers/http/highlights') as Promise<{ handler: Handler }>,
       import('../../handlers/http/card') as Promise<{ handler: Handler }>,
       import('../../handlers/http/now-playing-card') as Promise<{ handler: Handler }>,
       import('../../handlers/http/now-playing') as Promise<{ handler: Handler }>,
       import('../../handlers/http/recently-played') as Promise<{ handler: Handler }>,
+      import('../../handlers/http/owner-settings') as Promise<{ handler: Handler }>,
       import('../../lib/platform/dynamo'),
     ]);
   return {
@@ -105,6 +128,7 @@ export async function anotherContainer(): Promise<Container> {
     nowPlayingCard: (query, input) => invoke(nowPlayingCardIn, '/now-playing.svg', { ...input, ...(query ? { query } : {}) }),
     nowPlaying: (input) => invoke(nowPlayingIn, '/now-playing', input),
     recentlyPlayed: (query, input) => invoke(recentlyPlayedIn, '/recently-played', { ...input, ...(query ? { query } : {}) }),
+    ownerSettings: (input) => invoke(ownerSettingsIn, '/owner/settings', input),
     dynamo: dynamoIn(),
   };
 }

@@ -6,15 +6,15 @@
 import { forgetListening } from '../../listening/forget';
 import { checkLoginState } from '../../owner/login-state';
 import { connectOwner } from '../../owner/connect';
+import { startSession } from '../../owner/session';
 import { clientSecret } from '../../platform/client-secret';
-import { loadConfig } from '../../platform/config';
+import { loadConfig, redirectUriFor } from '../../platform/config';
 import { AccountNotAllowed, InvalidRequest, SpotifyError } from '../../platform/errors';
 import { logger } from '../../platform/logger';
 import type { Deadline } from '../../platform/time';
 import type { Params } from '../../platform/validation';
 import { exchangeCode } from '../../spotify/accounts';
 import { currentProfile } from '../../spotify/profile';
-import { redirectUriFor } from './login';
 import { stateCookie, stateFromCookies } from './state-cookie';
 
 /** What /callback reads of the request. */
@@ -32,6 +32,8 @@ export interface Connected {
   spotifyUserId: string;
   /** Clears the used state from the browser. */
   clearCookie: string;
+  /** Starts the owner's session (lib/owner/session.ts) in this browser. */
+  sessionCookie: string;
 }
 
 /** One query parameter; API Gateway joins repeated ones with commas, and no real Spotify value is this long. */
@@ -68,8 +70,9 @@ export async function finishLogin(request: CallbackRequest, deadline: Deadline):
     // /me needs no scope: refused right after Spotify granted a token, the account is not on the app's list.
     throw error instanceof SpotifyError && error.kind === 'forbidden' ? new AccountNotAllowed() : error;
   });
-  const { replaced } = await connectOwner(profile, grant);
+  const { owner, replaced } = await connectOwner(profile, grant);
   if (replaced) await forgetListening(replaced);
+  const sessionCookie = await startSession(owner, new URL(redirectUri).protocol === 'https:');
   logger.info('Owner authorized', { spotifyUserId: profile.id, scopes: grant.scopes, replacedAnotherOwner: Boolean(replaced) });
 
   return {
@@ -77,5 +80,6 @@ export async function finishLogin(request: CallbackRequest, deadline: Deadline):
     displayName: profile.displayName,
     spotifyUserId: profile.id,
     clearCookie: stateCookie(redirectUri, '', 0),
+    sessionCookie,
   };
 }

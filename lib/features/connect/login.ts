@@ -4,15 +4,10 @@
  */
 import { createLoginState, STATE_LIFETIME_SECONDS } from '../../owner/login-state';
 import { SCOPES } from '../../owner/scopes';
-import { loadConfig, type Config } from '../../platform/config';
+import { loadConfig, redirectUriFor } from '../../platform/config';
 import { logger } from '../../platform/logger';
 import { authorizeUrl } from '../../spotify/accounts';
 import { stateCookie } from './state-cookie';
-
-/** The redirect URI: configured, or (deployed without one) this API's own /callback. */
-export function redirectUriFor(config: Config, domainName: string): string {
-  return config.redirectUri || `https://${domainName}/callback`;
-}
 
 /** What /login reads of the request. */
 export interface LoginRequest {

@@ -5,11 +5,14 @@
 import { topList } from '../../listening/top-lists';
 import type { Deadline, Freshness } from '../../platform/time';
 import type { Artist, TimeRange, Track } from '../../spotify/types';
-import type { HighlightsQuery } from './query';
+import { ownerView, type OwnerView } from '../../owner/standing';
+import { loadConfig } from '../../platform/config';
+import type { Params } from '../../platform/validation';
+import { parseHighlightsQuery, type HighlightsQuery } from './query';
 
 /** The public shapes: exactly these fields (the pictures' other sizes and a track's duration stay inside). */
 export type ArtistShape = Pick<Artist, 'id' | 'name' | 'url' | 'image' | 'genres'>;
-export type TrackShape = Pick<Track, 'id' | 'name' | 'url' | 'artists' | 'album' | 'image'>;
+export type TrackShape = Pick<Track, 'id' | 'name' | 'url' | 'artists' | 'album' | 'image' | 'rawName'>;
 
 export type Highlights = ({ artists: ArtistShape[] } | { tracks: TrackShape[] }) & {
   timeRange: TimeRange;
@@ -27,10 +30,26 @@ export interface HighlightsAnswer {
 }
 
 const artistShape = ({ id, name, url, image, genres }: Artist): ArtistShape => ({ id, name, url, image, genres });
-const trackShape = ({ id, name, url, artists, album, image }: Track): TrackShape => ({ id, name, url, artists, album, image });
+/** `rawName` only when the owner's cleanTitles changed the name. */
+const trackShape = ({ id, name, url, artists, album, image, rawName }: Track): TrackShape => ({
+  id,
+  name,
+  ...(rawName === undefined ? {} : { rawName }),
+  url,
+  artists,
+  album,
+  image,
+});
 
-export async function getHighlights(query: HighlightsQuery, deadline: Deadline): Promise<HighlightsAnswer> {
-  const { value: list, freshness, staleBecause } = await topList(query.type, query.timeRange, deadline);
+/** The answer to a /highlights query: a bad one is refused before anything is read; what it omits, the owner's defaults fill. */
+export async function highlightsFor(params: Params, deadline: Deadline): Promise<HighlightsAnswer> {
+  parseHighlightsQuery(params);
+  const view = await ownerView(loadConfig().ownerRecheckSeconds * 1000);
+  return getHighlights(parseHighlightsQuery(params, view.standing.settings.defaults), deadline, view);
+}
+
+export async function getHighlights(query: HighlightsQuery, deadline: Deadline, view?: OwnerView): Promise<HighlightsAnswer> {
+  const { value: list, freshness, staleBecause } = await topList(query.type, query.timeRange, deadline, view);
   return {
     highlights: {
       ...(list.type === 'artists'

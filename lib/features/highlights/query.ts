@@ -18,7 +18,12 @@ const schema = z.object({
   type: oneOf('type', TOP_TYPES, 'artists'),
 });
 
-export function parseHighlightsQuery(params: Params): HighlightsQuery {
+/** The query; `defaults` (the owner's settings) fill what it omits, else 5 items of the last four weeks. */
+export function parseHighlightsQuery(params: Params, defaults?: { timeRange?: TimeRange; limit?: number }): HighlightsQuery {
   const query = parseWith(schema, params ?? {});
-  return { type: query.type, limit: query.limit, timeRange: query.time_range };
+  return {
+    type: query.type,
+    limit: params?.limit === undefined && defaults?.limit !== undefined ? defaults.limit : query.limit,
+    timeRange: params?.time_range === undefined && defaults?.timeRange !== undefined ? defaults.timeRange : query.time_range,
+  };
 }

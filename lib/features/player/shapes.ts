@@ -5,6 +5,8 @@ export interface TrackShape {
   type: 'track';
   id: string;
   name: string;
+  /** Spotify's name, only when the owner's cleanTitles changed it. */
+  rawName?: string;
   url: string;
   artists: string[];
   album: string;
@@ -24,9 +26,11 @@ export interface EpisodeShape {
   explicit: boolean;
 }
 
+const raw = ({ rawName }: Track) => (rawName === undefined ? {} : { rawName });
+
 export function trackShape(track: Track): TrackShape {
   const { id, name, url, artists, album, image, durationMs, explicit } = track;
-  return { type: 'track', id, name, url, artists, album, image, durationMs, explicit };
+  return { type: 'track', id, name, ...raw(track), url, artists, album, image, durationMs, explicit };
 }
 
 /** A track in the list of last plays: the track's fields (no type: they are all tracks) and when. */
@@ -34,7 +38,7 @@ export type PlayedShape = Omit<TrackShape, 'type'> & { playedAt: string };
 
 export function playedShape(track: Track, playedAt: string): PlayedShape {
   const { id, name, url, artists, album, image, durationMs, explicit } = track;
-  return { id, name, url, artists, album, image, durationMs, explicit, playedAt };
+  return { id, name, ...raw(track), url, artists, album, image, durationMs, explicit, playedAt };
 }
 
 function episodeShape(episode: Episode): EpisodeShape {

@@ -28,7 +28,7 @@ describe('toTrack', () => {
     const track = toTrack({
       id: 't',
       name: 'Song',
-      artists: [{ name: 'One' }, { name: 'Two' }],
+      artists: [{ id: 'a1', name: 'One' }, { name: 'Two' }],
       album: { name: 'Album', images: [image('big', 640), image('small', 64)] },
       duration_ms: 215_000,
       explicit: true,
@@ -39,6 +39,7 @@ describe('toTrack', () => {
       name: 'Song',
       url: 'https://open.spotify.com/track/t',
       artists: ['One', 'Two'],
+      artistIds: ['a1'],
       album: 'Album',
       image: 'big',
       pictures: [{ url: 'big', width: 640, height: 640 }, { url: 'small', width: 64, height: 64 }],

@@ -1,0 +1,92 @@
+/**
+ * The owner's console: GET /owner (the standing in words and the settings form), GET and PUT
+ * /owner/settings (JSON), POST /owner/disconnect. Every one needs the owner's session
+ * (lib/owner/session.ts); a request that changes something is also checked by lib/http/body.ts.
+ */
+import { forgetAllListening } from '../../listening/forget';
+import { topList } from '../../listening/top-lists';
+import { deletePendingLogins } from '../../owner/login-state';
+import { getStatus, type Status } from '../../owner/owner-status';
+import { deleteOwner } from '../../owner/owner-store';
+import { endAllSessions, endSessionCookie, ownerSession } from '../../owner/session';
+import { parseSettings, saveSettings, type OwnerSettings } from '../../owner/settings';
+import { forgetStanding } from '../../owner/standing';
+import { loadConfig, serviceBase } from '../../platform/config';
+import { NoSession } from '../../platform/errors';
+import { logger } from '../../platform/logger';
+import type { Deadline } from '../../platform/time';
+import type { Artist } from '../../spotify/types';
+
+/** What the console's routes read of a request. */
+export interface OwnerRequest {
+  cookies: readonly string[] | undefined;
+  /** The host the request came to (names the API when no redirect URI is configured). */
+  domainName: string;
+}
+
+/** Sessions are Secure (and __Host- named) whenever the service is served over https. */
+function secure(request: OwnerRequest): boolean {
+  return serviceBase(loadConfig(), request.domainName).protocol === 'https:';
+}
+
+function session(request: OwnerRequest) {
+  return ownerSession(request.cookies, secure(request));
+}
+
+export interface ConsoleView {
+  status: Status;
+  settings: OwnerSettings;
+  /** The owner's top artists now, as the public sees them (hidden ones left out), to pick from; empty when Spotify cannot be asked. */
+  topArtists: Pick<Artist, 'id' | 'name'>[];
+}
+
+/** The console's content, or undefined without a valid session (the page sends the browser to /login). */
+export async function openConsole(request: OwnerRequest, deadline: Deadline): Promise<ConsoleView | undefined> {
+  const standing = await session(request).catch((error: unknown) => {
+    if (error instanceof NoSession) return undefined;
+    throw error;
+  });
+  if (!standing) return undefined;
+  const status = await getStatus();
+  const topArtists = await topList('artists', standing.settings.defaults.timeRange, deadline, { standing, readNow: true }).then(
+    (result) => result.value.items.slice(0, 20).map(({ id, name }) => ({ id, name })),
+    // The console works without them: the ids can be typed in.
+    (error: unknown) => {
+      logger.info('The console shows no top artists to pick from', { error: (error as Error).name });
+      return [];
+    },
+  );
+  return { status, settings: standing.settings, topArtists };
+}
+
+export async function readSettings(request: OwnerRequest): Promise<OwnerSettings> {
+  return (await session(request)).settings;
+}
+
+/** Replaces the settings with `body` (whole, validated): every container applies them within OWNER_RECHECK_SECONDS. */
+export async function changeSettings(request: OwnerRequest, body: unknown): Promise<OwnerSettings> {
+  const owner = await session(request);
+  const settings = parseSettings(body);
+  const version = await saveSettings(owner.spotifyUserId, settings);
+  // This container's snapshot of the owner holds the old settings: the next request reads the item.
+  forgetStanding();
+  logger.info('Owner settings changed', { version, hiddenArtists: settings.hiddenArtists.length, hiddenTracks: settings.hiddenTracks.length });
+  return settings;
+}
+
+/**
+ * Forgets the owner: their tokens and settings (the owner's item), every stored result, pending
+ * logins and sessions. Answers the cookie that removes this browser's session. The next public
+ * request answers not_authorized (from memory, a container notices within OWNER_RECHECK_SECONDS).
+ */
+export async function disconnect(request: OwnerRequest): Promise<{ clearCookie: string }> {
+  const owner = await session(request);
+  // Conditional on the session's authorization: a reconnect that won the race stays.
+  if (!(await deleteOwner(owner))) throw new NoSession();
+  await endAllSessions();
+  const logins = await deletePendingLogins();
+  await forgetAllListening();
+  forgetStanding();
+  logger.info('Owner disconnected', { pendingLoginsDeleted: logins });
+  return { clearCookie: endSessionCookie(secure(request)) };
+}

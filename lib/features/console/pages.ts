@@ -1,0 +1,124 @@
+/**
+ * Every link is written from /owner/…'s folder up ("../login"), so it leads to the same place from
+ * /owner and from /owner/disconnect.
+ *
+ * The console's pages: the owner's standing in words with the settings form (sent as JSON by a
+ * small script, allowed by its hash: no 'unsafe-inline'), the page after disconnecting, and the
+ * console's errors as short pages.
+ */
+import { html, page, pageHeaders, SafeHtml, type Tone } from '../../http/html';
+import { THEME_NAMES } from '../../owner/settings';
+import { TIME_RANGES } from '../../spotify/types';
+import type { ConsoleView } from './console';
+import { SETTINGS_SCRIPT } from './settings-script';
+
+/** The console page's headers: its form goes to the service only, and its one script by hash. */
+export const CONSOLE_HEADERS = pageHeaders({ formAction: 'self', scripts: [SETTINGS_SCRIPT] });
+
+const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+const PERIODS: Record<(typeof TIME_RANGES)[number], string> = {
+  short_term: 'the last 4 weeks',
+  medium_term: 'the last 6 months',
+  long_term: 'the last year',
+};
+
+function standingInWords({ status }: ConsoleView): { items: SafeHtml[]; tone: Tone } {
+  const items: SafeHtml[] = [];
+  let tone: Tone = 'ok';
+  const name = status.owner?.displayName ?? status.owner?.spotifyUserId ?? '';
+  items.push(html`<li>Connected as <strong>${name}</strong> (Spotify id <code>${status.owner?.spotifyUserId ?? ''}</code>) since ${when(status.authorizedAt ?? '')}.</li>`);
+  if (status.reauthorizationRequired) {
+    tone = 'stop';
+    items.push(html`<li><strong>Spotify no longer accepts this authorization.</strong> Your cards ask visitors to wait: <a href="../login">connect again</a>.</li>`);
+  } else if (status.warning) {
+    tone = 'warn';
+    items.push(html`<li><strong>${status.daysLeft} days left</strong>: Spotify ends this authorization on ${when(status.authorizationExpiresAt ?? '')}. <a href="../login">Connect again</a> to renew it for six months.</li>`);
+  } else {
+    items.push(html`<li>Spotify ends this authorization on ${when(status.authorizationExpiresAt ?? '')}, in ${status.daysLeft} days; you will be warned here from 14 days before.</li>`);
+  }
+  items.push(
+    status.lastRefresh
+      ? html`<li>The access token was last refreshed at ${when(status.lastRefresh.at)}: ${status.lastRefresh.outcome}.</li>`
+      : html`<li>The access token has not needed a refresh yet.</li>`,
+  );
+  if (status.missingScopes.length) {
+    if (tone === 'ok') tone = 'warn';
+    items.push(html`<li>Spotify does not allow this site to read <code>${status.missingScopes.join(', ')}</code>, so some endpoints answer <code>scope_missing</code>. <a class="button" href="../login">Reconnect to allow it</a></li>`);
+  } else {
+    items.push(html`<li>Everything the endpoints need is allowed.</li>`);
+  }
+  items.push(
+    status.rateLimitedUntil
+      ? html`<li>Spotify asked the service to slow down until ${when(status.rateLimitedUntil)}: answers are served from the last good result meanwhile.</li>`
+      : html`<li>Spotify has not asked the service to slow down.</li>`,
+  );
+  if (status.lastSpotifyError) items.push(html`<li>Last trouble with Spotify: ${status.lastSpotifyError.kind} at ${when(status.lastSpotifyError.at)}.</li>`);
+  return { items, tone };
+}
+
+function options<T extends string>(values: readonly T[], chosen: T, label: (value: T) => string = (value) => value): SafeHtml[] {
+  return values.map((value) => html`<option value="${value}"${value === chosen ? html` selected` : html``}>${label(value)}</option>`);
+}
+
+function settingsForm({ settings, topArtists }: ConsoleView): SafeHtml {
+  const checked = (on: boolean) => (on ? html` checked` : html``);
+  const picks = topArtists.length
+    ? html`<fieldset><legend>Hide one of your top artists now</legend>
+${topArtists.map((artist) => html`<label><input type="checkbox" name="hide" value="${artist.id}"> ${artist.name}</label>\n`)}</fieldset>`
+    : html``;
+  return html`<form id="settings" method="post" action="../owner/settings">
+<h2>Settings</h2>
+${picks}
+<label for="hiddenArtists">Hidden artists (Spotify ids or links, one per line)</label>
+<textarea id="hiddenArtists" name="hiddenArtists" rows="3">${settings.hiddenArtists.join('\n')}</textarea>
+<label for="hiddenTracks">Hidden tracks (Spotify ids or links, one per line)</label>
+<textarea id="hiddenTracks" name="hiddenTracks" rows="3">${settings.hiddenTracks.join('\n')}</textarea>
+<label><input type="checkbox" name="hideExplicit"${checked(settings.hideExplicit)}> Hide explicit tracks</label>
+<label><input type="checkbox" name="cleanTitles"${checked(settings.cleanTitles)}> Clean titles (drop “ - Remastered 2011” and the like)</label>
+<fieldset><legend>Defaults, when a request does not say</legend>
+<label for="timeRange">Period</label>
+<select id="timeRange" name="timeRange">${options(TIME_RANGES, settings.defaults.timeRange, (range) => PERIODS[range])}</select>
+<label for="limit">How many items</label>
+<input id="limit" name="limit" type="number" min="1" max="10" value="${settings.defaults.limit}">
+<label for="theme">Card theme</label>
+<select id="theme" name="theme">${options(THEME_NAMES, settings.defaults.theme)}</select>
+</fieldset>
+<p><button type="submit">Save settings</button> <span id="saved" role="status"></span></p>
+<noscript><p>Saving needs JavaScript; or send the settings as JSON: <code>PUT /owner/settings</code>.</p></noscript>
+</form>`;
+}
+
+export function consolePage(view: ConsoleView): string {
+  const { items, tone } = standingInWords(view);
+  return page(
+    'Your console',
+    html`<ul>
+${items.map((item) => html`${item}\n`)}</ul>
+${settingsForm(view)}
+<h2>Disconnect</h2>
+<form method="post" action="../owner/disconnect">
+<p>Deletes your tokens, settings and everything kept of your listening here. Your site then shows nothing until you connect again.</p>
+<p><button type="submit" name="confirm" value="yes">Disconnect Spotify</button></p>
+</form>
+<p class="muted"><a href="../">Home</a> · <a href="../status">/status</a> · <a href="../owner/settings">/owner/settings</a> (JSON)</p>
+<script>${new SafeHtml(SETTINGS_SCRIPT)}</script>`,
+    tone,
+  );
+}
+
+export function disconnectedPage(): string {
+  return page(
+    'Spotify is disconnected',
+    html`<p>The service deleted your tokens, your settings, everything it kept of your listening, pending sign-ins and every session.</p>
+<p>Spotify still lists this app as allowed for your account: remove it there too, under <a href="https://www.spotify.com/account/apps/">Manage apps</a>.</p>
+<p><a class="button" href="../">Back to the start</a></p>`,
+    'info',
+  );
+}
+
+/** The console's errors as short pages (a refused cross-site request, no session, a store that does not answer). */
+export function renderConsoleError(answer: { status: number; code: string; message: string }): { statusCode: number; body: string } {
+  const next = answer.code === 'no_session' ? html`<p><a class="button" href="../login">Sign in with Spotify</a></p>` : html`<p><a href="../owner">Back to your console</a></p>`;
+  return { statusCode: answer.status, body: page(answer.status >= 500 ? 'Something went wrong' : 'That did not work', html`<p>${answer.message}</p>${next}`, 'warn') };
+}

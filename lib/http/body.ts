@@ -1,0 +1,56 @@
+/**
+ * What a request that changes something must be, checked before its handler runs, in this order:
+ * sent from the service's own pages (an Origin, or Sec-Fetch-Site, naming another site is refused:
+ * 403), at most MAX_BODY_BYTES (413), of the route's content type (415), and, as JSON, well formed
+ * (400 invalid_json; parsed by @middy/http-json-body-parser). GET and HEAD pass untouched.
+ */
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type middy from '@middy/core';
+import { loadConfig, serviceBase } from '../platform/config';
+import { CrossSite, InvalidRequest } from '../platform/errors';
+import { httpError } from './errors';
+import type { HttpEvent, HttpResult } from './responses';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+function fromOwnSite(event: HttpEvent): boolean {
+  const headers = event.headers ?? {};
+  if (headers['sec-fetch-site'] === 'cross-site') return false;
+  const origin = headers.origin;
+  if (origin === undefined) return true;
+  return origin === serviceBase(loadConfig(), event.requestContext?.domainName ?? '').origin;
+}
+
+function bodyBytes(event: HttpEvent): number {
+  if (!event.body) return 0;
+  return Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+/** `kind` 'json': a JSON body, parsed; 'form': an HTML form's (its fields unread) or JSON. */
+export function changesFromOwnSite(kind: 'json' | 'form'): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  const parser = httpJsonBodyParser();
+  return {
+    before: async (request) => {
+      const { event } = request;
+      const method = event.requestContext?.http?.method ?? 'GET';
+      if (method === 'GET' || method === 'HEAD') return;
+      if (!fromOwnSite(event)) throw new CrossSite();
+      if (bodyBytes(event) > MAX_BODY_BYTES) throw httpError(413, 'payload_too_large', `The body is over ${MAX_BODY_BYTES / 1024} kB. Nothing was changed.`);
+      const type = event.headers?.['content-type'] ?? '';
+      const isJson = JSON_TYPE.test(type);
+      if (!isJson && !(kind === 'form' && FORM_TYPE.test(type))) {
+        const wanted = kind === 'json' ? 'application/json' : 'a form or application/json';
+        throw httpError(415, 'unsupported_media_type', `Send ${wanted}. Nothing was changed.`);
+      }
+      if (!isJson) return;
+      try {
+        await parser.before?.(request as never);
+      } catch {
+        throw new InvalidRequest('invalid_json', 'The body is not valid JSON. Nothing was changed.');
+      }
+    },
+  };
+}
