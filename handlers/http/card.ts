@@ -1,12 +1,11 @@
 /** GET /card.svg: the owner's top artists or tracks, or last plays, as an embeddable SVG card, for anyone. */
-import { listCard } from '../../lib/features/card/card';
+import { listCardFor } from '../../lib/features/card/card';
 import { renderCardError } from '../../lib/features/card/error-card';
-import { parseCardQuery } from '../../lib/features/card/query';
 import { cachedResponse } from '../../lib/http/caching';
 import { svgResponse } from '../../lib/http/responses';
 import { deadlineOf, route } from '../../lib/http/route';
 
 export const handler = route({ format: 'svg', renderError: renderCardError }, async (event, context) => {
-  const { svg, freshness } = await listCard(parseCardQuery(event.queryStringParameters), deadlineOf(context));
+  const { svg, freshness } = await listCardFor(event.queryStringParameters, deadlineOf(context));
   return cachedResponse(event, svgResponse(200, svg), freshness);
 });

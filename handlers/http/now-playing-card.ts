@@ -1,12 +1,11 @@
 /** GET /now-playing.svg: what the owner plays now, or played last, as an embeddable SVG card, for anyone. */
 import { renderCardError } from '../../lib/features/card/error-card';
-import { nowPlayingCard } from '../../lib/features/card/now-playing';
-import { parseNowPlayingCardQuery } from '../../lib/features/card/query';
+import { nowPlayingCardFor } from '../../lib/features/card/now-playing';
 import { cachedResponse } from '../../lib/http/caching';
 import { svgResponse } from '../../lib/http/responses';
 import { deadlineOf, route } from '../../lib/http/route';
 
 export const handler = route({ format: 'svg', renderError: renderCardError }, async (event, context) => {
-  const { svg, freshness } = await nowPlayingCard(parseNowPlayingCardQuery(event.queryStringParameters), deadlineOf(context));
+  const { svg, freshness } = await nowPlayingCardFor(event.queryStringParameters, deadlineOf(context));
   return cachedResponse(event, svgResponse(200, svg), freshness);
 });

@@ -134,6 +134,21 @@ describe('defaults', () => {
     expect(body(await highlights({ time_range: 'short_term', limit: '7' }))).toMatchObject({ timeRange: 'short_term', limit: 7 });
   });
 
+  it('fill what a card query omits: the theme, the period and the number of rows; a query that says otherwise wins', async () => {
+    await ownerWith({ defaults: { timeRange: 'long_term', limit: 3, theme: 'midnight' } });
+    const omitted = (await card()).body;
+    expect(omitted).toContain('fill="#0f172a"');
+    expect(omitted).toContain('the last year');
+    expect(omitted.match(/<g class="item">/g)).toHaveLength(3);
+    const asked = (await card({ theme: 'light', time_range: 'short_term', limit: '2' })).body;
+    expect(asked).toContain('fill="#ffffff"');
+    expect(asked).toContain('the last 4 weeks');
+    expect(asked.match(/<g class="item">/g)).toHaveLength(2);
+    player().play(topTracks()[3]!);
+    expect((await nowPlayingCard()).body).toContain('fill="#0f172a"');
+    expect((await nowPlayingCard({ theme: 'paper' })).body).toContain('fill="#f6f1e7"');
+  });
+
   it('do not stop a bad query from being refused by name', async () => {
     await ownerWith({ defaults: { timeRange: 'long_term', limit: 3, theme: 'dark' } });
     const response = await highlights({ limit: 'lots' });

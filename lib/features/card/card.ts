@@ -7,9 +7,12 @@ import type { ListeningResult } from '../../listening/cached-source';
 import { recentPlays } from '../../listening/recently-played';
 import { topList } from '../../listening/top-lists';
 import { ReauthorizationRequired } from '../../platform/errors';
+import { ownerView, type OwnerView } from '../../owner/standing';
+import { loadConfig } from '../../platform/config';
 import type { Deadline, Freshness } from '../../platform/time';
+import type { Params } from '../../platform/validation';
 import { loadPictures, type CardPictures } from './images';
-import type { CardQuery } from './query';
+import { parseCardQuery, type CardDefaults, type CardQuery } from './query';
 import { cardContent, recentContent, renderCard, ROW_PICTURE } from './render';
 
 export interface Card {
@@ -28,14 +31,27 @@ export function keptFor(freshness: Freshness, pictures: CardPictures): Freshness
   return pictures.complete ? freshness : { ...freshness, freshUntil: Date.now() };
 }
 
-export async function listCard(query: CardQuery, deadline: Deadline): Promise<Card> {
+/** The owner as this request sees them, and the card's query with the owner's defaults for what it omits (a bad query is refused first). */
+export async function withOwnerDefaults<Q>(parse: (defaults?: CardDefaults) => Q): Promise<{ query: Q; view: OwnerView }> {
+  parse();
+  const view = await ownerView(loadConfig().ownerRecheckSeconds * 1000);
+  return { query: parse(view.standing.settings.defaults), view };
+}
+
+/** GET /card.svg's answer to its query parameters. */
+export async function listCardFor(params: Params, deadline: Deadline): Promise<Card> {
+  const { query, view } = await withOwnerDefaults((defaults) => parseCardQuery(params, defaults));
+  return listCard(query, deadline, view);
+}
+
+export async function listCard(query: CardQuery, deadline: Deadline, view?: OwnerView): Promise<Card> {
   if (query.type === 'recent') {
-    const { value: plays, freshness } = drawable(await recentPlays(deadline));
+    const { value: plays, freshness } = drawable(await recentPlays(deadline, view));
     const shown = plays.slice(0, query.limit);
     const pictures = await loadPictures(query.images ? shown.map((play) => play.track) : [], ROW_PICTURE, deadline);
     return { svg: renderCard(recentContent(shown, query, pictures.of, Date.now())), freshness: keptFor(freshness, pictures) };
   }
-  const { value: list, freshness } = drawable(await topList(query.type, query.timeRange, deadline));
+  const { value: list, freshness } = drawable(await topList(query.type, query.timeRange, deadline, view));
   const shown = { ...list, items: list.items.slice(0, query.limit) } as typeof list;
   const pictures = await loadPictures(query.images ? shown.items : [], ROW_PICTURE, deadline);
   return { svg: renderCard(cardContent(shown, query, pictures.of)), freshness: keptFor(freshness, pictures) };

@@ -5,13 +5,21 @@
  */
 import { nowPlaying } from '../../listening/now-playing';
 import type { Deadline } from '../../platform/time';
-import { drawable, keptFor, type Card } from './card';
+import type { OwnerView } from '../../owner/standing';
+import type { Params } from '../../platform/validation';
+import { drawable, keptFor, withOwnerDefaults, type Card } from './card';
 import { loadPictures } from './images';
 import { COVER, nowPlayingContent, renderNowPlaying } from './now-playing-render';
-import type { NowPlayingCardQuery } from './query';
+import { parseNowPlayingCardQuery, type NowPlayingCardQuery } from './query';
 
-export async function nowPlayingCard(query: NowPlayingCardQuery, deadline: Deadline): Promise<Card> {
-  const { value, freshness } = drawable(await nowPlaying(deadline));
+/** GET /now-playing.svg's answer to its query parameters (the owner's default theme for an omitted one). */
+export async function nowPlayingCardFor(params: Params, deadline: Deadline): Promise<Card> {
+  const { query, view } = await withOwnerDefaults((defaults) => parseNowPlayingCardQuery(params, defaults));
+  return nowPlayingCard(query, deadline, view);
+}
+
+export async function nowPlayingCard(query: NowPlayingCardQuery, deadline: Deadline, view?: OwnerView): Promise<Card> {
+  const { value, freshness } = drawable(await nowPlaying(deadline, view));
   const pictures = await loadPictures(value.item && query.images ? [value.item] : [], COVER, deadline);
   const at = Date.now();
   const content = nowPlayingContent(value, freshness, at, query, pictures.of);

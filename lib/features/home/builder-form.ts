@@ -89,7 +89,7 @@ function snippet(id: string, label: string, text: string, rows: number): SafeHtm
 /** The builder: its form, the card it makes (a live preview), and that card's snippets served from `base`. */
 export function builder(input: BuilderInput, owner: string, base: string): SafeHtml {
   const { choice } = input;
-  const snippets = snippetsFor(base, choice, owner);
+  const snippets = snippetsFor(base, choice, owner, input.defaults);
   return html`<div class="wide columns">
 <section aria-labelledby="make">
 <h2 id="make">Make a card</h2>
@@ -97,7 +97,7 @@ ${builderForm(input)}
 </section>
 <section aria-labelledby="preview">
 <h2 id="preview">Preview</h2>
-<p><img class="preview" src="${cardPath(choice)}" alt="Preview: ${altText(choice, owner)}"></p>
+<p><img class="preview" src="${cardPath(choice, input.defaults)}" alt="Preview: ${altText(choice, owner)}"></p>
 <h2>Copy</h2>
 ${snippet('snippet-url', 'The address', snippets.url, 3)}${snippet('snippet-html', 'HTML', snippets.html, 4)}${snippet('snippet-markdown', 'Markdown', snippets.markdown, 4)}${snippet('snippet-picture', 'HTML that follows the reader\'s light or dark setting (the dark and light themes)', snippets.picture, 6)}${base ? '' : html`<p class="hint">Put this service's address before each path.</p>`}
 </section>

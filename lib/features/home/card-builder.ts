@@ -76,8 +76,20 @@ export const DEFAULT_CHOICE: CardChoice = {
 
 export type Params = Record<string, string | undefined> | null | undefined;
 
+/**
+ * The owner's defaults (their settings): what a card fills in for an omitted time range, limit or
+ * theme. The builder starts from them and leaves out of a URL what equals them; a theme of null
+ * writes the theme into every URL (the <picture> pair, which must not follow the owner's default).
+ */
+export interface BuilderDefaults {
+  timeRange?: TimeRange;
+  limit?: number;
+  theme?: CardTheme | null;
+}
+
 export interface BuilderInput {
   choice: CardChoice;
+  defaults: BuilderDefaults;
   /** A short note for each field whose value was not taken as it came. */
   problems: Partial<Record<BuilderField, string>>;
 }
@@ -95,7 +107,7 @@ function cutTitle(title: string): string {
 }
 
 /** The form's values as the card's options: never throws, whatever the query. */
-export function readBuilder(params: Params): BuilderInput {
+export function readBuilder(params: Params, defaults: BuilderDefaults = {}): BuilderInput {
   const problems: BuilderInput['problems'] = {};
   // Own properties only: a query may name "constructor" or "__proto__".
   const given = (name: string): string | undefined => {
@@ -112,7 +124,8 @@ export function readBuilder(params: Params): BuilderInput {
   }
 
   function whole(name: NumberField): number {
-    const { min, max, fallback } = NUMBER_FIELDS[name];
+    const { min, max } = NUMBER_FIELDS[name];
+    const fallback = name === 'limit' && defaults.limit !== undefined ? defaults.limit : NUMBER_FIELDS[name].fallback;
     const value = given(name);
     if (value === undefined) return fallback;
     if (!/^-?\d{1,9}$/.test(value)) {
@@ -151,9 +164,9 @@ export function readBuilder(params: Params): BuilderInput {
   const choice: CardChoice = {
     card: pick('card', CARD_KINDS, DEFAULT_CHOICE.card),
     type: pick('type', CARD_TYPES, DEFAULT_CHOICE.type),
-    timeRange: pick('time_range', TIME_RANGES, DEFAULT_CHOICE.timeRange),
+    timeRange: pick('time_range', TIME_RANGES, defaults.timeRange ?? DEFAULT_CHOICE.timeRange),
     limit: whole('limit'),
-    theme: pick('theme', CARD_THEMES, DEFAULT_CHOICE.theme),
+    theme: pick('theme', CARD_THEMES, defaults.theme ?? DEFAULT_CHOICE.theme),
     colours,
     width: whole('width'),
     radius: whole('radius'),
@@ -161,7 +174,7 @@ export function readBuilder(params: Params): BuilderInput {
     border: onOff('border'),
     title,
   };
-  return { choice, problems };
+  return { choice, problems, defaults };
 }
 
 /** encodeURIComponent, with the characters it leaves that end a Markdown link or a srcset entry encoded too. */
@@ -169,19 +182,19 @@ function encode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** The card's file and its query: only the options that differ from the card's defaults. */
-export function cardPath(choice: CardChoice): string {
+/** The card's file and its query: only the options that differ from the card's defaults (the owner's, where they have one). */
+export function cardPath(choice: CardChoice, defaults: BuilderDefaults = {}): string {
   const query: [string, string][] = [];
-  const add = (name: string, value: string | number, fallback: string | number) => {
+  const add = (name: string, value: string | number, fallback: string | number | null) => {
     if (value !== fallback) query.push([name, String(value)]);
   };
   if (choice.card === 'list') {
     add('type', choice.type, DEFAULT_CHOICE.type);
     // The last plays have no time range: the card refuses one.
-    if (choice.type !== 'recent') add('time_range', choice.timeRange, DEFAULT_CHOICE.timeRange);
-    add('limit', choice.limit, DEFAULT_CHOICE.limit);
+    if (choice.type !== 'recent') add('time_range', choice.timeRange, defaults.timeRange ?? DEFAULT_CHOICE.timeRange);
+    add('limit', choice.limit, defaults.limit ?? DEFAULT_CHOICE.limit);
   }
-  add('theme', choice.theme, DEFAULT_CHOICE.theme);
+  add('theme', choice.theme, defaults.theme === null ? null : (defaults.theme ?? DEFAULT_CHOICE.theme));
   for (const name of COLOUR_FIELDS) {
     const colour = choice.colours[name];
     if (colour) query.push([name, colour]);

@@ -64,7 +64,7 @@ ${endpointList()}
   return page(
     'Spotify highlights',
     html`<p>This is the Spotify listening of <strong>${whose.name}</strong>, for any website: top artists and tracks, what plays now and the last plays, as JSON and as cards to embed.</p>
-${whose.reconnect ? html`<p class="problem">Spotify no longer accepts the stored authorization: the cards ask the owner to <a href="login">connect again</a>.</p>\n` : ''}${builder(readBuilder(params), whose.name, base)}
+${whose.reconnect ? html`<p class="problem">Spotify no longer accepts the stored authorization: the cards ask the owner to <a href="login">connect again</a>.</p>\n` : ''}${builder(readBuilder(params, whose.defaults), whose.name, base)}
 ${endpointList()}
 <p class="muted">The cards follow the owner's listening as it changes; <a href="status">/status</a> says until when Spotify is connected.</p>`,
     whose.reconnect ? 'warn' : 'ok',

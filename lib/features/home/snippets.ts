@@ -3,7 +3,7 @@
  * <picture> that follows the reader's light or dark setting. Every address is absolute (the
  * snippets go on other sites); the HTML is escaped as HTML, the Markdown's text as Markdown.
  */
-import { cardPath, type CardChoice } from './card-builder';
+import { cardPath, type BuilderDefaults, type CardChoice } from './card-builder';
 
 export interface Snippets {
   url: string;
@@ -25,12 +25,13 @@ const attribute = (text: string): string => text.replace(/&/g, '&amp;').replace(
 const markdownText = (text: string): string => text.replace(/[\\[\]]/g, (character) => `\\${character}`);
 
 /** The snippets of `choice`'s card, served from `base` (the service's origin, no trailing slash). */
-export function snippetsFor(base: string, choice: CardChoice, owner: string): Snippets {
-  const url = `${base}/${cardPath(choice)}`;
+export function snippetsFor(base: string, choice: CardChoice, owner: string, defaults: BuilderDefaults = {}): Snippets {
+  const url = `${base}/${cardPath(choice, defaults)}`;
   const alt = altText(choice, owner);
   const image = `![${markdownText(alt)}](${url})`;
-  // The picture pair: the dark and the light theme, so no colour of one theme is forced on the other.
-  const themed = (theme: 'light' | 'dark') => `${base}/${cardPath({ ...choice, theme, colours: {} })}`;
+  // The picture pair: the dark and the light theme, so no colour of one theme is forced on the other,
+  // each named in its URL (an omitted theme would be the owner's default).
+  const themed = (theme: 'light' | 'dark') => `${base}/${cardPath({ ...choice, theme, colours: {} }, { ...defaults, theme: null })}`;
   return {
     url,
     html: `<img src="${attribute(url)}" alt="${attribute(alt)}">`,

@@ -6,8 +6,8 @@ const pathOf = (params: Record<string, string>) => cardPath(readBuilder(params).
 
 describe('readBuilder', () => {
   it('starts at the card defaults, with nothing to say', () => {
-    expect(readBuilder(undefined)).toEqual({ choice: DEFAULT_CHOICE, problems: {} });
-    expect(readBuilder({})).toEqual({ choice: DEFAULT_CHOICE, problems: {} });
+    expect(readBuilder(undefined)).toEqual({ choice: DEFAULT_CHOICE, problems: {}, defaults: {} });
+    expect(readBuilder({})).toEqual({ choice: DEFAULT_CHOICE, problems: {}, defaults: {} });
   });
 
   it('takes every option the form sends', () => {
@@ -43,7 +43,7 @@ describe('readBuilder', () => {
   });
 
   it('treats empty fields (the form sends every one) as not set', () => {
-    expect(readBuilder({ bg: '', text: ' ', accent: '', title: '', width: '' })).toEqual({ choice: DEFAULT_CHOICE, problems: {} });
+    expect(readBuilder({ bg: '', text: ' ', accent: '', title: '', width: '' })).toEqual({ choice: DEFAULT_CHOICE, problems: {}, defaults: {} });
   });
 
   it.each([
@@ -88,12 +88,12 @@ describe('readBuilder', () => {
     expect(choice.title).toBe('x'.repeat(59));
     expect(choice.title.length).toBeLessThanOrEqual(TITLE_MAX);
     expect(problems.title).toBe(`title may have at most ${TITLE_MAX} characters: cut to fit.`);
-    expect(readBuilder({ title: 'y'.repeat(TITLE_MAX) })).toEqual({ choice: { ...DEFAULT_CHOICE, title: 'y'.repeat(TITLE_MAX) }, problems: {} });
+    expect(readBuilder({ title: 'y'.repeat(TITLE_MAX) })).toEqual({ choice: { ...DEFAULT_CHOICE, title: 'y'.repeat(TITLE_MAX) }, problems: {}, defaults: {} });
   });
 
   it('reads only its own fields, whatever else the query names', () => {
     const params = Object.fromEntries([['__proto__', 'x'], ['constructor', 'y'], ['toString', 'z']]) as Record<string, string>;
-    expect(readBuilder(params)).toEqual({ choice: DEFAULT_CHOICE, problems: {} });
+    expect(readBuilder(params)).toEqual({ choice: DEFAULT_CHOICE, problems: {}, defaults: {} });
   });
 });
 

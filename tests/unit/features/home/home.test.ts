@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { homePage, renderHomeError } from '../../../../lib/features/home/home';
 import type { Whose } from '../../../../lib/features/home/whose';
+import { DEFAULT_SETTINGS } from '../../../../lib/owner/settings';
 
 const BASE = 'http://127.0.0.1:3000';
-const OWNER: Whose = { state: 'owner', name: 'Alex', reconnect: false };
+const OWNER: Whose = { state: 'owner', name: 'Alex', reconnect: false, defaults: DEFAULT_SETTINGS.defaults };
 const render = (whose: Whose, params: Record<string, string> = {}, base = BASE) => homePage({ whose, params, base });
 
 /** A textarea's text as the browser shows it. */
@@ -52,7 +53,7 @@ describe('the home page', () => {
     expect(snippet(markup, 'snippet-html')).toBe(`<img src="${BASE}/card.svg" alt="Alex's top artists on Spotify">`);
     expect(snippet(markup, 'snippet-markdown')).toBe(`![Alex's top artists on Spotify](${BASE}/card.svg)`);
     expect(snippet(markup, 'snippet-picture')).toBe(
-      `<picture><source media="(prefers-color-scheme: dark)" srcset="${BASE}/card.svg?theme=dark"><img src="${BASE}/card.svg" alt="Alex's top artists on Spotify"></picture>`,
+      `<picture><source media="(prefers-color-scheme: dark)" srcset="${BASE}/card.svg?theme=dark"><img src="${BASE}/card.svg?theme=light" alt="Alex's top artists on Spotify"></picture>`,
     );
     expect(markup).not.toContain('Connect Spotify</a>');
   });
@@ -89,7 +90,7 @@ describe('the home page', () => {
   });
 
   it('escapes the owner\'s name and the title everywhere', () => {
-    const markup = render({ state: 'owner', name: '<script>alert("x")</script>', reconnect: false }, { title: '</textarea><script>y</script>' });
+    const markup = render({ ...OWNER, name: '<script>alert("x")</script>' }, { title: '</textarea><script>y</script>' });
     expect(markup).not.toMatch(/<script/i);
     expect(markup).toContain('<strong>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</strong>');
     expect(markup).toContain('value="&lt;/textarea&gt;&lt;script&gt;y&lt;/script&gt;"');
@@ -97,7 +98,7 @@ describe('the home page', () => {
   });
 
   it('says the cards ask the owner to connect again when Spotify refused the authorization', () => {
-    const markup = render({ state: 'owner', name: 'Alex', reconnect: true });
+    const markup = render({ ...OWNER, reconnect: true });
     expect(markup).toContain('<main class="warn">');
     expect(markup).toContain('<a href="login">connect again</a>');
     expect(markup).toContain('<form action="./" method="get">');
@@ -116,5 +117,22 @@ describe('the home page\'s errors', () => {
     expect(rendered.statusCode).toBe(405);
     expect(rendered.body).toContain('<h1>That did not work</h1>');
     expect(rendered.body).toContain('POST &lt;b&gt;is&lt;/b&gt; not allowed here');
+  });
+});
+
+describe("the builder and the owner's card defaults", () => {
+  const dark: Whose = { ...OWNER, defaults: { timeRange: 'long_term', limit: 3, theme: 'dark' } };
+
+  it('starts from them, and leaves out of the URL what equals them, which the card fills in', () => {
+    const markup = render(dark);
+    expect(markup).toContain('src="card.svg"');
+    expect(markup).toMatch(/<option value="dark" selected>/);
+    expect(snippet(render(dark, { theme: 'light', limit: '5' }), 'snippet-url')).toBe(`${BASE}/card.svg?limit=5&theme=light`);
+  });
+
+  it('names the theme in both URLs of the <picture> pair, whatever the owner\'s default', () => {
+    const picture = snippet(render(dark), 'snippet-picture');
+    expect(picture).toContain(`srcset="${BASE}/card.svg?theme=dark"`);
+    expect(picture).toContain(`src="${BASE}/card.svg?theme=light"`);
   });
 });

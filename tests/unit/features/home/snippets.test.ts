@@ -18,7 +18,7 @@ describe('snippetsFor', () => {
     const snippets = snippetsFor(BASE, choice({ type: 'recent', theme: 'paper', bg: '#123', width: '500' }), 'Alex');
     expect(snippets.picture).toBe(
       `<picture><source media="(prefers-color-scheme: dark)" srcset="${BASE}/card.svg?type=recent&amp;theme=dark&amp;width=500">` +
-        `<img src="${BASE}/card.svg?type=recent&amp;width=500" alt="What Alex played last on Spotify"></picture>`,
+        `<img src="${BASE}/card.svg?type=recent&amp;theme=light&amp;width=500" alt="What Alex played last on Spotify"></picture>`,
     );
   });
 
