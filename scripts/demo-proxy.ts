@@ -8,9 +8,13 @@
  *   - a redirect to https://accounts.spotify.com/… becomes a redirect to /… here, and
  *     /authorize and /authorize/decision are answered by the emulator (as accounts.spotify.com);
  *   - https://i.scdn.co/image/<id> in JSON becomes /demo-cdn/image/<id>, answered by the emulator.
- * It also serves the demo's home page and examples/, and labels everything it serves as a demo:
- * a banner on every HTML page (its style allowed by hash in the page's CSP), a "DEMO" mark on
- * every SVG, and an X-Demo header on every response. Bound to 127.0.0.1 only.
+ * Every other path, / and the owner's console included, goes to the service as the browser sent it
+ * (method, body, cookies, Origin, and the Host header, so the service's home page names this
+ * origin in its snippets), and its answer comes back with its Set-Cookie headers. The service
+ * takes this origin for its own because the demo puts the redirect URI on it (scripts/demo.ts).
+ * The proxy also serves a page about the demo at /demo and examples/, and labels everything it
+ * serves as a demo: a banner on every HTML page (its style allowed by hash in the page's CSP),
+ * a "DEMO" mark on every SVG, and an X-Demo header on every response. Bound to 127.0.0.1 only.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -37,6 +41,8 @@ export interface DemoProxy {
 export const DEMO_HEADER = 'X-Demo';
 const DEMO_NOTE = 'spotify-highlights demo: Spotify is played by a local emulator';
 const CDN_PATH = '/demo-cdn/image/';
+/** The demo's own page: what is emulated, and where everything is. */
+const DEMO_PAGE_PATH = '/demo';
 const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="8" fill="#e22134"/></svg>';
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade', 'content-length', 'host'];
 
@@ -46,7 +52,7 @@ const BANNER_STYLE =
 export const BANNER_STYLE_HASH = `'sha256-${createHash('sha256').update(BANNER_STYLE).digest('base64')}'`;
 const BANNER =
   '<p class="demo-banner" role="note">DEMO · Spotify is played by a local emulator: no real Spotify account or data. ' +
-  '<a href="/">Demo home</a></p>';
+  `<a href="${DEMO_PAGE_PATH}">About this demo</a></p>`;
 
 /** Adds the banner's style hash to a CSP that limits styles; other policies are left as they are. */
 export function allowBannerStyle(csp: string): string {
@@ -113,22 +119,23 @@ function forward(req: IncomingMessage, target: string, extraHeaders: Record<stri
   });
 }
 
-function homePage(origin: string): string {
+/** What only the demo has: what is emulated, and the sample website, which the service's home page does not link. */
+function demoPage(origin: string): string {
   const link = (path: string, text: string) => `<li><a href="${path}">${text}</a> <code>${origin}${path}</code></li>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>spotify-highlights demo</title>
+<title>About this demo · spotify-highlights</title>
 <style>body{font:16px/1.6 system-ui,sans-serif;max-width:44rem;margin:0 auto;padding:0 1rem 2rem}code{font-size:.85rem;color:#5e5e5e}</style>
 </head><body>
-<h1>spotify-highlights, running locally</h1>
+<h1>About this demo</h1>
 <p>This is the real service (the same functions, under serverless offline, with a local database). Only Spotify is
-played by the project's emulator: a sample owner with top artists and tracks, and Spotify's consent page.</p>
+played by the project's emulator: a sample owner with top artists and tracks, who is playing a track when the demo
+starts, and Spotify's consent page. Nothing leaves this machine.</p>
 <ul>
-${link('/login', '1. Connect Spotify')} — you will see the emulated consent page: press <strong>Accept</strong>.
-${link('/examples/', '2. The sample website')} — a static page that calls <code>/highlights</code> and embeds the card.
-${link('/highlights', '3. /highlights')} · ${link('/highlights?type=tracks', 'top tracks')}
-${link('/card.svg', '4. /card.svg')} · ${link('/card.svg?type=tracks&amp;theme=dark', 'tracks, dark')}
-${link('/status', '5. /status')}
+${link('/', '1. The service\'s home page')}: press <strong>Connect Spotify</strong>, then <strong>Accept</strong> on the emulated consent page; back there, make a card.
+${link('/examples/', '2. The sample website')}: a static page that calls <code>/highlights</code> and embeds the cards.
+${link('/owner', '3. The owner\'s console')}: settings and disconnecting, once connected.
+${link('/highlights', '4. /highlights')} · ${link('/card.svg', '/card.svg')} · ${link('/now-playing', '/now-playing')} · ${link('/status', '/status')}
 </ul>
 </body></html>
 `;
@@ -138,8 +145,8 @@ async function route(req: IncomingMessage, options: DemoProxyOptions, origin: st
   const url = new URL(req.url ?? '/', origin);
   const path = url.pathname;
   const html = (status: number, body: string): Answer => ({ status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: Buffer.from(body) });
-  if (path === '/') return html(200, homePage(origin));
-  // The emulated consent page and the home page name no icon: answer the browser's guess.
+  if (path === DEMO_PAGE_PATH) return html(200, demoPage(origin));
+  // The emulated consent page and the demo page name no icon: answer the browser's guess.
   if (path === '/favicon.ico') return { status: 200, headers: { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' }, body: Buffer.from(FAVICON) };
   if (path === '/examples') return { status: 301, headers: { location: '/examples/' }, body: Buffer.alloc(0) };
   // One page, named here: no path from the request ever reaches the file system.
@@ -151,7 +158,8 @@ async function route(req: IncomingMessage, options: DemoProxyOptions, origin: st
   if (path.startsWith(CDN_PATH)) {
     return forward(req, `${options.emulatorUrl}/image/${path.slice(CDN_PATH.length)}`, { [FORWARDED_HOST_HEADER]: 'i.scdn.co' });
   }
-  return forward(req, `${options.serviceUrl}${path}${url.search}`);
+  // The browser's Host: the service builds its absolute addresses (the home page's snippets) from it.
+  return forward(req, `${options.serviceUrl}${path}${url.search}`, req.headers.host ? { host: req.headers.host } : {});
 }
 
 function label(answer: Answer, origin: string): Answer {

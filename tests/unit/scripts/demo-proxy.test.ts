@@ -3,7 +3,7 @@
  * for the Spotify emulator (each records what reached it and answers what the real one would).
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ interface Seen {
 }
 
 const SERVICE_PAGE = '<!doctype html><html lang="en"><head><title>x</title><style>p{}</style></head><body class="page"><main><h1>Spotify is connected</h1></main></body></html>';
+const HOME_PAGE = '<!doctype html><html lang="en"><head><title>Spotify highlights</title></head><body><main><h1>Spotify highlights</h1></main></body></html>';
 const SERVICE_CSP = "default-src 'none'; style-src 'sha256-abc='; img-src 'self' data:";
 
 interface Reply {
@@ -41,7 +42,14 @@ function upstream(answer: (seen: Seen) => Reply) {
   return { seen, server };
 }
 
-const service = upstream(({ url }): Reply => {
+const service = upstream(({ method, url }): Reply => {
+  if (url === '/') return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': SERVICE_CSP }, body: HOME_PAGE };
+  if (url === '/owner/settings' && method === 'PUT') {
+    return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'set-cookie': 'session=renewed; Path=/; HttpOnly' }, body: '{"ok":true}' };
+  }
+  if (url === '/owner/disconnect' && method === 'POST') {
+    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'set-cookie': 'session=; Path=/; Max-Age=0' }, body: '<!doctype html><html><head></head><body><h1>Spotify is disconnected</h1></body></html>' };
+  }
   if (url === '/login') {
     return {
       status: 302,
@@ -65,12 +73,14 @@ const emulator = upstream(({ url }): Reply => {
 });
 
 let proxy: DemoProxy;
+let emulatorUrl: string;
 
 const listen = (server: Server) =>
   new Promise<string>((done) => server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 
 beforeAll(async () => {
-  const [serviceUrl, emulatorUrl] = await Promise.all([listen(service.server), listen(emulator.server)]);
+  let serviceUrl: string;
+  [serviceUrl, emulatorUrl] = await Promise.all([listen(service.server), listen(emulator.server)]);
   proxy = await startDemoProxy({ port: await freePort(), serviceUrl, emulatorUrl, examplesDir: resolve(import.meta.dirname, '../../../examples') });
 });
 
@@ -133,16 +143,17 @@ describe('the demo proxy', () => {
     expect(await card.text()).toBe(
       '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="100"><text>card</text><text x="386" y="22" text-anchor="end" font-family="system-ui,sans-serif" font-size="11" font-weight="700" fill="#e22134">DEMO</text></svg>',
     );
-    for (const path of ['/', '/login', '/highlights', '/card.svg', '/examples/', '/favicon.ico', '/nothing']) {
+    for (const path of ['/', '/demo', '/login', '/highlights', '/card.svg', '/examples/', '/favicon.ico', '/nothing']) {
       expect((await get(path)).headers.get('x-demo'), path).toMatch(/^spotify-highlights demo/);
     }
   });
 
-  it('serves the demo home page and the sample website, labelled, and nothing else from disk', async () => {
-    const home = await (await get('/')).text();
-    expect(home).toContain('href="/login"');
-    expect(home).toContain('href="/examples/"');
-    expect(home).toContain('class="demo-banner"');
+  it('serves its page about the demo at /demo and the sample website, labelled, and nothing else from disk', async () => {
+    const about = await (await get('/demo')).text();
+    expect(about).toContain('<h1>About this demo</h1>');
+    for (const link of ['href="/"', 'href="/examples/"', 'href="/owner"']) expect(about).toContain(link);
+    expect(about).toContain('class="demo-banner"');
+    expect(about).toContain('<a href="/demo">About this demo</a>');
     const example = await get('/examples/');
     const html = await example.text();
     expect(html).toContain('<title>What I listen to</title>');
@@ -153,6 +164,56 @@ describe('the demo proxy', () => {
       expect(response.status, path).toBe(404);
       expect(await response.text(), path).not.toContain('"devDependencies"');
     }
+  });
+});
+
+describe('the service behind the demo proxy', () => {
+  const host = () => new URL(proxy.url).host;
+
+  it('answers / with the service\'s home page, labelled, and tells the service the browser\'s Host', async () => {
+    const response = await get('/');
+    const html = await response.text();
+    expect(html).toContain('<h1>Spotify highlights</h1>');
+    expect(html).toContain('<body>\n<p class="demo-banner" role="note">DEMO');
+    expect(response.headers.get('content-security-policy')).toBe(`default-src 'none'; style-src 'sha256-abc=' ${BANNER_STYLE_HASH}; img-src 'self' data:`);
+    const seen = service.seen.findLast((request) => request.url === '/');
+    expect(seen?.headers.host).toBe(host());
+    // fetch always names the address it connects to; a browser on http://localhost:… names that.
+    await new Promise((done, fail) => request(`${proxy.url}/highlights`, { headers: { host: 'localhost:1234' } }, (res) => res.resume().on('end', done)).on('error', fail).end());
+    expect(service.seen.at(-1)?.headers.host).toBe('localhost:1234');
+  });
+
+  it('forwards the owner\'s console as the browser sent it: methods, bodies, cookies and Origin, and its Set-Cookie back', async () => {
+    const settings = JSON.stringify({ hideExplicit: true, hiddenArtists: ['a1'] });
+    const saved = await get('/owner/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: 'session=s1', origin: proxy.url },
+      body: settings,
+    });
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toEqual({ ok: true });
+    expect(saved.headers.getSetCookie()).toEqual(['session=renewed; Path=/; HttpOnly']);
+    expect(service.seen.at(-1)).toMatchObject({
+      method: 'PUT',
+      url: '/owner/settings',
+      body: settings,
+      headers: { 'content-type': 'application/json', cookie: 'session=s1', origin: proxy.url, host: host() },
+    });
+
+    const gone = await get('/owner/disconnect', { method: 'POST', headers: { cookie: 'session=s1', origin: proxy.url }, body: new URLSearchParams({ confirm: 'yes' }) });
+    expect(await gone.text()).toContain('<h1>Spotify is disconnected</h1>');
+    expect(gone.headers.getSetCookie()).toEqual(['session=; Path=/; Max-Age=0']);
+    expect(service.seen.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/owner/disconnect',
+      body: 'confirm=yes',
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', cookie: 'session=s1', origin: proxy.url },
+    });
+  });
+
+  it('names the emulator\'s host to the emulator, not the browser\'s', async () => {
+    await get('/authorize?client_id=demo&state=h');
+    expect(emulator.seen.at(-1)?.headers.host).toBe(new URL(emulatorUrl).host);
   });
 });
 
