@@ -3,8 +3,11 @@
  * Spotify emulator (a sample owner with top artists and tracks, and a consent page), then the
  * real local stack (scripts/start.ts, unchanged, its Spotify calls sent to the emulator by the
  * preload that the tests use), then the demo's front door (scripts/demo-proxy.ts), and prints
- * the URL to open. Every run starts from scratch: the emulator keeps its tokens in memory, so
- * the demo's database folder is emptied first. Ctrl-C (or SIGTERM) stops everything.
+ * the URL to open: the service's own home page, through the front door. The redirect URI is on
+ * the front door's origin, so the service takes that origin for its own (the Origin check of the
+ * owner's console, and the host /login wants the browser on). Every run starts from scratch: the
+ * emulator keeps its tokens in memory, so the demo's database folder is emptied first. Ctrl-C
+ * (or SIGTERM) stops everything.
  * Needs no .env, and ignores one: every setting the service reads is given here (the demo's own,
  * over the defaults of serviceEnvironment), and start.ts never lets a file override a set one.
  */
@@ -53,12 +56,10 @@ try {
 }
 const [servicePort, dynamoPort, lambdaPort] = [await freePort(), await freePort(), await freePort()];
 const serviceUrl = `http://127.0.0.1:${servicePort}`;
-const redirectUri = `http://127.0.0.1:${port}/callback`;
 // A new secret every run: the emulator and the service share it, nobody else ever sees it.
 const clientSecret = randomBytes(24).toString('base64url');
 
 const model = new SpotifyModel();
-model.registerApp({ clientId: CLIENT_ID, clientSecret, redirectUris: [redirectUri], name: 'spotify-highlights demo', allowedUsers: [OWNER.id] });
 // The owner is listening when the demo starts, with three minutes of the track left; then
 // nothing plays, and the service shows the last played (that track).
 addListener(model, OWNER, 3 * 60_000);
@@ -73,6 +74,9 @@ try {
   await emulator.close();
   process.exit(1);
 }
+// The browser's origin is the front door's: Spotify (the emulator) returns it there.
+const redirectUri = `${proxy.url}/callback`;
+model.registerApp({ clientId: CLIENT_ID, clientSecret, redirectUris: [redirectUri], name: 'spotify-highlights demo', allowedUsers: [OWNER.id] });
 
 const workFolder = `.esbuild-demo-${port}`;
 const logPath = join(dataDir, 'service.log');
@@ -139,9 +143,13 @@ console.log(`
 
   Open ${url}/
 
-    1. Connect:            ${url}/login   (the emulated consent page: press Accept)
-    2. The sample website: ${url}/examples/
-    3. The API:            ${url}/highlights   ${url}/card.svg   ${url}/status
+    1. Connect:            "Connect Spotify" there (the emulated consent page: press Accept)
+    2. Make a card:        ${url}/   (once connected: the card builder)
+    3. The sample website: ${url}/examples/
+    4. Your console:       ${url}/owner
+    5. The API:            ${url}/highlights   ${url}/card.svg   ${url}/status
+
+  What the demo emulates, and every link: ${url}/demo
 
   The service's log is in ${relative(root, logPath)}. Ctrl-C stops everything.
 `);
