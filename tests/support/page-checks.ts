@@ -1,8 +1,10 @@
 /**
  * What every page of the service must be, checked in the real browser on the real response:
- * valid HTML5, readable on a phone, no scripts, the security headers, and no CSP violation.
- * Also saves the screenshots, and the artifacts that explain a failed test.
+ * valid HTML5, readable on a phone, no scripts (or only the page's own, allowed by hash), the
+ * security headers, and no CSP violation. Also saves the screenshots, and the artifacts that
+ * explain a failed test.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HtmlValidate } from 'html-validate';
@@ -26,12 +28,22 @@ export function parseCsp(header: string): Map<string, string[]> {
   return directives;
 }
 
-function expectStrictCsp(header: string | undefined, formAction: 'none' | 'self'): void {
+/** How a CSP names an inline script or style by its exact text. */
+const sha256Source = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+function expectStrictCsp(header: string | undefined, formAction: 'none' | 'self', scripts: readonly string[]): void {
   expect(header, 'Content-Security-Policy header').toBeTruthy();
   const csp = parseCsp(header ?? '');
   expect(csp.get('default-src')).toEqual(["'none'"]);
-  // Nothing may run: no script-src (so default-src 'none' applies), or one that is 'none'.
-  expect(csp.get('script-src') ?? ["'none'"]).toEqual(["'none'"]);
+  if (scripts.length) {
+    // Only the page's own scripts run, each by the hash of its text; they may talk to the service only.
+    expect(csp.get('script-src'), 'script-src').toEqual(scripts.map(sha256Source));
+    expect(csp.get('connect-src') ?? ["'none'"], 'connect-src').toEqual(["'self'"]);
+  } else {
+    // Nothing may run: no script-src (so default-src 'none' applies), or one that is 'none'.
+    expect(csp.get('script-src') ?? ["'none'"]).toEqual(["'none'"]);
+    expect(csp.get('connect-src') ?? ["'none'"], 'connect-src').toEqual(["'none'"]);
+  }
   for (const name of ['frame-ancestors', 'base-uri']) expect(csp.get(name), name).toEqual(["'none'"]);
   // Forms go nowhere, or (a page that declares it) only to the service itself.
   expect(csp.get('form-action'), 'form-action').toEqual([`'${formAction}'`]);
@@ -49,6 +61,12 @@ export interface PageExpectation {
   formAction?: 'none' | 'self';
   /** The page shows images of the service's own (a card's preview): those loads, and only those, are allowed. */
   ownImages?: boolean;
+  /**
+   * The exact text of each inline script the page declares (the console's), in page order: the
+   * CSP must allow those by hash and nothing else, and the page must hold those and no other.
+   * None by default: a page runs no script.
+   */
+  scripts?: readonly string[];
 }
 
 /** Checks the page now shown in `session.page`, which `response` delivered. */
@@ -64,7 +82,8 @@ export async function expectServicePage(session: BrowserSession, response: Respo
   expect(headers['cache-control']).toBe('no-store');
   expect(headers['x-content-type-options']).toBe('nosniff');
   expect(headers['referrer-policy']).toBe('no-referrer');
-  expectStrictCsp(headers['content-security-policy'], expected.formAction ?? 'none');
+  const scripts = expected.scripts ?? [];
+  expectStrictCsp(headers['content-security-policy'], expected.formAction ?? 'none', scripts);
 
   const markup = await response.text();
   const report = await validator.validateString(markup);
@@ -81,7 +100,9 @@ export async function expectServicePage(session: BrowserSession, response: Respo
   expect(headings).toHaveLength(1);
   expect(headings[0]?.trim()).toMatch(expected.heading);
   expect(await page.locator('meta[name="viewport"]').getAttribute('content')).toBe('width=device-width, initial-scale=1');
-  expect(await page.locator('script').count()).toBe(0);
+  // Inline only (nothing fetched), and exactly the scripts the CSP allows.
+  expect(await page.locator('script[src]').count(), 'scripts with a src').toBe(0);
+  expect(await page.locator('script').evaluateAll((found) => found.map((script) => script.textContent ?? '')), 'the page\'s scripts').toEqual(scripts);
   // Nothing pulled in besides the page itself (the CSP would have blocked it anyway), and the
   // service's own images where the page shows them.
   const loaded = await page.evaluate<{ name: string; initiatorType: string }[]>(
