@@ -61,6 +61,10 @@ const STYLE = [
   '.hint{margin:.5rem 0 0;font-size:.85rem;color:var(--muted)}',
   'img{max-width:100%;height:auto}',
   'pre code{font:inherit}',
+  // Checkboxes beside their words (not stretched like the other inputs); a long list of them in columns.
+  'input[type=checkbox]{display:inline-block;width:auto;margin:0 .5rem 0 0;vertical-align:-.1em;accent-color:#1db954}',
+  '.picks{columns:12rem}',
+  '.picks label{margin:.2rem 0;font-weight:400;break-inside:avoid}',
 ].join('');
 
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');

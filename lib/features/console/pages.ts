@@ -65,7 +65,9 @@ function settingsForm({ settings, topArtists }: ConsoleView): SafeHtml {
   const checked = (on: boolean) => (on ? html` checked` : html``);
   const picks = topArtists.length
     ? html`<fieldset><legend>Hide one of your top artists now</legend>
-${topArtists.map((artist) => html`<label><input type="checkbox" name="hide" value="${artist.id}"> ${artist.name}</label>\n`)}</fieldset>`
+<div class="picks">
+${topArtists.map((artist) => html`<label><input type="checkbox" name="hide" value="${artist.id}"> ${artist.name}</label>\n`)}</div>
+</fieldset>`
     : html``;
   return html`<form id="settings" method="post" action="../owner/settings">
 <h2>Settings</h2>
