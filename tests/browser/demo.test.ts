@@ -1,8 +1,11 @@
 /**
- * `npm run demo` as a newcomer uses it: start it, open the printed URL in Chromium, press
- * "Connect Spotify" there, go through /login and the (emulated) consent page, then see the sample
- * website list the top artists and show the card. The browser gets no help: its requests for Spotify's hosts go to a closed port,
- * so the demo passes only if it never sends the browser to Spotify at all. Then Ctrl-C.
+ * `npm run demo` as a newcomer uses it: start it, open the printed URL in Chromium (the service's
+ * own home page), press "Connect Spotify" there, go through /login and the (emulated) consent
+ * page, see the home page name the owner and preview a card, follow the banner to the demo's page
+ * and on to the sample website, which lists the top artists and shows the cards, then save a
+ * setting in the owner's console. The browser gets no help: its requests for
+ * Spotify's hosts go to a closed port, so the demo passes only if it never sends the browser to
+ * Spotify at all. Then Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +21,8 @@ const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'sh-demo-data-'));
 /** Nothing listens here: a request the browser sends to Spotify fails, and is reported. */
 const NOWHERE = 'http://127.0.0.1:9';
+/** The emulator's sample owner (scripts/demo.ts). */
+const OWNER_NAME = 'Alex (demo)';
 
 let browser: Browser;
 let demo: ChildProcess;
@@ -69,12 +74,16 @@ afterAll(async () => {
 });
 
 describe('npm run demo', { timeout: 60_000 }, () => {
-  it('walks a newcomer from the printed URL\'s "Connect Spotify" to the sample website showing the top artists, what the owner plays, and the cards', async () => {
+  it('walks a newcomer from the printed URL, the service\'s home page, through "Connect Spotify" to the card builder, the sample website and the owner\'s console', async () => {
     session = await openSession(browser, NOWHERE);
     const { page } = session;
+    expect(output).toContain(`${url}/demo`);
 
-    // The printed URL first, as a newcomer opens it; its button starts the login.
+    // The printed URL first, as a newcomer opens it: the service's own home page, labelled; its button starts the login.
     await page.goto(`${url}/`);
+    expect(await page.locator('h1').textContent()).toBe('Spotify highlights');
+    expect(await page.locator('.demo-banner').count()).toBe(1);
+    expect(await page.getByRole('link', { name: "Owner's console" }).getAttribute('href')).toBe('owner');
     await Promise.all([page.waitForURL((address) => address.pathname === '/authorize'), page.getByRole('link', { name: 'Connect Spotify' }).click()]);
     const consent = new URL(page.url());
     expect(`${consent.origin}${consent.pathname}`).toBe(`${url}/authorize`);
@@ -84,7 +93,18 @@ describe('npm run demo', { timeout: 60_000 }, () => {
     expect(await page.locator('h1').textContent()).toBe('Spotify is connected');
     expect(await page.locator('.demo-banner').count()).toBe(1);
 
-    await page.goto(`${url}/examples/`);
+    // Back home: whose listening it is, the builder's preview drawn, its snippets on the URL the person opened.
+    await page.goto(`${url}/`);
+    expect(await page.locator('main p strong').first().textContent()).toBe(OWNER_NAME);
+    const preview = page.locator('img.preview');
+    await page.waitForFunction("document.querySelector('img.preview')?.complete");
+    expect(await page.evaluate<number>("document.querySelector('img.preview').naturalWidth")).toBeGreaterThan(0);
+    expect(await preview.getAttribute('alt')).toContain(OWNER_NAME);
+    expect(new URL(await page.locator('#snippet-url').inputValue()).origin).toBe(url);
+
+    // The sample website, as a newcomer finds it: the banner's link to the demo's page, and its link.
+    await Promise.all([page.waitForURL(`${url}/demo`), page.getByRole('link', { name: 'About this demo' }).click()]);
+    await Promise.all([page.waitForURL(`${url}/examples/`), page.getByRole('link', { name: '2. The sample website' }).click()]);
     expect(await page.locator('.demo-banner').count()).toBe(1);
     await page.locator('#artists li').nth(4).waitFor();
     const fromApi = (await (await fetch(`${url}/highlights?limit=5`)).json()) as { artists: { name: string }[] };
@@ -113,6 +133,20 @@ describe('npm run demo', { timeout: 60_000 }, () => {
     const path = join(SCREENSHOTS_DIR, 'demo-examples.png');
     await page.screenshot({ path, fullPage: true });
     if (process.env.UPDATE_DOCS_SCREENSHOTS) copyFileSync(path, join(root, 'docs/demo.png'));
+
+    // The owner's console, signed in by the login above: a setting saved by its script (PUT, JSON,
+    // the session's cookie, and this origin as the Origin, which the service takes for its own).
+    await page.goto(`${url}/owner`);
+    expect(await page.locator('h1').textContent()).toBe('Your console');
+    expect(await page.locator('main li strong').first().textContent()).toBe(OWNER_NAME);
+    await page.getByLabel('Hide explicit tracks').check();
+    const [saved] = await Promise.all([
+      page.waitForResponse((answer) => answer.url() === `${url}/owner/settings` && answer.request().method() === 'PUT'),
+      page.waitForEvent('load', { timeout: 15_000 }),
+      page.getByRole('button', { name: 'Save settings' }).click(),
+    ]);
+    expect(saved.status()).toBe(200);
+    expect(await page.getByLabel('Hide explicit tracks').isChecked()).toBe(true);
 
     expect(session.blocked, 'requests that left the machine').toEqual([]);
     expect(session.problems, 'console errors, and requests for Spotify hosts').toEqual([]);
