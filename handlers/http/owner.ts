@@ -1,10 +1,11 @@
 /** GET /owner: the owner's console (their standing in words and the settings); without the owner's session, to /login. */
-import { openConsole } from '../../lib/features/console/console';
+import { openConsole, signInUrl } from '../../lib/features/console/console';
 import { CONSOLE_HEADERS, consolePage, renderConsoleError } from '../../lib/features/console/pages';
 import { htmlResponse, redirectResponse } from '../../lib/http/responses';
 import { deadlineOf, route } from '../../lib/http/route';
 
 export const handler = route({ format: 'html', renderError: renderConsoleError }, async (event, context) => {
-  const view = await openConsole({ cookies: event.cookies, domainName: event.requestContext?.domainName ?? '' }, deadlineOf(context));
-  return view ? htmlResponse(200, consolePage(view), [], CONSOLE_HEADERS) : redirectResponse('login');
+  const request = { cookies: event.cookies, domainName: event.requestContext?.domainName ?? '' };
+  const view = await openConsole(request, deadlineOf(context));
+  return view ? htmlResponse(200, consolePage(view), [], CONSOLE_HEADERS) : redirectResponse(signInUrl(request));
 });

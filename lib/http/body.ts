@@ -1,7 +1,7 @@
 /**
  * What a request that changes something must be, checked before its handler runs, in this order:
- * sent from the service's own pages (an Origin, or Sec-Fetch-Site, naming another site is refused:
- * 403), at most MAX_BODY_BYTES (413), of the route's content type (415), and, as JSON, well formed
+ * sent from the service's own pages (Sec-Fetch-Site or Origin naming another site is refused:
+ * 403; see fromOwnSite), at most MAX_BODY_BYTES (413), of the route's content type (415), and, as JSON, well formed
  * (400 invalid_json; parsed by @middy/http-json-body-parser). GET and HEAD pass untouched.
  */
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -16,9 +16,17 @@ export const MAX_BODY_BYTES = 16 * 1024;
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
+/**
+ * A browser says where a request comes from in Sec-Fetch-Site, which no page can forge: only
+ * same-origin passes. Without it (an older browser), Origin must be the service's own: a form
+ * posted from a page served with Referrer-Policy: no-referrer carries "Origin: null", which
+ * passes only with Sec-Fetch-Site: same-origin. A request with neither (curl) is no browser's,
+ * so no other site can have sent it with the owner's cookie.
+ */
 function fromOwnSite(event: HttpEvent): boolean {
   const headers = event.headers ?? {};
-  if (headers['sec-fetch-site'] === 'cross-site') return false;
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin';
   const origin = headers.origin;
   if (origin === undefined) return true;
   return origin === serviceBase(loadConfig(), event.requestContext?.domainName ?? '').origin;

@@ -1,6 +1,7 @@
 /**
  * Every flow, with the logger at DEBUG and everything written to stdout, stderr and the console
- * captured: no access token, refresh token, authorization code, state or client secret appears
+ * captured: no access token, refresh token, authorization code, state, client secret, owner's
+ * session or the key that signs sessions appears
  * in it, whole or in part. Each flow also proves its logs were captured (the lines it must
  * produce are there, as JSON with a request id), so the test cannot pass on silence.
  */
@@ -10,7 +11,9 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { handler as highlightsHandler } from '../../handlers/http/highlights';
 import { httpEvent, lambdaContext } from '../support/events';
 import { redact, secretFinder, send } from '../support/hostile';
-import { baseEnv, callback, highlights, login, useService } from '../support/service';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../lib/platform/dynamo';
+import { baseEnv, callback, highlights, login, ownerDisconnect, ownerPage, ownerSettings, sessionCookieOf, useService } from '../support/service';
 import { INTRUDER_ID, OWNER_ID } from '../support/spotify-emulator';
 
 // Before lib/platform/logger.ts is imported: a level set later with logger.setLogLevel() is reset to the
@@ -36,9 +39,13 @@ const states = new Set<string>();
 const WRONG_SECRET = 'wrong-client-secret-0123456789';
 const basicHeader = (secret: string) => Buffer.from(`${baseEnv.SPOTIFY_CLIENT_ID}:${secret}`).toString('base64');
 
+/** The owner's session cookies and the key that signs them, seen in this file. */
+const sessions = new Set<string>();
+
 const findSecrets = secretFinder(() => [
   ...service.model.issuedSecrets(),
   ...states,
+  ...sessions,
   WRONG_SECRET,
   basicHeader(baseEnv.SPOTIFY_CLIENT_SECRET),
   basicHeader(WRONG_SECRET),
@@ -284,6 +291,25 @@ const flows: Flow[] = [
       expect((await send('/card.svg')).statusCode).toBe(200);
     },
     logs: [signedIn, { level: 'WARN', message: 'will end this authorization' }],
+  },
+  {
+    name: "the owner's console: a session, the page, settings saved and refused, a forged session, disconnecting",
+    run: async () => {
+      const { response } = await signIn();
+      const cookie = sessionCookieOf(response)!;
+      sessions.add(cookie.split('=')[1]!);
+      const { Item } = await documentClient().send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: 'session-key' } }));
+      sessions.add(String(Item?.secret));
+      expect((await ownerPage({ cookies: [cookie] })).statusCode).toBe(200);
+      const json = { 'content-type': 'application/json', origin: 'http://127.0.0.1:3000' };
+      const settings = { hiddenArtists: ['abc'], hiddenTracks: [], hideExplicit: true, cleanTitles: true, defaults: { timeRange: 'short_term', limit: 5, theme: 'dark' } };
+      expect((await ownerSettings({ method: 'PUT', cookies: [cookie], headers: json, body: JSON.stringify(settings) })).statusCode).toBe(200);
+      expect((await ownerSettings({ method: 'PUT', cookies: [cookie], headers: json, body: '{"hiddenArtists": [' })).statusCode).toBe(400);
+      expect((await ownerSettings({ method: 'PUT', cookies: [`${cookie}x`], headers: json, body: JSON.stringify(settings) })).statusCode).toBe(401);
+      const form = { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://127.0.0.1:3000' };
+      expect((await ownerDisconnect({ method: 'POST', cookies: [cookie], headers: form, body: 'confirm=yes' })).statusCode).toBe(200);
+    },
+    logs: [signedIn, { level: 'INFO', message: 'settings changed' }, refused(400, 'invalid_json'), refused(401, 'no_session'), { level: 'INFO', message: 'disconnected' }],
   },
   {
     name: 'what the owner plays: /now-playing, its card and link, /recently-played, and a scope Spotify refuses',

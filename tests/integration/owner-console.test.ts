@@ -54,7 +54,7 @@ describe('GET /owner', () => {
     for (const input of [{}, { cookies: ['owner-session=forged.value'] }]) {
       const response = await ownerPage(input);
       expect(response.statusCode).toBe(302);
-      expect(response.headers.Location).toBe('login');
+      expect(response.headers.Location).toBe('http://127.0.0.1:3000/login');
     }
   });
 
@@ -135,6 +135,9 @@ describe('GET and PUT /owner/settings', () => {
       ['another Origin', (cookie) => put(cookie, SETTINGS, { headers: { origin: 'https://evil.example' } }), 403, 'cross_site'],
       ['a look-alike Origin', (cookie) => put(cookie, SETTINGS, { headers: { origin: 'http://127.0.0.1:3000.evil.example' } }), 403, 'cross_site'],
       ['Sec-Fetch-Site: cross-site', (cookie) => put(cookie, SETTINGS, { headers: { 'sec-fetch-site': 'cross-site' } }), 403, 'cross_site'],
+      ['Sec-Fetch-Site: same-site (a sibling host)', (cookie) => put(cookie, SETTINGS, { headers: { 'sec-fetch-site': 'same-site' } }), 403, 'cross_site'],
+      ['Origin: null without Sec-Fetch-Site', (cookie) => put(cookie, SETTINGS, { headers: { origin: 'null' } }), 403, 'cross_site'],
+      ['the own Origin but Sec-Fetch-Site: cross-site', (cookie) => put(cookie, SETTINGS, { headers: { 'sec-fetch-site': 'cross-site' } }), 403, 'cross_site'],
       ['POST', (cookie) => put(cookie, SETTINGS, { method: 'POST' }), 405, 'method_not_allowed'],
     ];
     for (const [what, send, status, code] of cases) {
@@ -219,6 +222,13 @@ describe('POST /owner/disconnect', () => {
     expect(next.statusCode).toBe(503);
     expect(body(next)).toMatchObject({ error: 'not_authorized' });
     expect((await ownerSettings({ cookies: [cookie] })).statusCode).toBe(401);
+  });
+
+  it("accepts the form as Chromium posts it from a page with Referrer-Policy: no-referrer (Origin: null, Sec-Fetch-Site: same-origin)", async () => {
+    const cookie = await connectedSession();
+    const response = await disconnect(cookie, { headers: { origin: 'null', 'sec-fetch-site': 'same-origin' } });
+    expect(response.statusCode).toBe(200);
+    expect(await tableItems()).toEqual([]);
   });
 
   it('is seen by a warm container within OWNER_RECHECK_SECONDS', async () => {

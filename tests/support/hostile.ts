@@ -16,6 +16,9 @@ import { handler as nowPlayingCardHandler } from '../../handlers/http/now-playin
 import { handler as nowPlayingOpenHandler } from '../../handlers/http/now-playing-open';
 import { handler as recentlyPlayedHandler } from '../../handlers/http/recently-played';
 import { handler as loginHandler } from '../../handlers/http/login';
+import { handler as ownerHandler } from '../../handlers/http/owner';
+import { handler as ownerDisconnectHandler } from '../../handlers/http/owner-disconnect';
+import { handler as ownerSettingsHandler } from '../../handlers/http/owner-settings';
 import { handler as statusHandler } from '../../handlers/http/status';
 import type { HttpEvent } from '../../lib/http/responses';
 import { httpEvent, lambdaContext, type EventInput } from './events';
@@ -78,6 +81,8 @@ export interface Route {
   answers: Record<Phase, string[]>;
   /** Redirects to a page on open.spotify.com (a track, an episode, a profile) instead of Spotify's authorize page. */
   opensSpotify?: true;
+  /** Methods besides GET the route serves, and every answer a hostile request with one may get (no session is ever held). */
+  serves?: { methods: string[]; answers: string[] };
 }
 
 // One line per route: the fuzz set and the method checks run against each.
@@ -91,6 +96,21 @@ export const routes: Route[] = [
   { path: '/now-playing', handler: nowPlayingHandler, format: 'json', answers: { bound: ['200'], unbound: ['503 not_authorized'], revoked: ['503 reauthorization_required'] } },
   { path: '/now-playing/open', handler: nowPlayingOpenHandler, format: 'page', answers: { bound: ['302'], unbound: ['503'], revoked: ['503'] }, opensSpotify: true },
   { path: '/now-playing.svg', handler: nowPlayingCardHandler, format: 'svg', answers: { bound: ['200', '400'], unbound: ['200', '400'], revoked: ['200', '400'] } },
+  { path: '/owner', handler: ownerHandler, format: 'page', answers: { bound: ['302'], unbound: ['302'], revoked: ['302'] } },
+  {
+    path: '/owner/settings',
+    handler: ownerSettingsHandler,
+    format: 'json',
+    answers: { bound: ['401 no_session'], unbound: ['401 no_session'], revoked: ['401 no_session'] },
+    serves: { methods: ['PUT'], answers: ['401 no_session', '400 invalid_json', '415 unsupported_media_type'] },
+  },
+  {
+    path: '/owner/disconnect',
+    handler: ownerDisconnectHandler,
+    format: 'page',
+    answers: { bound: ['405'], unbound: ['405'], revoked: ['405'] },
+    serves: { methods: ['POST'], answers: ['401', '400', '415'] },
+  },
   { path: '/recently-played', handler: recentlyPlayedHandler, format: 'json', answers: { bound: ['200', '400 invalid_parameter'], unbound: ['400 invalid_parameter', '503 not_authorized'], revoked: ['400 invalid_parameter', '503 reauthorization_required'] } },
 ];
 
@@ -217,6 +237,8 @@ function redirectProblems(response: Result, redirectUri: string, opensSpotify = 
   }
   // The one other place a redirect may go: it starts nothing, so it sets no cookie.
   if (location === loginOnRedirectHost(redirectUri)) return response.cookies?.length ? ['a move to the redirect URI\'s host sets a cookie'] : [];
+  // The owner's console sends a browser without the owner's session to /login, beside the redirect URI.
+  if (location === new URL('login', new URL('.', redirectUri)).toString()) return response.cookies?.length ? ['a move to /login sets a cookie'] : [];
   const problems: string[] = [];
   if (url.origin + url.pathname !== AUTHORIZE_URL) problems.push(`redirects elsewhere than Spotify: ${location.slice(0, 200)}`);
   if (url.searchParams.get('redirect_uri') !== redirectUri) problems.push(`redirect_uri is not the configured one: ${url.searchParams.get('redirect_uri')}`);

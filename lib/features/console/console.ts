@@ -40,7 +40,12 @@ export interface ConsoleView {
   topArtists: Pick<Artist, 'id' | 'name'>[];
 }
 
-/** The console's content, or undefined without a valid session (the page sends the browser to /login). */
+/** Where a browser without the owner's session goes: /login, beside the redirect URI. */
+export function signInUrl(request: OwnerRequest): string {
+  return new URL('login', serviceBase(loadConfig(), request.domainName)).toString();
+}
+
+/** The console's content, or undefined without a valid session (the browser is then sent to signInUrl). */
 export async function openConsole(request: OwnerRequest, deadline: Deadline): Promise<ConsoleView | undefined> {
   const standing = await session(request).catch((error: unknown) => {
     if (error instanceof NoSession) return undefined;
