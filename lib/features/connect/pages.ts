@@ -10,6 +10,7 @@ export function connectedPage(connected: { highlightsUrl: string; displayName: s
 <p>Your top artists, as JSON:</p>
 <pre><code>curl ${highlightsUrl}</code></pre>
 <p><a class="button" href="${highlightsUrl}">See your top artists</a></p>
+<p>Your console shows how the connection stands and holds your settings (artists to hide, explicit tracks, cleaner titles, the cards' defaults): <a href="owner">open your console</a>. This browser stays signed in to it for 12 hours.</p>
 <p>Your Spotify user id is <strong>${spotifyUserId}</strong>. A deployed site takes it, so that no other account can ever connect:</p>
 <pre>OWNER_SPOTIFY_ID=${spotifyUserId}</pre>
 <p class="muted">You will not need to do this again until Spotify asks for it, at the latest in six months.</p>`,

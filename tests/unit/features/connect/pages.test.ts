@@ -14,6 +14,7 @@ describe('pages', () => {
 
   it('the connected page links to /highlights', () => {
     expect(connectedPage(connected)).toContain('<a class="button" href="http://127.0.0.1:3000/highlights">');
+    expect(connectedPage(connected)).toContain('<a href="owner">open your console</a>');
   });
 
   it('the connected page shows the owner\'s Spotify user id, for OWNER_SPOTIFY_ID, escaped', () => {
