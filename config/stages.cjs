@@ -1,8 +1,9 @@
 /**
  * What each stage reads, and the checks that keep what works locally from breaking, or from being
- * taken over, on AWS. serverless.yml reads SPOTIFY_CLIENT_ID, SPOTIFY_REDIRECT_URI and
- * OWNER_SPOTIFY_ID through these resolvers (`${file(./config/stages.cjs):ownerSpotifyId}`), so no
- * value reaches a template unchecked. The Framework runs them while it resolves variables: for
+ * taken over, on AWS. serverless.yml reads SPOTIFY_CLIENT_ID, SPOTIFY_REDIRECT_URI,
+ * OWNER_SPOTIFY_ID and the watch's settings (WATCH_SCHEDULE, NOTIFY_EMAIL, NOTIFY_WEBHOOK_URL)
+ * through these resolvers (`${file(./config/stages.cjs):ownerSpotifyId}`), so no value reaches a
+ * template unchecked. The Framework runs them while it resolves variables: for
  * `package` and `deploy` (and `print`), before anything is built.
  *
  * The stage `local` is the local stack (`npm start` runs `serverless offline start --stage local`):
@@ -112,6 +113,101 @@ function ownerSpotifyId(env, stage) {
   );
 }
 
+/** When the watch runs unless WATCH_SCHEDULE says otherwise. */
+const DEFAULT_WATCH_SCHEDULE = 'rate(1 day)';
+
+/**
+ * WATCH_SCHEDULE: when the watch function runs, as an EventBridge schedule expression, checked
+ * here so a typo is named before CloudFormation refuses the rule. `rate(N unit)` takes a whole N
+ * of at least 1 and a unit that agrees with it (1 day, 2 days); `cron(…)` takes EventBridge's six
+ * fields, with "?" in exactly one of day-of-month and day-of-week.
+ * @param {Env} env
+ */
+function watchSchedule(env) {
+  const value = (env.WATCH_SCHEDULE ?? '').trim() || DEFAULT_WATCH_SCHEDULE;
+  const examples = `e.g. rate(1 day), rate(12 hours) or cron(0 9 * * ? *) (09:00 UTC every day); unset, it is ${DEFAULT_WATCH_SCHEDULE}.`;
+  const rate = /^rate\((\d+) (minute|hour|day)(s?)\)$/.exec(value);
+  if (rate) {
+    const count = Number(rate[1]);
+    if (count >= 1 && (count === 1) === (rate[3] === '')) return value;
+    throw settingError(`WATCH_SCHEDULE "${value}" is not a rate EventBridge accepts: a whole number of at least 1, with "${rate[2]}" for 1 and "${rate[2]}s" for more; ${examples}`);
+  }
+  const cron = /^cron\((.*)\)$/.exec(value);
+  if (cron) {
+    const fields = cron[1].trim().split(/\s+/);
+    const wellFormed = fields.length === 6 && fields.every((field) => /^[0-9A-Za-z*?,/#-]+$/.test(field));
+    if (wellFormed && (fields[2] === '?') !== (fields[4] === '?')) return value;
+    throw settingError(
+      `WATCH_SCHEDULE "${value}" is not a cron expression EventBridge accepts: six fields (minutes hours day-of-month month day-of-week year), ` +
+        `with "?" in exactly one of day-of-month and day-of-week; ${examples}`,
+    );
+  }
+  throw settingError(`WATCH_SCHEDULE "${value}" is not an EventBridge schedule: it takes rate(…) or cron(…), ${examples}`);
+}
+
+/**
+ * NOTIFY_EMAIL: the address the owner's notices are emailed to, through the SNS topic the template
+ * creates for it (empty: no topic, no email). SNS asks the owner once to confirm the subscription.
+ * @param {Env} env
+ */
+function notifyEmail(env) {
+  const value = (env.NOTIFY_EMAIL ?? '').trim();
+  if (!value) return '';
+  if (value.length <= 254 && /^[^\s@",;<>()]+@[^\s@",;<>()]+\.[^\s@",;<>().]+$/.test(value)) return value;
+  throw settingError(`NOTIFY_EMAIL is not an email address (name@example.com). Set it to the address the owner's notices go to, or leave it unset for no email.`);
+}
+
+/**
+ * NOTIFY_WEBHOOK_URL: where the owner's notices are POSTed (Slack, Discord, ntfy…). The URL
+ * itself is the secret of such a webhook, so no message here shows it. A deployed stage needs
+ * https; the local stack may also use plain http to a loopback address.
+ * @param {Env} env
+ * @param {string} stage
+ */
+function notifyWebhookUrl(env, stage) {
+  const value = (env.NOTIFY_WEBHOOK_URL ?? '').trim();
+  if (!value) return '';
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw settingError(`NOTIFY_WEBHOOK_URL is not a URL. Set it to your webhook's https URL, or leave it unset for no webhook.`);
+  }
+  if (url.protocol === 'https:') return value;
+  if (stage === LOCAL_STAGE) {
+    if (url.protocol === 'http:' && isLoopback(url.hostname)) return value;
+    throw settingError(`NOTIFY_WEBHOOK_URL must be an https URL; the local stack also takes plain http to a loopback address (127.0.0.1, localhost).`);
+  }
+  const loopback = url.protocol === 'http:' && isLoopback(url.hostname) ? ` It is a loopback address, probably the local stack's, from .env.` : '';
+  throw settingError(
+    `NOTIFY_WEBHOOK_URL must be an https URL for the "${stage}" stage: the notices would cross the internet in the clear.${loopback} ` +
+      whereToSet('NOTIFY_WEBHOOK_URL', stage),
+  );
+}
+
+/**
+ * NOTIFY_TOPIC_ARN for the watch function: the topic's ARN when the template creates it (the
+ * condition HasNotifyEmail), else empty. The local stack has no topic, and serverless offline
+ * would pass the CloudFormation function on as text, so it gets an empty value.
+ * @param {string} stage
+ */
+function notifyTopicArn(stage) {
+  if (stage === LOCAL_STAGE) return '';
+  return { 'Fn::If': ['HasNotifyEmail', { Ref: 'NoticesTopic' }, ''] };
+}
+
+/**
+ * SERVICE_URL for the watch function, which names the service in its notices' links: a deployed
+ * stage's HTTP API URL (the service reads SPOTIFY_REDIRECT_URI's folder instead when that is set);
+ * the local stack's, from its environment (scripts/start.ts), for the same reason as above.
+ * @param {Env} env
+ * @param {string} stage
+ */
+function serviceUrl(env, stage) {
+  if (stage === LOCAL_STAGE) return (env.SERVICE_URL ?? '').trim();
+  return { 'Fn::Join': ['', ['https://', { Ref: 'HttpApi' }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/']] };
+}
+
 /** The command the Framework runs: the words before the first option, as it reads them itself. */
 function commandOf(argv) {
   const words = [];
@@ -156,5 +252,25 @@ module.exports = {
   redirectUri: resolver(redirectUri),
   ownerSpotifyId: resolver(ownerSpotifyId),
   deployableStage: resolver((_env, stage) => deployableStage(stage, commandOf(process.argv.slice(2)))),
-  checks: { useDotenv, clientId, redirectUri, ownerSpotifyId, deployableStage, commandOf, isLoopback, LOCAL_STAGE },
+  watchSchedule: resolver(watchSchedule),
+  notifyEmail: resolver(notifyEmail),
+  notifyWebhookUrl: resolver(notifyWebhookUrl),
+  notifyTopicArn: resolver((_env, stage) => notifyTopicArn(stage)),
+  serviceUrl: resolver(serviceUrl),
+  checks: {
+    useDotenv,
+    clientId,
+    redirectUri,
+    ownerSpotifyId,
+    deployableStage,
+    commandOf,
+    isLoopback,
+    watchSchedule,
+    notifyEmail,
+    notifyWebhookUrl,
+    notifyTopicArn,
+    serviceUrl,
+    DEFAULT_WATCH_SCHEDULE,
+    LOCAL_STAGE,
+  },
 };

@@ -11,6 +11,12 @@ interface Checks {
   deployableStage(stage: string, command: string): string;
   commandOf(argv: string[]): string;
   isLoopback(hostname: string): boolean;
+  watchSchedule(env: Env): string;
+  notifyEmail(env: Env): string;
+  notifyWebhookUrl(env: Env, stage: string): string;
+  notifyTopicArn(stage: string): unknown;
+  serviceUrl(env: Env, stage: string): unknown;
+  DEFAULT_WATCH_SCHEDULE: string;
 }
 const { checks } = createRequire(import.meta.url)('../../../config/stages.cjs') as { checks: Checks };
 
@@ -99,5 +105,119 @@ describe('the local stage', () => {
     expect(checks.commandOf(['deploy', '--stage', 'local'])).toBe('deploy');
     expect(checks.commandOf(['offline', 'start', '--stage', 'local'])).toBe('offline start');
     expect(checks.commandOf(['--stage', 'local', 'deploy'])).toBe('');
+  });
+});
+
+describe('WATCH_SCHEDULE', () => {
+  it('is rate(1 day) unless set', () => {
+    expect(checks.DEFAULT_WATCH_SCHEDULE).toBe('rate(1 day)');
+    expect(checks.watchSchedule({})).toBe('rate(1 day)');
+    expect(checks.watchSchedule({ WATCH_SCHEDULE: ' ' })).toBe('rate(1 day)');
+  });
+
+  it.each(['rate(1 minute)', 'rate(5 minutes)', 'rate(1 hour)', 'rate(12 hours)', 'rate(2 days)', 'cron(0 9 * * ? *)', 'cron(30 7 ? * MON-FRI *)', 'cron(0 18 L * ? 2030)', 'cron(0/15 8-17 ? * 2#1 *)'])(
+    'takes the EventBridge schedule %s',
+    (schedule) => {
+      expect(checks.watchSchedule({ WATCH_SCHEDULE: ` ${schedule} ` })).toBe(schedule);
+    },
+  );
+
+  it.each([
+    ['daily', /^WATCH_SCHEDULE "daily" is not an EventBridge schedule: it takes rate\(…\) or cron\(…\), e\.g\. rate\(1 day\)/],
+    ['0 9 * * *', /^WATCH_SCHEDULE "0 9 \* \* \*" is not an EventBridge schedule/],
+    ['rate(1 days)', /^WATCH_SCHEDULE "rate\(1 days\)" is not a rate EventBridge accepts: .*"day" for 1 and "days" for more/],
+    ['rate(2 day)', /is not a rate EventBridge accepts/],
+    ['rate(0 minutes)', /is not a rate EventBridge accepts/],
+    ['rate(1 week)', /is not an EventBridge schedule/],
+    ['rate(1.5 hours)', /is not an EventBridge schedule/],
+    ['cron(0 9 * * *)', /^WATCH_SCHEDULE "cron\(0 9 \* \* \*\)" is not a cron expression EventBridge accepts: six fields/],
+    ['cron(0 9 * * * *)', /with "\?" in exactly one of day-of-month and day-of-week/],
+    ['cron(0 9 ? * ? *)', /is not a cron expression EventBridge accepts/],
+    ['cron(0 9 * * ? *) ; rm', /is not an EventBridge schedule/],
+  ])('refuses %s, naming WATCH_SCHEDULE', (schedule, message) => {
+    expect(() => checks.watchSchedule({ WATCH_SCHEDULE: schedule })).toThrow(message);
+  });
+});
+
+describe('NOTIFY_EMAIL', () => {
+  it('is empty when unset: no topic, no email', () => {
+    expect(checks.notifyEmail({})).toBe('');
+    expect(checks.notifyEmail({ NOTIFY_EMAIL: '  ' })).toBe('');
+  });
+
+  it('passes an email address through', () => {
+    expect(checks.notifyEmail({ NOTIFY_EMAIL: ' owner+notices@mail.example.com ' })).toBe('owner+notices@mail.example.com');
+  });
+
+  it.each(['owner', 'owner@', '@example.com', 'owner@example', 'owner@@example.com', 'two words@example.com', 'a@example.com, b@example.com', `${'x'.repeat(250)}@example.com`])(
+    'refuses %s, naming NOTIFY_EMAIL',
+    (email) => {
+      expect(() => checks.notifyEmail({ NOTIFY_EMAIL: email })).toThrow(/^NOTIFY_EMAIL is not an email address \(name@example\.com\)\./);
+    },
+  );
+
+  it('does not repeat the address it refuses', () => {
+    expect(() => checks.notifyEmail({ NOTIFY_EMAIL: 'owner.private@mail' })).not.toThrow(/owner\.private/);
+  });
+});
+
+describe('NOTIFY_WEBHOOK_URL', () => {
+  const HOOK = 'https://hooks.slack.example/services/T000/B000/secret-part';
+
+  it('is empty when unset, and takes an https URL on every stage', () => {
+    expect(checks.notifyWebhookUrl({}, 'prod')).toBe('');
+    for (const stage of ['prod', 'local']) expect(checks.notifyWebhookUrl({ NOTIFY_WEBHOOK_URL: ` ${HOOK} ` }, stage)).toBe(HOOK);
+  });
+
+  /** The refusal's message, checked to carry no part of the URL. */
+  function refusal(url: string, stage: string): string {
+    let message = '';
+    try {
+      checks.notifyWebhookUrl({ NOTIFY_WEBHOOK_URL: url }, stage);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message, `${url} on ${stage} was taken`).not.toBe('');
+    expect(message).not.toContain(url);
+    expect(message).not.toContain(new URL(url).hostname);
+    expect(message).not.toContain('secret-part');
+    return message;
+  }
+
+  it('refuses plain http for a deployed stage, loopback too, without showing the URL', () => {
+    expect(refusal('http://hooks.example/secret-part', 'prod')).toMatch(/^NOTIFY_WEBHOOK_URL must be an https URL for the "prod" stage: .*\.env\.prod/);
+    for (const url of LOOPBACK.map((uri) => uri.replace('/callback', '/secret-part')).filter((uri) => uri.startsWith('http:'))) {
+      expect(refusal(url, 'prod')).toMatch(/^NOTIFY_WEBHOOK_URL must be an https URL for the "prod" stage: .* It is a loopback address, probably the local stack's, from \.env\./);
+    }
+  });
+
+  it('lets the local stack use plain http to a loopback address only', () => {
+    for (const url of ['http://127.0.0.1:8090/secret-part', 'http://localhost:8090/hook', 'http://[::1]:8090/hook']) {
+      expect(checks.notifyWebhookUrl({ NOTIFY_WEBHOOK_URL: url }, 'local')).toBe(url);
+    }
+    expect(refusal('http://hooks.example/secret-part', 'local')).toMatch(/^NOTIFY_WEBHOOK_URL must be an https URL; the local stack also takes plain http to a loopback address/);
+    expect(refusal('ftp://files.example/secret-part', 'local')).toMatch(/^NOTIFY_WEBHOOK_URL must be an https URL/);
+  });
+
+  it('refuses what is not a URL, without repeating it', () => {
+    for (const stage of ['prod', 'local']) {
+      expect(() => checks.notifyWebhookUrl({ NOTIFY_WEBHOOK_URL: 'secret-part' }, stage)).toThrow(/^NOTIFY_WEBHOOK_URL is not a URL\./);
+      expect(() => checks.notifyWebhookUrl({ NOTIFY_WEBHOOK_URL: 'secret-part' }, stage)).not.toThrow(/secret-part/);
+    }
+  });
+});
+
+describe('the watch function\'s topic and service URL', () => {
+  it('a deployed stage: the topic\'s ARN when HasNotifyEmail holds, else empty; the HTTP API\'s URL', () => {
+    expect(checks.notifyTopicArn('prod')).toEqual({ 'Fn::If': ['HasNotifyEmail', { Ref: 'NoticesTopic' }, ''] });
+    expect(checks.serviceUrl({ SERVICE_URL: 'http://127.0.0.1:3000/' }, 'prod')).toEqual({
+      'Fn::Join': ['', ['https://', { Ref: 'HttpApi' }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/']],
+    });
+  });
+
+  it('the local stack: plain text, as serverless offline passes it on (no topic; the URL its start gave)', () => {
+    expect(checks.notifyTopicArn('local')).toBe('');
+    expect(checks.serviceUrl({ SERVICE_URL: 'http://127.0.0.1:3000/' }, 'local')).toBe('http://127.0.0.1:3000/');
+    expect(checks.serviceUrl({}, 'local')).toBe('');
   });
 });
