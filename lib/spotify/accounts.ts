@@ -7,13 +7,15 @@ import type { Credentials, TokenGrant } from './types';
 export const AUTHORIZE_URL = 'https://accounts.spotify.com/authorize';
 
 /** The authorize URL, built with proper encoding (the library's builder does not encode values). */
-export function authorizeUrl(clientId: string, redirectUri: string, state: string, scopes: readonly string[]): string {
+/** Spotify's consent page; `showDialog` makes Spotify show it even to an account that allowed these scopes before. */
+export function authorizeUrl(clientId: string, redirectUri: string, state: string, scopes: readonly string[], showDialog = false): string {
   const query = new URLSearchParams({
     response_type: 'code',
     client_id: clientId,
     redirect_uri: redirectUri,
     scope: scopes.join(' '),
     state,
+    ...(showDialog ? { show_dialog: 'true' } : {}),
   });
   return `${AUTHORIZE_URL}?${query.toString()}`;
 }

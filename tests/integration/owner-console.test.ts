@@ -8,7 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../lib/platform/dynamo';
 import type { EventInput } from '../support/events';
-import { anotherContainer, highlights, ownerDisconnect, ownerPage, ownerSettings, sessionCookieOf, useService, type Result } from '../support/service';
+import { anotherContainer, highlights, login, ownerDisconnect, ownerPage, ownerSettings, sessionCookieOf, useService, type Result } from '../support/service';
 import { OWNER_ID } from '../support/spotify-emulator';
 
 const service = useService();
@@ -222,6 +222,18 @@ describe('POST /owner/disconnect', () => {
     expect(next.statusCode).toBe(503);
     expect(body(next)).toMatchObject({ error: 'not_authorized' });
     expect((await ownerSettings({ cookies: [cookie] })).statusCode).toBe(401);
+  });
+
+  it('makes the next /login show Spotify\'s consent page (show_dialog), so a visit to /owner cannot silently connect again', async () => {
+    const cookie = await connectedSession();
+    const showsDialog = async () => new URL((await login()).headers.Location ?? '').searchParams.get('show_dialog');
+    expect(await showsDialog()).toBeNull();
+    await disconnect(cookie);
+    expect(await showsDialog()).toBe('true');
+    // Spotify remembers the grant, yet asks again: nothing connects without the owner pressing Accept.
+    const { params } = await service.startLogin();
+    expect(service.model.hasGrant(service.model.authorize(params), OWNER_ID)).toBe(true);
+    expect(params.get('show_dialog')).toBe('true');
   });
 
   it("accepts the form as Chromium posts it from a page with Referrer-Policy: no-referrer (Origin: null, Sec-Fetch-Site: same-origin)", async () => {

@@ -3,6 +3,7 @@
  * service's scopes, with the state bound to this browser by its cookie.
  */
 import { createLoginState, STATE_LIFETIME_SECONDS } from '../../owner/login-state';
+import { getOwner } from '../../owner/owner-store';
 import { SCOPES } from '../../owner/scopes';
 import { loadConfig, redirectUriFor } from '../../platform/config';
 import { logger } from '../../platform/logger';
@@ -56,8 +57,12 @@ export async function startLogin(request: LoginRequest): Promise<LoginStart> {
   }
   const redirectUri = redirectUriFor(config, request.domainName);
   const state = await createLoginState();
+  // With nobody connected (a new site, or the owner disconnected) Spotify always asks: otherwise
+  // it would skip its page for an account that allowed this app before, and a visit to /owner
+  // after a disconnect would silently connect the owner again.
+  const showDialog = !(await getOwner());
   return {
-    location: authorizeUrl(config.clientId, redirectUri, state, SCOPES),
+    location: authorizeUrl(config.clientId, redirectUri, state, SCOPES, showDialog),
     cookie: stateCookie(redirectUri, state, STATE_LIFETIME_SECONDS),
   };
 }
