@@ -4,7 +4,9 @@
  * token or a secret.
  */
 import { authorizationWindow } from './authorization-window';
-import { getOwner } from './owner-store';
+import { lastSentNotice, noticeSent } from './notice-records';
+import { dueNotices, nextExpiryNotice } from './notices';
+import { getOwner, ownerKeyOf, type OwnerRecord } from './owner-store';
 import { missingScopes } from './scopes';
 import { logger } from '../platform/logger';
 
@@ -22,6 +24,8 @@ export interface Status {
   reauthorizationRequired: boolean;
   lastSpotifyError: { kind: string; status: number | null; at: string } | null;
   rateLimitedUntil: string | null;
+  /** The owner's notices (the watch): the next one due (now, if one is due and not yet sent), and the last one sent. */
+  notices: { next: { cause: string; title: string | null; at: string } | null; lastSent: { cause: string; title: string; at: string; channel: string } | null };
 }
 
 const NOBODY: Status = {
@@ -37,6 +41,7 @@ const NOBODY: Status = {
   reauthorizationRequired: false,
   lastSpotifyError: null,
   rateLimitedUntil: null,
+  notices: { next: null, lastSent: null },
 };
 
 /** The owner's standing; a coming end of the authorization is also logged as a warning. */
@@ -59,5 +64,25 @@ export async function getStatus(): Promise<Status> {
     reauthorizationRequired: reauth,
     lastSpotifyError: owner.lastSpotifyError ?? null,
     rateLimitedUntil: owner.notBefore && owner.notBefore > Date.now() ? new Date(owner.notBefore).toISOString() : null,
+    notices: await noticesOf(owner),
   };
+}
+
+/** The next notice due and the last one sent, for this authorization. */
+async function noticesOf(owner: OwnerRecord): Promise<Status['notices']> {
+  const key = ownerKeyOf(owner);
+  const now = Date.now();
+  let next: Status['notices']['next'] = null;
+  for (const notice of dueNotices(owner, '', now)) {
+    // The log is every run's channel: a notice not logged yet is still to be sent.
+    if (!(await noticeSent(key, notice.cause, 'log'))) {
+      next = { cause: notice.cause, title: notice.title, at: new Date(now).toISOString() };
+      break;
+    }
+  }
+  if (!next) {
+    const expiry = nextExpiryNotice(owner, now);
+    next = expiry ? { ...expiry, title: null } : null;
+  }
+  return { next, lastSent: (await lastSentNotice(key)) ?? null };
 }

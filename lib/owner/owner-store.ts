@@ -39,6 +39,8 @@ export interface OwnerRecord {
   /** Token calls that failed in a row (5xx, timeout, malformed), and when the next may be made. */
   refreshFailures?: number;
   refreshRetryAt?: number;
+  /** ISO-8601: when the token calls started failing in a row (cleared by the next success). */
+  refreshFailingSince?: string;
   /** Scopes Spotify refused this authorization's tokens although they were granted: not asked for again until the owner reconnects. */
   refusedScopes?: string[];
   /** The owner's settings (settings.ts), whose they are, and a version bumped by every change. */
@@ -93,7 +95,7 @@ export async function bindOwner(owner: NewOwner, replaceOtherOwner: boolean): Pr
           'SET spotifyUserId = :id, displayName = :name, refreshToken = :refresh, accessToken = :access, ' +
           'accessTokenExpiresAt = :expires, scopes = :scopes, authorizedAt = :authorized, authorizationId = :authorization, ' +
           'updatedAt = :now, version = if_not_exists(version, :zero) + :one ' +
-          'REMOVE reauthRequired, lastSpotifyError, refreshFailures, refreshRetryAt, refusedScopes',
+          'REMOVE reauthRequired, lastSpotifyError, refreshFailures, refreshRetryAt, refreshFailingSince, refusedScopes',
         ...(replaceOtherOwner ? {} : { ConditionExpression: 'attribute_not_exists(pk) OR spotifyUserId = :id' }),
         ExpressionAttributeValues: {
           ':id': owner.spotifyUserId,

@@ -72,7 +72,7 @@ function tokenWrite(tokens: RefreshedTokens): { sets: string; values: Values } {
 export async function saveRefreshedTokens(seen: OwnerRecord, tokens: RefreshedTokens): Promise<OwnerRecord | undefined> {
   const { sets, values } = tokenWrite(tokens);
   const { condition, values: expected } = unchangedSince(seen);
-  return update(`${sets} REMOVE lastSpotifyError, refreshFailures, refreshRetryAt`, condition, { ...values, ...expected });
+  return update(`${sets} REMOVE lastSpotifyError, refreshFailures, refreshRetryAt, refreshFailingSince`, condition, { ...values, ...expected });
 }
 
 /**
@@ -86,7 +86,7 @@ export async function saveUnsavedTokens(refreshedFrom: string, tokens: Refreshed
   const { sets, values } = tokenWrite(tokens);
   const rotated = Boolean(tokens.refreshToken);
   return update(
-    `${sets} REMOVE lastSpotifyError, refreshFailures, refreshRetryAt${rotated ? ', reauthRequired' : ''}`,
+    `${sets} REMOVE lastSpotifyError, refreshFailures, refreshRetryAt, refreshFailingSince${rotated ? ', reauthRequired' : ''}`,
     rotated ? 'refreshToken = :from' : 'refreshToken = :from AND attribute_not_exists(reauthRequired)',
     { ...values, ':from': refreshedFrom },
   );
@@ -115,7 +115,7 @@ export async function markReauthRequired(seen: OwnerRecord): Promise<OwnerRecord
 export async function recordRefreshFailure(seen: OwnerRecord, trouble: SpotifyTrouble, retryAt: number): Promise<OwnerRecord | undefined> {
   const { condition, values } = unchangedSince(seen);
   return update(
-    'SET lastSpotifyError = :trouble, lastRefreshAt = :at, lastRefreshOutcome = :kind, refreshFailures = if_not_exists(refreshFailures, :zero) + :one, refreshRetryAt = :retryAt',
+    'SET lastSpotifyError = :trouble, lastRefreshAt = :at, lastRefreshOutcome = :kind, refreshFailures = if_not_exists(refreshFailures, :zero) + :one, refreshRetryAt = :retryAt, refreshFailingSince = if_not_exists(refreshFailingSince, :at)',
     condition,
     { ':trouble': trouble, ':at': trouble.at, ':kind': trouble.kind, ':zero': 0, ':one': 1, ':retryAt': retryAt, ...values },
   );

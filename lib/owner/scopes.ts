@@ -14,3 +14,10 @@ export const SCOPES: readonly string[] = [TOP_READ, CURRENTLY_PLAYING, RECENTLY_
 export function missingScopes(granted: readonly string[], refused: readonly string[] = []): string[] {
   return SCOPES.filter((scope) => !granted.includes(scope) || refused.includes(scope));
 }
+
+/** The endpoints that answer scope_missing without each scope, for the owner's notices and console. */
+export const ENDPOINTS_NEEDING: Record<string, readonly string[]> = {
+  [TOP_READ]: ['/highlights', '/card.svg'],
+  [CURRENTLY_PLAYING]: ['/now-playing', '/now-playing.svg', '/now-playing/open'],
+  [RECENTLY_PLAYED]: ['/recently-played', '/card.svg?type=recent'],
+};

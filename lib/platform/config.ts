@@ -4,6 +4,7 @@
  * which the HTTP layer turns into a clear answer instead of a stack trace.
  */
 import { ConfigError } from './errors';
+import { webhookProblem } from './webhook';
 
 export interface Config {
   clientId: string;
@@ -78,4 +79,32 @@ export function redirectUriFor(config: Pick<Config, 'redirectUri'>, domainName: 
 /** Where the service answers, e.g. http://127.0.0.1:3000/: the redirect URI's folder. Its origin is the service's own. */
 export function serviceBase(config: Pick<Config, 'redirectUri'>, domainName: string): URL {
   return new URL('.', redirectUriFor(config, domainName));
+}
+
+/** Where the owner's notices go (issue 13), and the service's address their link names. */
+export interface NoticeConfig {
+  /** The SNS topic that emails the owner (the template sets it when deployed with NOTIFY_EMAIL). */
+  topicArn: string | undefined;
+  webhookUrl: string | undefined;
+  /** For an ntfy webhook: the topic its JSON publishing names. */
+  ntfyTopic: string | undefined;
+  /** The service's address ending in "/": the redirect URI's folder, else SERVICE_URL (the template sets it to the API's URL). */
+  serviceUrl: string | undefined;
+}
+
+export function noticeConfig(env: Env = process.env): NoticeConfig {
+  const redirectUri = loadConfig(env).redirectUri;
+  const given = optional(env, 'SERVICE_URL');
+  let serviceUrl: string | undefined;
+  try {
+    serviceUrl = redirectUri ? serviceBase({ redirectUri }, '').toString() : given ? new URL(given.endsWith('/') ? given : `${given}/`).toString() : undefined;
+  } catch {
+    throw new ConfigError('SERVICE_URL is not a valid URL.');
+  }
+  const webhookUrl = optional(env, 'NOTIFY_WEBHOOK_URL');
+  if (webhookUrl) {
+    const problem = webhookProblem(webhookUrl);
+    if (problem) throw new ConfigError(problem);
+  }
+  return { topicArn: optional(env, 'NOTIFY_TOPIC_ARN'), webhookUrl, ntfyTopic: optional(env, 'NOTIFY_NTFY_TOPIC'), serviceUrl };
 }

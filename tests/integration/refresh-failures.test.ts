@@ -73,6 +73,8 @@ describe('a failing token endpoint', () => {
     const owner = await service.owner();
     expect(owner?.refreshFailures).toBe(2);
     expect(owner?.refreshRetryAt).toBeGreaterThanOrEqual(start + 5_500 + 10_000);
+    // When the streak began, for the watch's "failing for more than a day" notice: the first failure's time.
+    expect(Date.parse(owner!.refreshFailingSince!)).toBeLessThan(start + 4_500);
     expect((await status()).lastRefresh).toMatchObject({ outcome: 'unavailable' });
 
     // A good refresh ends the back-off and its count.
@@ -81,6 +83,7 @@ describe('a failing token endpoint', () => {
     const healed = await service.owner();
     expect(healed?.refreshFailures).toBeUndefined();
     expect(healed?.refreshRetryAt).toBeUndefined();
+    expect(healed?.refreshFailingSince).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@
 import { forgetAllListening } from '../../listening/forget';
 import { topList } from '../../listening/top-lists';
 import { deletePendingLogins } from '../../owner/login-state';
+import { deleteNoticeRecords } from '../../owner/notice-records';
 import { getStatus, type Status } from '../../owner/owner-status';
 import { deleteOwner } from '../../owner/owner-store';
 import { endAllSessions, endSessionCookie, ownerSession } from '../../owner/session';
@@ -81,8 +82,9 @@ export async function changeSettings(request: OwnerRequest, body: unknown): Prom
 
 /**
  * Forgets the owner: their tokens and settings (the owner's item), every stored result, pending
- * logins and sessions. Answers the cookie that removes this browser's session. The next public
- * request answers not_authorized (from memory, a container notices within OWNER_RECHECK_SECONDS).
+ * logins, the record of notices sent, and sessions. Answers the cookie that removes this browser's
+ * session. The next public request answers not_authorized (from memory, a container notices
+ * within OWNER_RECHECK_SECONDS).
  */
 export async function disconnect(request: OwnerRequest): Promise<{ clearCookie: string }> {
   const owner = await session(request);
@@ -90,6 +92,7 @@ export async function disconnect(request: OwnerRequest): Promise<{ clearCookie: 
   if (!(await deleteOwner(owner))) throw new NoSession();
   await endAllSessions();
   const logins = await deletePendingLogins();
+  await deleteNoticeRecords();
   await forgetAllListening();
   forgetStanding();
   logger.info('Owner disconnected', { pendingLoginsDeleted: logins });

@@ -54,6 +54,10 @@ function standingInWords({ status }: ConsoleView): { items: SafeHtml[]; tone: To
       : html`<li>Spotify has not asked the service to slow down.</li>`,
   );
   if (status.lastSpotifyError) items.push(html`<li>Last trouble with Spotify: ${status.lastSpotifyError.kind} at ${when(status.lastSpotifyError.at)}.</li>`);
+  const { next, lastSent } = status.notices;
+  const nextWords = next ? (next.title ? html`due now: “${next.title}”` : html`due from ${when(next.at)}, before Spotify’s end`) : html`none planned`;
+  const lastWords = lastSent ? html`; the last one sent: “${lastSent.title}” at ${when(lastSent.at)} (${lastSent.channel})` : html`; none sent yet`;
+  items.push(html`<li>Notices to you: the next is ${nextWords}${lastWords}.</li>`);
   return { items, tone };
 }
 
