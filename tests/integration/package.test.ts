@@ -1,6 +1,7 @@
 /**
  * `serverless package --stage prod` must work without AWS credentials, and the template it
- * writes is what gets deployed: check the functions, the table and the IAM policy in it. It runs
+ * writes is what gets deployed: check the functions, the table, the IAM policy and the watch's
+ * schedule and notices in it. It runs
  * in a copy of the service with an explicit environment, so a developer's .env changes nothing;
  * the copies are also where the cases a deploy must refuse write their own .env.
  */
@@ -18,6 +19,7 @@ const run = promisify(execFile);
 interface Resource {
   Type: string;
   DeletionPolicy?: string;
+  Condition?: string;
   Properties: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -28,12 +30,19 @@ const DEPLOY_ENV = {
   OWNER_SPOTIFY_ID: OWNER,
   SPOTIFY_CLIENT_SECRET: 'must-not-leak',
   CORS_ALLOWED_ORIGINS: 'https://owner.example, http://127.0.0.1:8080',
+  // The watch's settings, unset: a daily run, no email, no webhook.
+  WATCH_SCHEDULE: '',
+  NOTIFY_EMAIL: '',
+  NOTIFY_WEBHOOK_URL: '',
+  NOTIFY_NTFY_TOPIC: '',
+  SERVICE_URL: '',
 };
 
 const copies: string[] = [];
 let service: string;
 let outDir: string;
 let resources: Record<string, Resource>;
+let conditions: Record<string, unknown>;
 
 /** A copy of the service, with `envFiles` (name → content) written in it. */
 function serviceWith(envFiles: Record<string, string> = {}): string {
@@ -70,15 +79,31 @@ async function resolved(dir: string, stage: string, env?: Record<string, string>
   return JSON.parse(stdout.slice(stdout.indexOf('{')));
 }
 
-function ofType(type: string): [string, Resource][] {
-  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+/** `serverless package --stage prod` with `env`, into a new folder: the template's resources and conditions, and the folder. */
+async function packaged(env: Record<string, string> = DEPLOY_ENV) {
+  const out = mkdtempSync(join(tmpdir(), 'sh-package-'));
+  copies.push(out);
+  await serverless(service, ['package', '--stage', 'prod', '--package', out], env);
+  const template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  return { resources: template.Resources as Record<string, Resource>, conditions: (template.Conditions ?? {}) as Record<string, unknown>, out };
+}
+
+function ofType(type: string, from = resources): [string, Resource][] {
+  return Object.entries(from).filter(([, resource]) => resource.Type === type);
+}
+
+/** A template condition's value, for the intrinsic functions the template's conditions use on plain values. */
+function holds(condition: unknown, all: Record<string, unknown>): boolean {
+  const [[name, args]] = Object.entries(condition as Record<string, unknown[]>) as [[string, unknown[]]];
+  if (name === 'Fn::Not') return !holds(args[0], all);
+  if (name === 'Fn::Equals') return JSON.stringify(args[0]) === JSON.stringify(args[1]);
+  if (name === 'Condition') return holds(all[args as unknown as string], all);
+  throw new Error(`unexpected condition ${name}`);
 }
 
 beforeAll(async () => {
   service = serviceWith();
-  outDir = mkdtempSync(join(tmpdir(), 'sh-package-'));
-  await serverless(service, ['package', '--stage', 'prod', '--package', outDir]);
-  resources = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  ({ resources, conditions, out: outDir } = await packaged());
 }, 180_000);
 
 afterAll(() => {
@@ -86,7 +111,7 @@ afterAll(() => {
 });
 
 describe('the packaged prod stack', () => {
-  it('has the thirteen functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
+  it('has the fourteen functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions.map(([name]) => name).sort()).toEqual([
       'CallbackLambdaFunction',
@@ -102,6 +127,7 @@ describe('the packaged prod stack', () => {
       'OwnerSettingsLambdaFunction',
       'RecentlyPlayedLambdaFunction',
       'StatusLambdaFunction',
+      'WatchLambdaFunction',
     ]);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
@@ -110,10 +136,12 @@ describe('the packaged prod stack', () => {
     }
     // Measured with the player endpoints: login 204 kB, status 200 kB, callback 307 kB, highlights
     // 314 kB, card 319 kB, nowPlaying 308 kB, nowPlayingOpen 309 kB, nowPlayingCard 320 kB,
-    // recentlyPlayed 313 kB. Most of each is the DynamoDB client; home reads the owner's name
-    // (about 185 kB), the console's functions read the owner and their top artists.
+    // recentlyPlayed 313 kB. Most of each is the DynamoDB client; home reads the owner's name and
+    // settings, the console's functions read the owner and their top artists. Measured again with
+    // the watch: home 215 kB, nowPlayingOpen 320 kB, watch 196 kB (the DynamoDB client and the
+    // notices, no Spotify library; the SNS client is the runtime's, serverless.yml's esbuild exclude).
     const budgets = {
-      home: 210_000,
+      home: 225_000,
       owner: 330_000,
       ownerSettings: 320_000,
       ownerDisconnect: 330_000,
@@ -123,9 +151,10 @@ describe('the packaged prod stack', () => {
       highlights: 325_000,
       card: 330_000,
       nowPlaying: 320_000,
-      nowPlayingOpen: 320_000,
+      nowPlayingOpen: 325_000,
       nowPlayingCard: 330_000,
       recentlyPlayed: 325_000,
+      watch: 215_000,
     };
     for (const [name, budget] of Object.entries(budgets)) {
       expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(budget);
@@ -133,8 +162,8 @@ describe('the packaged prod stack', () => {
   });
 
   it('bundles into each function only what it uses: home, login and status carry no Spotify library, card renderer or SSM client', async () => {
-    const bundle = async (name: string) => {
-      const file = `handlers/http/${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.cjs`;
+    const bundle = async (name: string, folder = 'http') => {
+      const file = `handlers/${folder}/${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.cjs`;
       const files = await unzip(join(outDir, `${name}.zip`));
       expect([...files.keys()]).toEqual([file]);
       return files.get(file)!.toString('utf8');
@@ -148,10 +177,13 @@ describe('the packaged prod stack', () => {
     };
     for (const name of ['home', 'login', 'status']) {
       const code = await bundle(name);
-      for (const marker of Object.values(markers)) expect(code, `${name} carries ${marker}`).not.toContain(marker);
+      // The home page's builder starts from the owner's settings, which zod checks as they are read.
+      const carried = name === 'home' ? { ...markers, zod: undefined } : markers;
+      for (const marker of Object.values(carried)) if (marker) expect(code, `${name} carries ${marker}`).not.toContain(marker);
     }
-    // The home page reads the owner's name only: none of the connect pages.
+    // The home page reads the owner's name and settings only: none of the connect pages.
     const home = await bundle('home');
+    expect(home).toContain(markers.zod);
     expect(home).toContain('Spotify highlights');
     expect(home, 'home carries the connect pages').not.toContain('This sign-in link is no longer valid');
     // Changing the settings needs no Spotify library and no card.
@@ -178,6 +210,12 @@ describe('the packaged prod stack', () => {
       expect(code).toContain(markers.spotifyLibrary);
     }
     expect(await bundle('nowPlayingCard')).toContain(markers.errorCard);
+    // The watch require()s the runtime's SNS client (the SDK's own code is not in the bundle), and no HTTP function loads it.
+    const watch = await bundle('watch', 'scheduled');
+    expect(watch).toContain('require("@aws-sdk/client-sns")');
+    expect(watch, 'watch bundles the SNS client').not.toContain('AmazonSimpleNotificationService');
+    for (const marker of [markers.cardRenderer, markers.errorCard, markers.ssmClient]) expect(watch, `watch carries ${marker}`).not.toContain(marker);
+    for (const name of ['home', 'login', 'status', 'callback', 'highlights', 'card', 'ownerSettings']) expect(await bundle(name), name).not.toContain('@aws-sdk/client-sns');
   });
 
   it('routes GET /, /login, /callback, /highlights, /card.svg, /status, the player endpoints and the owner\'s console through the HTTP API', () => {
@@ -272,6 +310,91 @@ describe('the packaged prod stack', () => {
 
   it('keeps logs for a bounded time', () => {
     for (const [, group] of ofType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(30);
+  });
+});
+
+/** The watch function's schedule and where its notices go: email through an SNS topic only when NOTIFY_EMAIL is set. */
+describe('the watch and its notices', { timeout: 120_000 }, () => {
+  const SNS_TYPES = ['AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy'];
+  /** Every statement allowing an sns: action, wherever the template grants it: the role's own policies and policies of their own. */
+  const snsStatements = (from: Record<string, Resource>) => {
+    const documents = [
+      ...ofType('AWS::IAM::Role', from).flatMap(([, role]) => (role.Properties.Policies ?? []).map((policy: { PolicyDocument: unknown }) => ({ document: policy.PolicyDocument }))),
+      ...ofType('AWS::IAM::Policy', from).map(([, policy]) => ({ document: policy.Properties.PolicyDocument, condition: policy.Condition, roles: policy.Properties.Roles })),
+    ];
+    return documents.flatMap(({ document, ...where }) =>
+      (document as { Statement: { Action: string | string[] }[] }).Statement.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('sns:'))).map((statement) => ({ statement, ...where })),
+    );
+  };
+
+  it('runs the watch daily by default, on an EventBridge schedule rule, with 30 s and nothing of the notices for the HTTP functions', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const [[, rule]] = rules as [[string, Resource]];
+    expect(rule.Properties.ScheduleExpression).toBe('rate(1 day)');
+    expect(rule.Properties.State).toBe('ENABLED');
+    expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': ['WatchLambdaFunction', 'Arn'] } })]);
+    const watch = resources.WatchLambdaFunction!;
+    expect(watch.Properties.Handler).toBe('handlers/scheduled/watch.handler');
+    expect(watch.Properties.Timeout).toBe(30);
+    expect(watch.Properties.Environment.Variables).toMatchObject({ NOTIFY_WEBHOOK_URL: '', NOTIFY_NTFY_TOPIC: '', NOTIFY_TOPIC_ARN: { 'Fn::If': ['HasNotifyEmail', { Ref: 'NoticesTopic' }, ''] } });
+    for (const [name, fn] of ofType('AWS::Lambda::Function').filter(([name]) => name !== 'WatchLambdaFunction')) {
+      expect(Object.keys(fn.Properties.Environment.Variables).filter((variable) => variable.startsWith('NOTIFY_')), name).toEqual([]);
+    }
+  });
+
+  it('without NOTIFY_EMAIL: no topic, no subscription and no SNS permission is created', () => {
+    expect(holds(conditions.HasNotifyEmail, conditions)).toBe(false);
+    // The same template as with it: whatever is about SNS exists only under HasNotifyEmail, so none of it is created.
+    const sns = Object.entries(resources).filter(([, resource]) => SNS_TYPES.includes(resource.Type));
+    expect(sns.map(([name]) => name).sort()).toEqual(['NoticesEmailSubscription', 'NoticesTopic']);
+    for (const [name, resource] of sns) expect(resource.Condition, name).toBe('HasNotifyEmail');
+    const statements = snsStatements(resources);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const { condition } of statements) expect(condition).toBe('HasNotifyEmail');
+  });
+
+  it('with NOTIFY_EMAIL: the topic, its email subscription to that address, publishing to exactly that topic, and WATCH_SCHEDULE\'s rule', async () => {
+    const email = 'owner+notices@mail.example';
+    const hook = 'https://hooks.example/services/T0/B0/hook-secret';
+    const variant = await packaged({ ...DEPLOY_ENV, NOTIFY_EMAIL: email, WATCH_SCHEDULE: 'cron(0 8 * * ? *)', NOTIFY_WEBHOOK_URL: hook, NOTIFY_NTFY_TOPIC: 'owner-notices' });
+    expect(holds(variant.conditions.HasNotifyEmail, variant.conditions)).toBe(true);
+    const topics = ofType('AWS::SNS::Topic', variant.resources);
+    expect(topics.map(([name]) => name)).toEqual(['NoticesTopic']);
+    expect(topics[0]?.[1].Properties.TopicName).toBe('spotify-highlights-prod-notices');
+    const subscriptions = ofType('AWS::SNS::Subscription', variant.resources);
+    expect(subscriptions.map(([, subscription]) => subscription.Properties)).toEqual([{ TopicArn: { Ref: 'NoticesTopic' }, Protocol: 'email', Endpoint: email }]);
+    expect(snsStatements(variant.resources)).toEqual([
+      { statement: { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'NoticesTopic' } }, condition: 'HasNotifyEmail', roles: [{ Ref: 'IamRoleLambdaExecution' }] },
+    ]);
+    const rules = ofType('AWS::Events::Rule', variant.resources);
+    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['cron(0 8 * * ? *)']);
+    expect(rules[0]?.[1].Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['WatchLambdaFunction', 'Arn'] });
+    expect(variant.resources.WatchLambdaFunction?.Properties.Environment.Variables).toMatchObject({
+      NOTIFY_TOPIC_ARN: { 'Fn::If': ['HasNotifyEmail', { Ref: 'NoticesTopic' }, ''] },
+      NOTIFY_WEBHOOK_URL: hook,
+      NOTIFY_NTFY_TOPIC: 'owner-notices',
+    });
+    // The webhook's URL is its secret: it is in the watch function's environment only.
+    const template = readFileSync(join(variant.out, 'cloudformation-template-update-stack.json'), 'utf8');
+    expect(template.split('hook-secret')).toHaveLength(2);
+  });
+
+  it('refuses a deployed stage\'s plain http NOTIFY_WEBHOOK_URL, naming the variable and never the URL', async () => {
+    const hook = 'http://hooks.example/services/T0/B0/hook-secret';
+    for (const url of [hook, 'http://127.0.0.1:8090/hook-secret']) {
+      const output = await refused(service, ['package', '--stage', 'prod'], { ...DEPLOY_ENV, NOTIFY_WEBHOOK_URL: url });
+      expect(output).toContain('NOTIFY_WEBHOOK_URL must be an https URL for the "prod" stage');
+      expect(output).not.toContain('hook-secret');
+      expect(output).not.toContain('hooks.example');
+    }
+  });
+
+  it('refuses a WATCH_SCHEDULE EventBridge would not take, and a NOTIFY_EMAIL that is no address', async () => {
+    expect(await refused(service, ['package', '--stage', 'prod'], { ...DEPLOY_ENV, WATCH_SCHEDULE: 'every day' })).toContain(
+      'WATCH_SCHEDULE "every day" is not an EventBridge schedule: it takes rate(…) or cron(…)',
+    );
+    expect(await refused(service, ['package', '--stage', 'prod'], { ...DEPLOY_ENV, NOTIFY_EMAIL: 'owner-at-example' })).toContain('NOTIFY_EMAIL is not an email address');
   });
 });
 
