@@ -5,7 +5,8 @@
  * Its settings come from the environment, then from .env.local if it exists, else .env (the rule
  * the Framework applies to every deployed stage), read here alone: the offline process gets every
  * value from this script and reads no env file (config/stages.cjs, useDotenv).
- * Ctrl-C or SIGTERM stops both.
+ * The owner's watch runs once the stack is up and then on WATCH_SCHEDULE (serverless offline runs
+ * no schedules: scripts/local-watch.ts invokes the real function). Ctrl-C or SIGTERM stops both.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dynalite from 'dynalite';
+import { intervalOf, invokeWatch } from './local-watch';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE = 'local';
@@ -65,8 +67,29 @@ const offline = spawn(process.execPath, [serverlessBin, 'offline', 'start', '--s
 
 offline.stdout.pipe(process.stdout);
 offline.stderr.pipe(process.stderr);
+let watchTimer: NodeJS.Timeout | undefined;
+/** serverless offline runs no schedules: the watch runs once the stack is up, then on WATCH_SCHEDULE. */
+function scheduleWatch(): void {
+  const schedule = process.env.WATCH_SCHEDULE || 'rate(1 day)';
+  let every: number;
+  try {
+    every = intervalOf(schedule);
+  } catch (error) {
+    console.warn(`  ${(error as Error).message} The watch does not run locally until it is fixed.`);
+    return;
+  }
+  const run = async () => {
+    const outcome = await invokeWatch(lambdaPort);
+    if (!outcome.ok) console.warn(`  The watch did not run: ${outcome.detail}`);
+  };
+  setTimeout(() => void run(), 2_000).unref();
+  watchTimer = setInterval(() => void run(), every);
+  watchTimer.unref();
+}
+
 const announce = (chunk: Buffer) => {
   if (chunk.toString().includes('Server ready')) {
+    if (!watchTimer) scheduleWatch();
     console.log(`
   spotify-highlights is running on ${baseUrl} (${baseUrl}/ lists everything)
   1. In the Spotify developer dashboard, register this redirect URI: ${redirectUri}
@@ -82,6 +105,7 @@ let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  clearInterval(watchTimer);
   if (offline.exitCode === null && offline.signalCode === null) {
     const exited = new Promise((done) => offline.once('exit', done));
     offline.kill('SIGTERM');

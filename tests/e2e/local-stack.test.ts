@@ -11,6 +11,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invokeWatch } from '../../scripts/local-watch';
 import { copyOfService, freePort, portIsOpen, SERVICE_DEFAULTS, startLocalStack, type LocalStack } from '../support/local-stack';
 import { createDefaultModel, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startEmulator, type RunningEmulator } from '../support/spotify-emulator';
 
@@ -60,6 +61,19 @@ describe('npm start', () => {
     expect(stack?.output()).not.toContain('poison');
     expect(stack?.output()).not.toContain('Not set yet');
     expect(existsSync(join(service, 'poison-from-.env.local'))).toBe(false);
+  });
+
+  it('runs the owner\'s watch once it is up (serverless offline runs no schedules), through the real function', async () => {
+    const deadline = Date.now() + 20_000;
+    while (!stack?.output().includes('nobody is connected, so there is nothing to tell') && Date.now() < deadline) await new Promise((done) => setTimeout(done, 250));
+    expect(stack?.output()).toContain('Watch: nobody is connected, so there is nothing to tell');
+  });
+
+  it('invokes the watch as npm run watch does, and answers its report', async () => {
+    const outcome = await invokeWatch(stack!.lambdaPort);
+    expect(outcome.ok).toBe(true);
+    expect(JSON.parse(outcome.detail)).toEqual({ due: [], sent: [], failed: [], skipped: [] });
+    expect(await invokeWatch(await freePort())).toEqual({ ok: false, detail: expect.stringMatching(/is the local stack running \(npm start\)\?/) });
   });
 
   it('walks /login → consent → /callback → /highlights over HTTP', async () => {

@@ -37,6 +37,13 @@ export const SERVICE_DEFAULTS: Readonly<Record<string, string>> = {
   API_BURST_LIMIT: '',
   LOG_LEVEL: 'INFO',
   AWS_REGION: 'us-east-1',
+  // The owner's notices (the watch): log only, on its default schedule.
+  WATCH_SCHEDULE: '',
+  NOTIFY_EMAIL: '',
+  NOTIFY_WEBHOOK_URL: '',
+  NOTIFY_NTFY_TOPIC: '',
+  NOTIFY_TOPIC_ARN: '',
+  SERVICE_URL: '',
   // Each start sets these for itself; empty here so that none is ever inherited.
   PORT: '',
   LAMBDA_PORT: '',
@@ -54,7 +61,7 @@ export function serviceEnvironment(values: Record<string, string>): NodeJS.Proce
 }
 
 /** What `serverless` needs to package or run the service. */
-const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'config', 'handlers', 'lib', 'types', 'scripts/start.ts'];
+const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'config', 'handlers', 'lib', 'types', 'scripts/start.ts', 'scripts/local-watch.ts', 'scripts/watch.ts'];
 
 /**
  * A copy of the service in a new temporary folder (node_modules linked, not copied), where a test
@@ -101,6 +108,8 @@ export interface LocalStack {
   url: string;
   port: number;
   dynamoPort: number;
+  /** serverless offline's Lambda endpoint (the watch is invoked there). */
+  lambdaPort: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -118,6 +127,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sh-data-'));
   const dynamoPort = await freePort();
+  const lambdaPort = await freePort();
   const dir = options.dir ?? root;
   const workFolder = `.esbuild-stack-${port}`;
   let output = '';
@@ -128,7 +138,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     env: serviceEnvironment({
       PORT: String(port),
       DYNAMODB_PORT: String(dynamoPort),
-      LAMBDA_PORT: String(await freePort()),
+      LAMBDA_PORT: String(lambdaPort),
       DYNAMODB_DATA_DIR: dataDir,
       ESBUILD_WORK_FOLDER: workFolder,
       SPOTIFY_EMULATOR_URL: options.emulatorUrl,
@@ -170,5 +180,5 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, port, dynamoPort, output: () => output, stop };
+  return { url: `http://127.0.0.1:${port}`, port, dynamoPort, lambdaPort, output: () => output, stop };
 }
