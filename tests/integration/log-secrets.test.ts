@@ -1,14 +1,17 @@
 /**
  * Every flow, with the logger at DEBUG and everything written to stdout, stderr and the console
  * captured: no access token, refresh token, authorization code, state, client secret, owner's
- * session or the key that signs sessions appears
+ * session, the key that signs sessions, or the owner's webhook URL appears
  * in it, whole or in part. Each flow also proves its logs were captured (the lines it must
  * produce are there, as JSON with a request id), so the test cannot pass on silence.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { format } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { handler as highlightsHandler } from '../../handlers/http/highlights';
+import { handler as watchHandler } from '../../handlers/scheduled/watch';
 import { httpEvent, lambdaContext } from '../support/events';
 import { redact, secretFinder, send } from '../support/hostile';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -41,11 +44,14 @@ const basicHeader = (secret: string) => Buffer.from(`${baseEnv.SPOTIFY_CLIENT_ID
 
 /** The owner's session cookies and the key that signs them, seen in this file. */
 const sessions = new Set<string>();
+/** A webhook's URL is a secret too (Slack's and Discord's carry their key in the path). */
+const WEBHOOK_SECRET = 'T0HOOKSECRET/B0SECRET/xoxsecretpath';
 
 const findSecrets = secretFinder(() => [
   ...service.model.issuedSecrets(),
   ...states,
   ...sessions,
+  WEBHOOK_SECRET,
   WRONG_SECRET,
   basicHeader(baseEnv.SPOTIFY_CLIENT_SECRET),
   basicHeader(WRONG_SECRET),
@@ -310,6 +316,32 @@ const flows: Flow[] = [
       expect((await ownerDisconnect({ method: 'POST', cookies: [cookie], headers: form, body: 'confirm=yes' })).statusCode).toBe(200);
     },
     logs: [signedIn, { level: 'INFO', message: 'settings changed' }, refused(400, 'invalid_json'), refused(401, 'no_session'), { level: 'INFO', message: 'disconnected' }],
+  },
+  {
+    name: "the owner's notices: the watch logs them and sends them to a webhook, which answers, then fails",
+    run: async () => {
+      await connectOwner();
+      await service.updateOwner({ reauthRequired: true, scopes: ['user-top-read'] });
+      let answer = 200;
+      const server = createServer((request, response) => {
+        request.resume();
+        request.on('end', () => void response.writeHead(answer).end());
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      process.env.NOTIFY_WEBHOOK_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${WEBHOOK_SECRET}`;
+      try {
+        const run = () => (watchHandler as unknown as (event: unknown, context: unknown) => Promise<{ sent: string[]; failed: string[] }>)({}, lambdaContext('watch'));
+        expect((await run()).sent).toHaveLength(4);
+        await service.updateOwner({ refreshFailures: 3, refreshFailingSince: new Date(Date.now() - 2 * 86_400_000).toISOString() });
+        answer = 500;
+        expect((await run()).failed).toHaveLength(1);
+      } finally {
+        delete process.env.NOTIFY_WEBHOOK_URL;
+        server.closeAllConnections();
+        await new Promise((done) => server.close(done));
+      }
+    },
+    logs: [signedIn, { level: 'WARN', message: 'Notice for the owner', cause: 'reauthorization' }, { level: 'WARN', message: 'could not be delivered', channel: 'webhook', reason: 'answered 500' }],
   },
   {
     name: 'what the owner plays: /now-playing, its card and link, /recently-played, and a scope Spotify refuses',
