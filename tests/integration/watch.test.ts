@@ -9,6 +9,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as statusHandler } from '../../handlers/http/status';
 import { handler as watchHandler } from '../../handlers/scheduled/watch';
+import { CLAIM_MS, claimNotice } from '../../lib/owner/notice-records';
 import { startSession } from '../../lib/owner/session';
 import { documentClient } from '../../lib/platform/dynamo';
 import { httpEvent, lambdaContext } from '../support/events';
@@ -187,6 +188,15 @@ describe('trouble', () => {
     expect((await watch()).due).toEqual([]);
     expect((await watchAt(2 * 3_600_000)).sent).toEqual([`refresh-failing-${since} log`]);
     expect((await watchAt(3 * 3_600_000)).sent).toEqual([]);
+  });
+
+  it('sends a notice a run claimed and never finished (it died), once the claim lapses after 5 minutes', async () => {
+    await service.connect();
+    await service.updateOwner({ reauthRequired: true });
+    const owner = (await service.owner())!;
+    expect(await claimNotice({ spotifyUserId: owner.spotifyUserId, authorization: owner.authorizationId! }, 'reauthorization', 'log')).toBe(true);
+    expect((await watch()).skipped).toEqual(['reauthorization log']);
+    expect((await watchAt(CLAIM_MS + 1_000)).sent).toEqual(['reauthorization log']);
   });
 
   it('tells nothing when nobody is connected', async () => {
