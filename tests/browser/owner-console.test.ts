@@ -179,6 +179,7 @@ describe('the owner\'s console in a browser', { timeout: 90_000 }, () => {
       'The access token has not needed a refresh yet.',
       'Everything the endpoints need is allowed.',
       'Spotify has not asked the service to slow down.',
+      expect.stringMatching(/^Notices to you: the next is due from \d{4}-\d\d-\d\d \d\d:\d\d UTC, before Spotify’s end; none sent yet\.$/),
     ]);
 
     // The owner's top 20 to pick from, each a checkbox named by the artist.

@@ -239,10 +239,13 @@ describe('the owner in a browser', { timeout: 60_000 }, () => {
     expect(await table.owner()).toBeUndefined();
     expect(emulator.model.calls.token.authorization_code).toBe(0);
 
-    // The link starts again; Spotify remembers the grant just given, so it comes straight back.
+    // The link starts again. Spotify remembers the grant just given, but nobody is connected yet, so
+    // the service asks it to show its page anyway (show_dialog): nothing connects without Accept.
     const link = page.getByRole('link', { name: /start again/i });
     expect(new URL((await link.getAttribute('href')) ?? '', page.url()).href).toBe(`${stack.url}/login`);
-    const [retried] = await Promise.all([page.waitForResponse(isCallback), link.click()]);
+    await Promise.all([page.waitForURL(/accounts\.spotify\.com\/authorize/), link.click()]);
+    expect(new URL(page.url()).searchParams.get('show_dialog')).toBe('true');
+    const retried = await decide(page, 'Accept');
     expect(retried.status()).toBe(200);
     await expect(page.locator('h1').textContent()).resolves.toBe('Spotify is connected');
     expect(fingerprint(await table.owner())?.spotifyUserId).toBe(OWNER_ID);
