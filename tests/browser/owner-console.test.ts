@@ -6,78 +6,27 @@
  * disconnects. Every page passes the service's page checks. Saves test-results/screenshots/console*.png;
  * UPDATE_DOCS_SCREENSHOTS=1 also refreshes docs/console.png and docs/console-disconnected.png.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page, Request, Response } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page, Request, Response } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS_SCRIPT } from '../../lib/features/console/settings-script';
 import { LOCAL_SESSION_COOKIE } from '../../lib/owner/session';
-import { launchChromium, openSession, type BrowserSession } from '../support/browser';
-import { freePort, startLocalStack, type LocalStack } from '../support/local-stack';
-import { expectServicePage, saveFailureArtifacts, SCREENSHOTS_DIR } from '../support/page-checks';
-import {
-  createDefaultModel,
-  DEFAULT_CLIENT_ID,
-  DEFAULT_CLIENT_SECRET,
-  INTRUDER_ID,
-  OWNER_ID,
-  startEmulator,
-  type RunningEmulator,
-} from '../support/spotify-emulator';
-import { stackTable, type StackTable } from '../support/stack-table';
+import { useBrowserStack } from '../support/browser-stack';
+import type { LocalStack } from '../support/local-stack';
+import { expectServicePage, SCREENSHOTS_DIR } from '../support/page-checks';
+import { INTRUDER_ID, OWNER_ID, type RunningEmulator } from '../support/spotify-emulator';
+import type { StackTable } from '../support/stack-table';
 
+// Each function reads the owner (and so its settings, or that it is gone) on every request, and
+// no result is cached: what the console saved shows on the very next request, without waiting
+// out OWNER_RECHECK_SECONDS (tests/integration/owner-console.test.ts covers that wait).
+const world = useBrowserStack({ HIGHLIGHTS_CACHE_SECONDS: '0', OWNER_RECHECK_SECONDS: '0' });
 let emulator: RunningEmulator;
 let stack: LocalStack;
 let table: StackTable;
-let browser: Browser;
-let sessions: BrowserSession[] = [];
-const dataDir = mkdtempSync(join(tmpdir(), 'sh-browser-console-'));
-
-beforeAll(async () => {
-  const port = await freePort();
-  emulator = await startEmulator(createDefaultModel({ redirectUris: [`http://127.0.0.1:${port}/callback`] }));
-  browser = await launchChromium();
-  stack = await startLocalStack({
-    emulatorUrl: emulator.url,
-    dataDir,
-    port,
-    // Each function reads the owner (and so its settings, or that it is gone) on every request, and
-    // no result is cached: what the console saved shows on the very next request, without waiting
-    // out OWNER_RECHECK_SECONDS (tests/integration/owner-console.test.ts covers that wait).
-    env: { SPOTIFY_CLIENT_ID: DEFAULT_CLIENT_ID, SPOTIFY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET, HIGHLIGHTS_CACHE_SECONDS: '0', OWNER_RECHECK_SECONDS: '0' },
-  });
-  table = stackTable(stack.dynamoPort);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  table?.close();
-  await stack?.stop();
-  await emulator?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
-  emulator.model.reset();
-  await table.clear();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') {
-    const dir = await saveFailureArtifacts(task.name, sessions, stack.output());
-    console.error(`Screenshots and the service log of "${task.name}" are in ${dir}`);
-  }
-  await Promise.all(sessions.map((session) => session.context.close()));
-  sessions = [];
-});
-
-/** A new browser (its own cookies), as a person opening the site. */
-async function newBrowser(): Promise<BrowserSession> {
-  const session = await openSession(browser, emulator.url);
-  sessions.push(session);
-  return session;
-}
+beforeAll(() => void ({ emulator, stack, table } = world));
+const newBrowser = () => world.newBrowser();
 
 /** Origin and path only: a query may carry an authorization code. */
 const where = (url: string) => {

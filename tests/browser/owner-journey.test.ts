@@ -4,75 +4,23 @@
  * connected and a Spotify that remembers no grant.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page, Response } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page, Response } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { OwnerRecord } from '../../lib/owner/owner-store';
-import { launchChromium, openSession, type BrowserSession } from '../support/browser';
-import { freePort, startLocalStack, type LocalStack } from '../support/local-stack';
-import { expectServicePage, saveFailureArtifacts, SCREENSHOTS_DIR } from '../support/page-checks';
-import {
-  createDefaultModel,
-  DEFAULT_CLIENT_ID,
-  DEFAULT_CLIENT_SECRET,
-  INTRUDER_ID,
-  OWNER_ID,
-  startEmulator,
-  type RunningEmulator,
-} from '../support/spotify-emulator';
-import { stackTable, type StackTable } from '../support/stack-table';
+import { useBrowserStack } from '../support/browser-stack';
+import type { LocalStack } from '../support/local-stack';
+import { expectServicePage, SCREENSHOTS_DIR } from '../support/page-checks';
+import { DEFAULT_CLIENT_ID, INTRUDER_ID, OWNER_ID, type RunningEmulator } from '../support/spotify-emulator';
+import type { StackTable } from '../support/stack-table';
 
+// No result cache: /highlights then shows whose tokens are stored right now.
+const world = useBrowserStack({ HIGHLIGHTS_CACHE_SECONDS: '0' });
 let emulator: RunningEmulator;
 let stack: LocalStack;
 let table: StackTable;
-let browser: Browser;
-let sessions: BrowserSession[] = [];
-const dataDir = mkdtempSync(join(tmpdir(), 'sh-browser-data-'));
-
-beforeAll(async () => {
-  const port = await freePort();
-  emulator = await startEmulator(createDefaultModel({ redirectUris: [`http://127.0.0.1:${port}/callback`] }));
-  browser = await launchChromium();
-  stack = await startLocalStack({
-    emulatorUrl: emulator.url,
-    dataDir,
-    port,
-    // No result cache: /highlights then shows whose tokens are stored right now.
-    env: { SPOTIFY_CLIENT_ID: DEFAULT_CLIENT_ID, SPOTIFY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET, HIGHLIGHTS_CACHE_SECONDS: '0' },
-  });
-  table = stackTable(stack.dynamoPort);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  table?.close();
-  await stack?.stop();
-  await emulator?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
-  emulator.model.reset();
-  await table.clear();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') {
-    const dir = await saveFailureArtifacts(task.name, sessions, stack.output());
-    console.error(`Screenshots and the service log of "${task.name}" are in ${dir}`);
-  }
-  await Promise.all(sessions.map((session) => session.context.close()));
-  sessions = [];
-});
-
-/** A new browser (its own cookies), as a person opening the site. */
-async function newBrowser(): Promise<BrowserSession> {
-  const session = await openSession(browser, emulator.url);
-  sessions.push(session);
-  return session;
-}
+beforeAll(() => void ({ emulator, stack, table } = world));
+const newBrowser = () => world.newBrowser();
 
 const isCallback = (response: Response) => new URL(response.url()).pathname === '/callback';
 

@@ -13,6 +13,7 @@ import { CLAIM_MS, claimNotice } from '../../lib/owner/notice-records';
 import { startSession } from '../../lib/owner/session';
 import { documentClient } from '../../lib/platform/dynamo';
 import { httpEvent, lambdaContext } from '../support/events';
+import { STAND_IN_AWS_ENV } from '../support/aws-stand-in-env';
 import { startSnsStandIn, topicArn, type SnsStandIn } from '../support/sns-stand-in';
 import { ownerDisconnect, ownerPage, sessionCookieOf, useService, type Result } from '../support/service';
 
@@ -270,13 +271,11 @@ describe('the webhook', () => {
 });
 
 describe('email through SNS', () => {
-  /** Just enough for the SDK to sign requests to the stand-in, and nothing from this machine's AWS setup. */
-  const AWS_ENV = { AWS_ACCESS_KEY_ID: 'AKIDSTANDIN', AWS_SECRET_ACCESS_KEY: 'stand-in-secret-key', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' };
   beforeEach(() => {
-    Object.assign(process.env, AWS_ENV, { AWS_ENDPOINT_URL_SNS: sns.url });
+    Object.assign(process.env, STAND_IN_AWS_ENV, { AWS_ENDPOINT_URL_SNS: sns.url });
   });
   afterEach(() => {
-    for (const name of [...Object.keys(AWS_ENV), 'AWS_ENDPOINT_URL_SNS']) delete process.env[name];
+    for (const name of [...Object.keys(STAND_IN_AWS_ENV), 'AWS_ENDPOINT_URL_SNS']) delete process.env[name];
   });
 
   it('publishes the notice to the topic, its title as the subject (ASCII), once', async () => {

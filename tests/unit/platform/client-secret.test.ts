@@ -6,19 +6,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSsmStandIn, type SsmStandIn } from '../../support/ssm-stand-in';
 import { startStalledServer, type StalledServer } from '../../support/stalled-server';
+import { STAND_IN_AWS_ENV } from '../../support/aws-stand-in-env';
 
 const NAME = '/spotify-highlights/prod/client-secret';
 const SECRET = 'the-secret-in-ssm';
 
-/** Just enough for the SDK to sign requests to the stand-in, and nothing from this machine's AWS setup. */
-const AWS_ENV = {
-  AWS_ACCESS_KEY_ID: 'AKIDSTANDIN',
-  AWS_SECRET_ACCESS_KEY: 'stand-in-secret-key',
-  AWS_REGION: 'eu-west-1',
-  AWS_CONFIG_FILE: '/nonexistent',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
+const AWS_ENV = { ...STAND_IN_AWS_ENV, AWS_REGION: 'eu-west-1' };
 const saved = { ...process.env };
 
 let ssm: SsmStandIn;
