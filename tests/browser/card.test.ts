@@ -130,6 +130,14 @@ async function screenshotCards(
   return shot;
 }
 
+/** Connects the owner, whose last play is a track with a very long name and ten wide artists. */
+async function connectWithALongLastPlay(): Promise<void> {
+  await service.connect();
+  const [track] = service.model.topFor(OWNER_ID, 'tracks', 'short_term') as Track[];
+  const long = { ...track!, name: `${'Wonderful Mammoth '.repeat(6)}(Remastered)`, artists: Array.from({ length: 10 }, (_, i) => ({ ...track!.artists[0]!, name: `Wide Artist Number ${i}` })) };
+  service.model.player(OWNER_ID).setHistory([{ track: long, playedAt: service.model.now() - 3 * 60_000, context: null }]);
+}
+
 describe('the card in Chromium', { timeout: 30_000 }, () => {
   it('draws the owner\'s artists and tracks in an <img>, pictures included, in both themes', async () => {
     await service.connect();
@@ -182,11 +190,7 @@ describe('the card in Chromium', { timeout: 30_000 }, () => {
   });
 
   it('keeps long names and the play times inside the card in this browser\'s font', async () => {
-    await service.connect();
-    const player = service.model.player(OWNER_ID);
-    const [track] = service.model.topFor(OWNER_ID, 'tracks', 'short_term') as Track[];
-    const long = { ...track!, name: `${'Wonderful Mammoth '.repeat(6)}(Remastered)`, artists: Array.from({ length: 10 }, (_, i) => ({ ...track!.artists[0]!, name: `Wide Artist Number ${i}` })) };
-    player.setHistory([{ track: long, playedAt: service.model.now() - 3 * 60_000, context: null }]);
+    await connectWithALongLastPlay();
     const { page, problems } = await newPage();
     await page.goto(`${base}/card.svg?type=recent&limit=1`);
     const boxes = await page.evaluate<{ text: string; left: number; right: number }[]>(
@@ -224,11 +228,7 @@ describe('the card in Chromium', { timeout: 30_000 }, () => {
     ['type=tracks&theme=spotify&width=800', 800, 5],
     ['bg=1db954&width=300&limit=3', 300, 3],
   ])('keeps every text inside its space in this browser\'s font: %s', async (query, width, pictures) => {
-    await service.connect();
-    const player = service.model.player(OWNER_ID);
-    const [track] = service.model.topFor(OWNER_ID, 'tracks', 'short_term') as Track[];
-    const long = { ...track!, name: `${'Wonderful Mammoth '.repeat(6)}(Remastered)`, artists: Array.from({ length: 10 }, (_, i) => ({ ...track!.artists[0]!, name: `Wide Artist Number ${i}` })) };
-    player.setHistory([{ track: long, playedAt: service.model.now() - 3 * 60_000, context: null }]);
+    await connectWithALongLastPlay();
     const { page, problems } = await newPage();
     await page.goto(`${base}/card.svg?${query}`);
     expect(await page.evaluate<number>('document.documentElement.width.baseVal.value')).toBe(width);
