@@ -37,5 +37,14 @@ export async function invokeWatch(lambdaPort: number): Promise<WatchOutcome> {
   }
   const text = await response.text();
   const failed = !response.ok || response.headers.has('x-amz-function-error') || response.headers.has('x-amzn-errortype');
-  return { ok: !failed, detail: text.slice(0, 2000) };
+  if (!failed) return { ok: true, detail: text.slice(0, 2000) };
+  // A failed run answers its error with a stack trace: the message is what a person needs.
+  let message = text.slice(0, 500);
+  try {
+    const error = JSON.parse(text) as { errorMessage?: unknown };
+    if (typeof error.errorMessage === 'string') message = error.errorMessage;
+  } catch {
+    // not JSON: shown as it came
+  }
+  return { ok: false, detail: message };
 }

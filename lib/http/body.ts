@@ -6,7 +6,7 @@
  */
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type middy from '@middy/core';
-import { loadConfig, serviceBase } from '../platform/config';
+import { serviceBase } from '../platform/config';
 import { CrossSite, InvalidRequest } from '../platform/errors';
 import { httpError } from './errors';
 import type { HttpEvent, HttpResult } from './responses';
@@ -29,7 +29,7 @@ function fromOwnSite(event: HttpEvent): boolean {
   if (site !== undefined) return site === 'same-origin';
   const origin = headers.origin;
   if (origin === undefined) return true;
-  return origin === serviceBase(loadConfig(), event.requestContext?.domainName ?? '').origin;
+  return origin === serviceBase(event.requestContext?.domainName ?? '').origin;
 }
 
 function bodyBytes(event: HttpEvent): number {

@@ -34,7 +34,8 @@ export function optional(env: Env, name: string): string | undefined {
   return env[name]?.trim() || undefined;
 }
 
-export function loadConfig(env: Env = process.env): Config {
+/** SPOTIFY_REDIRECT_URI, checked; empty when it is derived from the request (deployed without one). */
+export function redirectUriSetting(env: Env = process.env): string {
   const redirectUri = optional(env, 'SPOTIFY_REDIRECT_URI') ?? '';
   if (redirectUri) {
     let url: URL;
@@ -47,6 +48,11 @@ export function loadConfig(env: Env = process.env): Config {
       throw new ConfigError('SPOTIFY_REDIRECT_URI must not use "localhost": Spotify rejects it. Use http://127.0.0.1:PORT/callback.');
     }
   }
+  return redirectUri;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const redirectUri = redirectUriSetting(env);
   return {
     clientId: required(env, 'SPOTIFY_CLIENT_ID', 'Copy it from your app in the Spotify developer dashboard into .env.'),
     redirectUri,
@@ -76,9 +82,13 @@ export function redirectUriFor(config: Pick<Config, 'redirectUri'>, domainName: 
   return config.redirectUri || `https://${domainName}/callback`;
 }
 
-/** Where the service answers, e.g. http://127.0.0.1:3000/: the redirect URI's folder. Its origin is the service's own. */
-export function serviceBase(config: Pick<Config, 'redirectUri'>, domainName: string): URL {
-  return new URL('.', redirectUriFor(config, domainName));
+/**
+ * Where the service answers, e.g. http://127.0.0.1:3000/: the redirect URI's folder. Its origin is
+ * the service's own. Needs no Spotify setting: pages that only know the service (the console, the
+ * request-body checks, the notices' link) work before the app is set up.
+ */
+export function serviceBase(domainName: string, env: Env = process.env): URL {
+  return new URL('.', redirectUriFor({ redirectUri: redirectUriSetting(env) }, domainName));
 }
 
 /** Where the owner's notices go (issue 13), and the service's address their link names. */
@@ -93,11 +103,11 @@ export interface NoticeConfig {
 }
 
 export function noticeConfig(env: Env = process.env): NoticeConfig {
-  const redirectUri = loadConfig(env).redirectUri;
+  const redirectUri = redirectUriSetting(env);
   const given = optional(env, 'SERVICE_URL');
   let serviceUrl: string | undefined;
   try {
-    serviceUrl = redirectUri ? serviceBase({ redirectUri }, '').toString() : given ? new URL(given.endsWith('/') ? given : `${given}/`).toString() : undefined;
+    serviceUrl = redirectUri ? serviceBase('', env).toString() : given ? new URL(given.endsWith('/') ? given : `${given}/`).toString() : undefined;
   } catch {
     throw new ConfigError('SERVICE_URL is not a valid URL.');
   }

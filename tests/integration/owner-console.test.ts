@@ -271,3 +271,14 @@ describe('POST /owner/disconnect', () => {
     });
   }
 });
+
+describe('before the Spotify app is set up (no SPOTIFY_CLIENT_ID)', () => {
+  it('/owner still sends a browser to /login, and the settings answer 401, never a 500', async () => {
+    delete process.env.SPOTIFY_CLIENT_ID;
+    const page = await ownerPage();
+    expect(page.statusCode).toBe(302);
+    expect(page.headers.Location).toBe('http://127.0.0.1:3000/login');
+    expect((await ownerSettings()).statusCode).toBe(401);
+    expect((await put(undefined, SETTINGS)).statusCode).toBe(401);
+  });
+});

@@ -200,6 +200,11 @@ describe('trouble', () => {
     expect((await watchAt(CLAIM_MS + 1_000)).sent).toEqual(['reauthorization log']);
   });
 
+  it('runs before the Spotify app is set up (no SPOTIFY_CLIENT_ID): it needs none', async () => {
+    delete process.env.SPOTIFY_CLIENT_ID;
+    expect(await watch()).toEqual({ due: [], sent: [], failed: [], skipped: [] });
+  });
+
   it('tells nothing when nobody is connected', async () => {
     expect(await watch()).toEqual({ due: [], sent: [], failed: [], skipped: [] });
   });

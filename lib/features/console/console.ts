@@ -12,7 +12,7 @@ import { deleteOwner } from '../../owner/owner-store';
 import { endAllSessions, endSessionCookie, ownerSession } from '../../owner/session';
 import { parseSettings, saveSettings, type OwnerSettings } from '../../owner/settings';
 import { forgetStanding } from '../../owner/standing';
-import { loadConfig, serviceBase } from '../../platform/config';
+import { serviceBase } from '../../platform/config';
 import { NoSession } from '../../platform/errors';
 import { logger } from '../../platform/logger';
 import type { Deadline } from '../../platform/time';
@@ -27,7 +27,7 @@ export interface OwnerRequest {
 
 /** Sessions are Secure (and __Host- named) whenever the service is served over https. */
 function secure(request: OwnerRequest): boolean {
-  return serviceBase(loadConfig(), request.domainName).protocol === 'https:';
+  return serviceBase(request.domainName).protocol === 'https:';
 }
 
 function session(request: OwnerRequest) {
@@ -43,7 +43,7 @@ export interface ConsoleView {
 
 /** Where a browser without the owner's session goes: /login, beside the redirect URI. */
 export function signInUrl(request: OwnerRequest): string {
-  return new URL('login', serviceBase(loadConfig(), request.domainName)).toString();
+  return new URL('login', serviceBase(request.domainName)).toString();
 }
 
 /** The console's content, or undefined without a valid session (the browser is then sent to signInUrl). */

@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { intervalOf } from '../../../scripts/local-watch';
+import { intervalOf, invokeWatch, WATCH_FUNCTION } from '../../../scripts/local-watch';
 
 describe('intervalOf (the local stack runs the watch on WATCH_SCHEDULE)', () => {
   it.each([
@@ -12,5 +14,21 @@ describe('intervalOf (the local stack runs the watch on WATCH_SCHEDULE)', () => 
 
   it.each(['daily', 'rate(1 week)', 'rate(one day)', ''])('refuses %j, naming WATCH_SCHEDULE', (schedule) => {
     expect(() => intervalOf(schedule)).toThrow(/WATCH_SCHEDULE must be rate\(…\) or cron\(…\)/);
+  });
+});
+
+describe('invokeWatch', () => {
+  it('says a failed run by its message alone, never its stack trace', async () => {
+    const server = createServer((request, response) => {
+      expect(request.url).toBe(`/2015-03-31/functions/${WATCH_FUNCTION}/invocations`);
+      response.writeHead(200, { 'x-amzn-ErrorType': 'Error', 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ errorMessage: 'TABLE_NAME is not set.', errorType: 'Error', trace: ['ConfigError: TABLE_NAME is not set.', '    at x (/a/b.cjs:1:2)'] }));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      expect(await invokeWatch((server.address() as AddressInfo).port)).toEqual({ ok: false, detail: 'TABLE_NAME is not set.' });
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
   });
 });
