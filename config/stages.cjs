@@ -1,8 +1,9 @@
 /**
  * What each stage reads, and the checks that keep what works locally from breaking, or from being
  * taken over, on AWS. serverless.yml reads SPOTIFY_CLIENT_ID, SPOTIFY_REDIRECT_URI,
- * OWNER_SPOTIFY_ID and the watch's settings (WATCH_SCHEDULE, NOTIFY_EMAIL, NOTIFY_WEBHOOK_URL)
- * through these resolvers (`${file(./config/stages.cjs):ownerSpotifyId}`), so no value reaches a
+ * OWNER_SPOTIFY_ID, the watch's settings (WATCH_SCHEDULE, NOTIFY_EMAIL, NOTIFY_WEBHOOK_URL) and
+ * the listening history's (HISTORY_COLLECT_MINUTES, HISTORY_TIME_ZONE, HISTORY_CACHE_SECONDS,
+ * HISTORY_RETENTION_DAYS) through these resolvers (`${file(./config/stages.cjs):ownerSpotifyId}`), so no value reaches a
  * template unchecked. The Framework runs them while it resolves variables: for
  * `package` and `deploy` (and `print`), before anything is built.
  *
@@ -145,6 +146,89 @@ function watchSchedule(env) {
   throw settingError(`WATCH_SCHEDULE "${value}" is not an EventBridge schedule: it takes rate(…) or cron(…), ${examples}`);
 }
 
+/** How often the listening history is collected unless HISTORY_COLLECT_MINUTES says otherwise. */
+const DEFAULT_COLLECT_MINUTES = 30;
+/** A day at most: Spotify keeps only the owner's last 50 plays, so a long gap between runs loses some. */
+const MAX_COLLECT_MINUTES = 1440;
+
+/**
+ * A whole number from `name`, at least `min` (and at most `max` when given), or `fallback` when
+ * unset. Checked here so a typo is named before the functions meet it.
+ * @param {Env} env
+ * @param {string} name
+ * @param {{ min: number, max?: number, fallback: string, unit: string, means: string, unset?: string }} rule
+ */
+function wholeNumber(env, name, { min, max, fallback, unit, means, unset = `it is ${fallback}` }) {
+  const text = (env[name] ?? '').trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (/^\d+$/.test(text) && Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max)) return String(value);
+  const range = max === undefined ? `at least ${min}` : `from ${min} to ${max}`;
+  throw settingError(`${name} must be a whole number of ${unit}, ${range} (${means}); unset, ${unset}. It is "${text}".`);
+}
+
+/**
+ * HISTORY_COLLECT_MINUTES: every how many minutes the collect function stores the owner's plays,
+ * 30 when unset; 0 turns collecting off. The schedule event for the collect function: with 0 the
+ * rule is still created, disabled (EventBridge takes no rate of 0, so it keeps the default rate),
+ * so a deploy with 0 stops collecting and a later deploy with a number starts it again.
+ * @param {Env} env
+ */
+function collectSchedule(env) {
+  const minutes = Number(
+    wholeNumber(env, 'HISTORY_COLLECT_MINUTES', {
+      min: 0,
+      max: MAX_COLLECT_MINUTES,
+      fallback: String(DEFAULT_COLLECT_MINUTES),
+      unit: 'minutes',
+      means: '0 turns collecting off',
+    }),
+  );
+  const every = minutes || DEFAULT_COLLECT_MINUTES;
+  return { rate: every === 1 ? 'rate(1 minute)' : `rate(${every} minutes)`, enabled: minutes > 0 };
+}
+
+/**
+ * HISTORY_TIME_ZONE: the IANA time zone (Europe/Berlin, America/New_York) the history's days are
+ * counted in, UTC when unset. Intl decides what a zone is, as the functions will; an offset
+ * (+01:00) is refused, as it would ignore daylight saving time.
+ * @param {Env} env
+ */
+function historyTimeZone(env) {
+  const value = (env.HISTORY_TIME_ZONE ?? '').trim();
+  if (!value) return 'UTC';
+  let known = /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(value);
+  if (known) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+    } catch {
+      known = false;
+    }
+  }
+  if (known) return value;
+  throw settingError(
+    `HISTORY_TIME_ZONE "${value}" is not an IANA time zone: it takes a name such as Europe/Berlin, America/New_York or UTC ` +
+      `(the list: https://en.wikipedia.org/wiki/List_of_tz_database_time_zones); unset, it is UTC.`,
+  );
+}
+
+/**
+ * HISTORY_CACHE_SECONDS: how long an answer of GET /history is fresh, 300 when unset.
+ * @param {Env} env
+ */
+function historyCacheSeconds(env) {
+  return wholeNumber(env, 'HISTORY_CACHE_SECONDS', { min: 0, fallback: '300', unit: 'seconds', means: '0 = read the history for every request' });
+}
+
+/**
+ * HISTORY_RETENTION_DAYS: after how many days a stored play expires (DynamoDB's TTL); empty when
+ * unset: plays are kept for good.
+ * @param {Env} env
+ */
+function historyRetentionDays(env) {
+  return wholeNumber(env, 'HISTORY_RETENTION_DAYS', { min: 1, fallback: '', unit: 'days', means: 'plays older than that are deleted', unset: 'plays are kept for good' });
+}
+
 /**
  * NOTIFY_EMAIL: the address the owner's notices are emailed to, through the SNS topic the template
  * creates for it (empty: no topic, no email). SNS asks the owner once to confirm the subscription.
@@ -257,6 +341,10 @@ module.exports = {
   notifyWebhookUrl: resolver(notifyWebhookUrl),
   notifyTopicArn: resolver((_env, stage) => notifyTopicArn(stage)),
   serviceUrl: resolver(serviceUrl),
+  collectSchedule: resolver(collectSchedule),
+  historyTimeZone: resolver(historyTimeZone),
+  historyCacheSeconds: resolver(historyCacheSeconds),
+  historyRetentionDays: resolver(historyRetentionDays),
   checks: {
     useDotenv,
     clientId,
@@ -270,7 +358,12 @@ module.exports = {
     notifyWebhookUrl,
     notifyTopicArn,
     serviceUrl,
+    collectSchedule,
+    historyTimeZone,
+    historyCacheSeconds,
+    historyRetentionDays,
     DEFAULT_WATCH_SCHEDULE,
+    DEFAULT_COLLECT_MINUTES,
     LOCAL_STAGE,
   },
 };

@@ -16,7 +16,12 @@ interface Checks {
   notifyWebhookUrl(env: Env, stage: string): string;
   notifyTopicArn(stage: string): unknown;
   serviceUrl(env: Env, stage: string): unknown;
+  collectSchedule(env: Env): { rate: string; enabled: boolean };
+  historyTimeZone(env: Env): string;
+  historyCacheSeconds(env: Env): string;
+  historyRetentionDays(env: Env): string;
   DEFAULT_WATCH_SCHEDULE: string;
+  DEFAULT_COLLECT_MINUTES: number;
 }
 const { checks } = createRequire(import.meta.url)('../../../config/stages.cjs') as { checks: Checks };
 
@@ -219,5 +224,71 @@ describe('the watch function\'s topic and service URL', () => {
     expect(checks.notifyTopicArn('local')).toBe('');
     expect(checks.serviceUrl({ SERVICE_URL: 'http://127.0.0.1:3000/' }, 'local')).toBe('http://127.0.0.1:3000/');
     expect(checks.serviceUrl({}, 'local')).toBe('');
+  });
+});
+
+describe('HISTORY_COLLECT_MINUTES', () => {
+  it('collects every 30 minutes unless set', () => {
+    expect(checks.DEFAULT_COLLECT_MINUTES).toBe(30);
+    for (const env of [{}, { HISTORY_COLLECT_MINUTES: ' ' }]) expect(checks.collectSchedule(env)).toEqual({ rate: 'rate(30 minutes)', enabled: true });
+  });
+
+  it.each([
+    ['1', 'rate(1 minute)'],
+    ['2', 'rate(2 minutes)'],
+    [' 45 ', 'rate(45 minutes)'],
+    ['1440', 'rate(1440 minutes)'],
+  ])('takes %s as %s, enabled', (minutes, rate) => {
+    expect(checks.collectSchedule({ HISTORY_COLLECT_MINUTES: minutes })).toEqual({ rate, enabled: true });
+  });
+
+  it('turns collecting off with 0: the rule stays, disabled, at a rate EventBridge accepts', () => {
+    expect(checks.collectSchedule({ HISTORY_COLLECT_MINUTES: '0' })).toEqual({ rate: 'rate(30 minutes)', enabled: false });
+  });
+
+  it.each(['-1', '1441', '1.5', '30m', 'half an hour', '1e2'])('refuses %s, naming HISTORY_COLLECT_MINUTES and its range', (minutes) => {
+    expect(() => checks.collectSchedule({ HISTORY_COLLECT_MINUTES: minutes })).toThrow(
+      /^HISTORY_COLLECT_MINUTES must be a whole number of minutes, from 0 to 1440 \(0 turns collecting off\); unset, it is 30\./,
+    );
+  });
+});
+
+describe('HISTORY_TIME_ZONE', () => {
+  it('is UTC unless set', () => {
+    expect(checks.historyTimeZone({})).toBe('UTC');
+    expect(checks.historyTimeZone({ HISTORY_TIME_ZONE: ' ' })).toBe('UTC');
+  });
+
+  it.each(['Europe/Berlin', 'America/New_York', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'Etc/GMT+5', 'UTC'])('takes the IANA zone %s', (zone) => {
+    expect(checks.historyTimeZone({ HISTORY_TIME_ZONE: ` ${zone} ` })).toBe(zone);
+  });
+
+  it.each(['Mars/Olympus_Mons', 'Berlin', '+01:00', 'GMT+1:00', 'Europe/Berlin; rm -rf', '../../etc/passwd'])('refuses %s, naming HISTORY_TIME_ZONE', (zone) => {
+    expect(() => checks.historyTimeZone({ HISTORY_TIME_ZONE: zone })).toThrow(/^HISTORY_TIME_ZONE ".*" is not an IANA time zone: it takes a name such as Europe\/Berlin/);
+  });
+});
+
+describe('HISTORY_CACHE_SECONDS and HISTORY_RETENTION_DAYS', () => {
+  it('are 300 seconds and empty (kept for good) unless set', () => {
+    expect(checks.historyCacheSeconds({})).toBe('300');
+    expect(checks.historyRetentionDays({})).toBe('');
+    expect(checks.historyRetentionDays({ HISTORY_RETENTION_DAYS: ' ' })).toBe('');
+  });
+
+  it('take whole numbers: seconds from 0, days from 1', () => {
+    expect(checks.historyCacheSeconds({ HISTORY_CACHE_SECONDS: '0' })).toBe('0');
+    expect(checks.historyCacheSeconds({ HISTORY_CACHE_SECONDS: ' 60 ' })).toBe('60');
+    expect(checks.historyRetentionDays({ HISTORY_RETENTION_DAYS: '1' })).toBe('1');
+    expect(checks.historyRetentionDays({ HISTORY_RETENTION_DAYS: '365' })).toBe('365');
+  });
+
+  it.each(['-1', '1.5', 'five', '300s'])('refuses HISTORY_CACHE_SECONDS=%s, naming it', (value) => {
+    expect(() => checks.historyCacheSeconds({ HISTORY_CACHE_SECONDS: value })).toThrow(/^HISTORY_CACHE_SECONDS must be a whole number of seconds, at least 0 .*; unset, it is 300\./);
+  });
+
+  it.each(['0', '-1', '1.5', 'forever', '30d'])('refuses HISTORY_RETENTION_DAYS=%s, naming it', (value) => {
+    expect(() => checks.historyRetentionDays({ HISTORY_RETENTION_DAYS: value })).toThrow(
+      /^HISTORY_RETENTION_DAYS must be a whole number of days, at least 1 .*; unset, plays are kept for good\./,
+    );
   });
 });
