@@ -44,6 +44,11 @@ export const SERVICE_DEFAULTS: Readonly<Record<string, string>> = {
   NOTIFY_NTFY_TOPIC: '',
   NOTIFY_TOPIC_ARN: '',
   SERVICE_URL: '',
+  // The listening history: collected every 30 minutes, days in UTC, answers fresh for 300 s, kept for good.
+  HISTORY_COLLECT_MINUTES: '',
+  HISTORY_TIME_ZONE: '',
+  HISTORY_CACHE_SECONDS: '',
+  HISTORY_RETENTION_DAYS: '',
   // Each start sets these for itself; empty here so that none is ever inherited.
   PORT: '',
   LAMBDA_PORT: '',

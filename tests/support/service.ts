@@ -2,6 +2,7 @@
  * Runs the real handlers in-process against the run's dynalite and the Spotify emulator
  * (reached through msw, exactly as the service would reach Spotify).
  */
+import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { SetupServer } from 'msw/node';
@@ -165,6 +166,7 @@ export function useService(env: Record<string, string> = {}): Service {
     delete process.env.OWNER_SPOTIFY_ID;
     if (env.OWNER_SPOTIFY_ID) process.env.OWNER_SPOTIFY_ID = env.OWNER_SPOTIFY_ID;
     process.env.TABLE_NAME = await createTable(inject('dynamoEndpoint'));
+    process.env.HISTORY_TABLE_NAME = await createTable(inject('dynamoEndpoint'), `test-history-${randomUUID()}`, 'HistoryTable');
     service.model.reset();
     clearListeningMemory();
     forgetStanding();

@@ -12,18 +12,22 @@ interface TableResource {
   Properties: CreateTableCommandInput & Record<string, unknown>;
 }
 
-export function tableDefinition(): CreateTableCommandInput {
+/** The keys of the table resource `logicalName` in serverless.yml (the main table unless named), as a CreateTable input. */
+export function tableDefinition(logicalName = 'HighlightsTable'): CreateTableCommandInput {
   const config = parse(readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8'));
-  const resources = Object.values(config.resources.Resources as Record<string, TableResource>);
-  const table = resources.find((resource) => resource.Type === 'AWS::DynamoDB::Table');
-  if (!table) throw new Error('serverless.yml defines no DynamoDB table');
+  const table = (config.resources.Resources as Record<string, TableResource | undefined>)[logicalName];
+  if (table?.Type !== 'AWS::DynamoDB::Table') throw new Error(`serverless.yml defines no DynamoDB table ${logicalName}`);
   const { AttributeDefinitions, KeySchema } = table.Properties;
   return { TableName: '', AttributeDefinitions, KeySchema, BillingMode: 'PAY_PER_REQUEST' };
 }
 
-export async function createTable(endpoint: string, tableName = `test-${randomUUID()}`): Promise<string> {
+/** Creates a table shaped as `logicalName` in serverless.yml (the main table unless named) and returns its name. */
+export async function createTable(endpoint: string, tableName = `test-${randomUUID()}`, logicalName?: string): Promise<string> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await client.send(new CreateTableCommand({ ...tableDefinition(), TableName: tableName }));
-  client.destroy();
+  try {
+    await client.send(new CreateTableCommand({ ...tableDefinition(logicalName), TableName: tableName }));
+  } finally {
+    client.destroy();
+  }
   return tableName;
 }
