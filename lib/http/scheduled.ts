@@ -7,7 +7,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { withDeadline } from '../platform/aws-calls';
+import { currentDeadline, withDeadline } from '../platform/aws-calls';
+import type { Deadline } from '../platform/time';
 import { logger } from '../platform/logger';
 
 /** How long before the function's timeout a run's AWS calls are cut off. */
@@ -25,4 +26,9 @@ export function scheduled<T>(run: () => Promise<T>) {
       const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;
       return withDeadline(Date.now() + Math.max(1_000, remaining - MARGIN_MS), run);
     });
+}
+
+/** The deadline of the scheduled run in progress (a minute from now outside one: a script, a test). */
+export function currentRunDeadline(): Deadline {
+  return currentDeadline() ?? Date.now() + 60_000;
 }

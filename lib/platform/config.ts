@@ -118,3 +118,33 @@ export function noticeConfig(env: Env = process.env): NoticeConfig {
   }
   return { topicArn: optional(env, 'NOTIFY_TOPIC_ARN'), webhookUrl, ntfyTopic: optional(env, 'NOTIFY_NTFY_TOPIC'), serviceUrl };
 }
+
+/** The listening history (issue 14): its table, its calendar's time zone, how long answers are fresh and plays are kept. */
+export interface HistoryConfig {
+  timeZone: string;
+  cacheSeconds: number;
+  /** Undefined: forever. */
+  retentionDays: number | undefined;
+}
+
+export function historyTableName(env: Env = process.env): string {
+  return required(env, 'HISTORY_TABLE_NAME', 'It names the history table; serverless.yml sets it.');
+}
+
+export function historyConfig(env: Env = process.env): HistoryConfig {
+  const timeZone = optional(env, 'HISTORY_TIME_ZONE') ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone });
+  } catch {
+    throw new ConfigError('HISTORY_TIME_ZONE must be an IANA time zone such as UTC or Europe/Berlin.');
+  }
+  const retention = optional(env, 'HISTORY_RETENTION_DAYS');
+  if (retention !== undefined && (!/^\d+$/.test(retention) || Number(retention) < 1)) {
+    throw new ConfigError('HISTORY_RETENTION_DAYS must be a whole number of days, at least 1 (empty: keep plays forever).');
+  }
+  return {
+    timeZone,
+    cacheSeconds: seconds(env, 'HISTORY_CACHE_SECONDS', 300, '0 = always read'),
+    retentionDays: retention === undefined ? undefined : Number(retention),
+  };
+}

@@ -46,11 +46,11 @@ export async function currentlyPlaying(accessToken: string, deadline: Deadline):
   });
 }
 
-/** The owner's last plays, newest first (up to RECENT_PAGE; episodes are never among them). */
-export async function recentlyPlayed(accessToken: string, deadline: Deadline): Promise<Play[]> {
+/** The owner's last plays, newest first (up to RECENT_PAGE; episodes are never among them); with `after` (epoch ms), only those played after it. */
+export async function recentlyPlayed(accessToken: string, deadline: Deadline, after?: number): Promise<Play[]> {
   const api = await client({ accessToken });
   return read(deadline, async () => {
-    const body = await call<{ items?: unknown }>(deadline, () => api.getMyRecentlyPlayedTracks({ limit: RECENT_PAGE }));
+    const body = await call<{ items?: unknown }>(deadline, () => api.getMyRecentlyPlayedTracks({ limit: RECENT_PAGE, ...(after === undefined ? {} : { after }) }));
     if (!Array.isArray(body?.items)) throw new SpotifyError('bad_response');
     return (body.items as { track?: RawItem; played_at?: unknown }[]).map((entry) => {
       if (typeof entry?.played_at !== 'string' || Number.isNaN(Date.parse(entry.played_at)) || !entry.track) throw new SpotifyError('bad_response');

@@ -1,0 +1,126 @@
+/**
+ * The collector (issue 14), run every HISTORY_COLLECT_MINUTES: asks Spotify for the plays after
+ * the cursor (its largest page, 50) with the owner's token (the same access-token code and lease
+ * as the HTTP functions), stores each play once (a conditional put: two runs at once, or one run
+ * twice, never store a play twice), recomputes the aggregate of every day it touched from that
+ * day's plays (so a repeated or concurrent run writes the same numbers), and moves the cursor
+ * forward. A full page whose oldest play is newer than the cursor means Spotify no longer had some
+ * plays: that interval is recorded as a gap. A run that fails (Spotify down, rate limited, the
+ * authorization refused) is recorded and moves nothing; the next run catches up. Once a day it
+ * also keeps a snapshot of each top list, for /highlights' previousRank.
+ */
+import { collectorState, moveCursor, playsBetween, putDay, putFailedRun, putGap, putPlay, putSnapshot, snapshot, type DayAggregate, type StoredPlay } from '../../listening/history-store';
+import { topList } from '../../listening/top-lists';
+import { callAsOwner } from '../../owner/call-as-owner';
+import { getOwner } from '../../owner/owner-store';
+import { RECENTLY_PLAYED } from '../../owner/scopes';
+import { historyConfig } from '../../platform/config';
+import { ServiceError } from '../../platform/errors';
+import { logger } from '../../platform/logger';
+import { addDays, localDate, startOfDay, type Deadline } from '../../platform/time';
+import { recentlyPlayed } from '../../spotify/player';
+import { TIME_RANGES, TOP_TYPES, type Play } from '../../spotify/types';
+
+/** Spotify's largest page of recently played. */
+const PAGE = 50;
+
+export interface CollectReport {
+  outcome: 'collected' | 'failed' | 'not_connected';
+  /** Plays this run stored (the others were stored already). */
+  stored: number;
+  /** Days whose aggregate this run wrote. */
+  days: string[];
+  gap: { from: string; to: string } | null;
+  snapshots: number;
+  reason?: string;
+}
+
+/** A play as the history keeps it. */
+export function storedPlay({ track, playedAt }: Play): StoredPlay {
+  const ids = track.artistIds ?? [];
+  const credits = track.artists.map((name, index) => ({ id: ids.length === track.artists.length ? (ids[index] ?? '') : '', name }));
+  return {
+    playedAt: new Date(playedAt).toISOString(),
+    track: { id: track.id, name: track.rawName ?? track.name, credits, album: track.album, durationMs: track.durationMs, explicit: track.explicit },
+  };
+}
+
+/** The day's aggregate, from its plays. */
+export function aggregate(date: string, plays: StoredPlay[]): DayAggregate {
+  const day: DayAggregate = { date, plays: 0, ms: 0, tracks: {} };
+  for (const { track } of plays) {
+    day.plays += 1;
+    day.ms += track.durationMs;
+    const entry = (day.tracks[track.id] ??= { name: track.name, credits: track.credits, explicit: track.explicit, plays: 0, ms: 0 });
+    entry.plays += 1;
+    entry.ms += track.durationMs;
+  }
+  return day;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof ServiceError ? error.code : error instanceof Error ? error.name : 'unknown';
+}
+
+/** The top lists of `date`, once: through the cached sources, so a fresh one costs Spotify nothing. */
+async function snapshotTopLists(user: string, date: string, deadline: Deadline): Promise<number> {
+  let written = 0;
+  for (const type of TOP_TYPES) {
+    for (const range of TIME_RANGES) {
+      const name = `${type}#${range}`;
+      if (await snapshot(user, date, name)) continue;
+      const { value } = await topList(type, range, deadline);
+      if (await putSnapshot(user, date, name, value.items.map((item) => item.id))) written += 1;
+    }
+  }
+  return written;
+}
+
+export async function collect(deadline: Deadline, now = Date.now()): Promise<CollectReport> {
+  const config = historyConfig();
+  const report: CollectReport = { outcome: 'collected', stored: 0, days: [], gap: null, snapshots: 0 };
+  const owner = await getOwner();
+  if (!owner) return { ...report, outcome: 'not_connected' };
+  const user = owner.spotifyUserId;
+  const at = new Date(now).toISOString();
+  const keepUntil = config.retentionDays === undefined ? undefined : now + config.retentionDays * 86_400_000;
+
+  const state = await collectorState(user);
+  let page: Play[];
+  try {
+    ({ value: page } = await callAsOwner(deadline, RECENTLY_PLAYED, (token) => recentlyPlayed(token, deadline, state.cursor)));
+  } catch (error) {
+    const reason = reasonOf(error);
+    logger.warn('The collector could not read the recent plays: the next run catches up', { reason });
+    await putFailedRun(user, at, reason);
+    return { ...report, outcome: 'failed', reason };
+  }
+
+  const plays = page.map(storedPlay).sort((a, b) => a.playedAt.localeCompare(b.playedAt));
+  const touched = new Set<string>();
+  for (const play of plays) {
+    if (await putPlay(user, play, keepUntil)) report.stored += 1;
+    touched.add(localDate(Date.parse(play.playedAt), config.timeZone));
+  }
+  for (const date of [...touched].sort()) {
+    const from = new Date(startOfDay(date, config.timeZone)).toISOString();
+    const to = new Date(startOfDay(addDays(date, 1), config.timeZone) - 1).toISOString();
+    await putDay(user, aggregate(date, await playsBetween(user, from, to)), keepUntil);
+    report.days.push(date);
+  }
+  const oldest = plays[0];
+  if (page.length >= PAGE && state.cursor !== undefined && oldest && Date.parse(oldest.playedAt) > state.cursor + 1) {
+    report.gap = { from: new Date(state.cursor).toISOString(), to: oldest.playedAt };
+    await putGap(user, report.gap);
+    logger.warn('Spotify no longer had some plays: a gap in the history', report.gap);
+  }
+  const newest = plays.at(-1);
+  if (newest || !state.since) await moveCursor(user, newest ? Date.parse(newest.playedAt) : undefined, state.since ?? at);
+
+  report.snapshots = await snapshotTopLists(user, localDate(now, config.timeZone), deadline).catch((error: unknown) => {
+    logger.warn('The daily snapshot of the top lists waits for the next run', { reason: reasonOf(error) });
+    return 0;
+  });
+  logger.info('Collected the recent plays', { stored: report.stored, days: report.days.length, gap: Boolean(report.gap), snapshots: report.snapshots });
+  return report;
+}

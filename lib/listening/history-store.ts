@@ -1,0 +1,178 @@
+/**
+ * The owner's listening history, in its own table (HISTORY_TABLE_NAME: partition key `pk`, sort
+ * key `sk`), kept per Spotify account so it outlives reconnects:
+ *   pk "play#<user>"      sk "<playedAt ISO>#<track id>"  one play (stored once: a conditional put)
+ *   pk "day#<user>"       sk "YYYY-MM-DD"                 the day's plays and minutes, per track (the aggregate /history reads)
+ *   pk "state#<user>"     sk "collector"                  the cursor (the newest play stored) and since when collecting runs
+ *   pk "gap#<user>"       sk "<from ISO>"                 an interval whose plays Spotify no longer had
+ *   pk "run#<user>"       sk "<at ISO>"                   a run that failed: when, why (kept 30 days)
+ *   pk "snapshot#<user>"  sk "YYYY-MM-DD#<type>#<range>"  that day's top list, as ids (written once a day)
+ * Dates are in HISTORY_TIME_ZONE. Plays and days carry a ttl when HISTORY_RETENTION_DAYS is set,
+ * and reads skip what is past it (dynalite does not expire items).
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { historyTableName } from '../platform/config';
+import { conditionally, sendTo } from '../platform/table';
+
+/** What a play keeps of its track: enough for every answer, nothing of its pictures. */
+export interface PlayedTrack {
+  id: string;
+  name: string;
+  /** The credited artists, by id and name. */
+  credits: { id: string; name: string }[];
+  album: string;
+  durationMs: number;
+  explicit: boolean;
+}
+
+export interface StoredPlay {
+  playedAt: string;
+  track: PlayedTrack;
+}
+
+/** One track's share of a day. */
+export interface DayTrack {
+  name: string;
+  credits: { id: string; name: string }[];
+  explicit: boolean;
+  plays: number;
+  ms: number;
+}
+
+export interface DayAggregate {
+  date: string;
+  plays: number;
+  ms: number;
+  tracks: Record<string, DayTrack>;
+}
+
+export interface CollectorState {
+  /** Epoch ms of the newest play stored: the next run asks for plays after it. */
+  cursor?: number;
+  /** ISO-8601: the first run that stored anything. */
+  since?: string;
+}
+
+export interface Gap {
+  from: string;
+  to: string;
+}
+
+const send = <T>(build: (table: string) => GetCommand | PutCommand | UpdateCommand | QueryCommand) => sendTo<T>(historyTableName(), build);
+
+const ttlOf = (keepUntil: number | undefined) => (keepUntil === undefined ? {} : { ttl: Math.ceil(keepUntil / 1000) });
+
+/** Stores a play unless it is stored already; true when this call stored it. */
+export async function putPlay(user: string, play: StoredPlay, keepUntil?: number): Promise<boolean> {
+  return conditionally(() =>
+    send((TableName) =>
+      new PutCommand({
+        TableName,
+        Item: { pk: `play#${user}`, sk: `${play.playedAt}#${play.track.id}`, playedAt: play.playedAt, track: play.track, ...ttlOf(keepUntil) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ),
+  );
+}
+
+/** Every item of one partition between two sort keys (inclusive), page after page. */
+async function queryBetween<T>(pk: string, from: string, to: string): Promise<T[]> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await send<{ Items?: T[]; LastEvaluatedKey?: Record<string, unknown> }>((TableName) =>
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** The plays from `from` to `to` (ISO-8601, inclusive), oldest first. */
+export async function playsBetween(user: string, from: string, to: string): Promise<StoredPlay[]> {
+  const items = await queryBetween<StoredPlay>(`play#${user}`, from, `${to}#\uffff`);
+  return items.map(({ playedAt, track }) => ({ playedAt, track }));
+}
+
+export async function putDay(user: string, day: DayAggregate, keepUntil?: number): Promise<void> {
+  await send((TableName) => new PutCommand({ TableName, Item: { pk: `day#${user}`, sk: day.date, ...day, ...ttlOf(keepUntil) } }));
+}
+
+/** The day aggregates from `from` to `to` (YYYY-MM-DD, inclusive), oldest first. */
+export async function daysBetween(user: string, from: string, to: string): Promise<DayAggregate[]> {
+  const items = await queryBetween<DayAggregate & { pk: string; sk: string; ttl?: number }>(`day#${user}`, from, to);
+  return items.map(({ date, plays, ms, tracks }) => ({ date, plays, ms, tracks }));
+}
+
+export async function collectorState(user: string): Promise<CollectorState> {
+  const { Item } = await send<{ Item?: CollectorState }>((TableName) => new GetCommand({ TableName, Key: { pk: `state#${user}`, sk: 'collector' }, ConsistentRead: true }));
+  return { ...(Item?.cursor === undefined ? {} : { cursor: Item.cursor }), ...(Item?.since === undefined ? {} : { since: Item.since }) };
+}
+
+/**
+ * Moves the cursor forward to `cursor` (never back: a slower run that read older plays cannot undo
+ * a newer one), and notes since when collecting runs. Without a cursor (nothing played yet) only that.
+ */
+export async function moveCursor(user: string, cursor: number | undefined, since: string): Promise<void> {
+  if (cursor === undefined) {
+    await send((TableName) =>
+      new UpdateCommand({ TableName, Key: { pk: `state#${user}`, sk: 'collector' }, UpdateExpression: 'SET since = if_not_exists(since, :since)', ExpressionAttributeValues: { ':since': since } }),
+    );
+    return;
+  }
+  await conditionally(() =>
+    send((TableName) =>
+      new UpdateCommand({
+        TableName,
+        Key: { pk: `state#${user}`, sk: 'collector' },
+        UpdateExpression: 'SET #cursor = :cursor, since = if_not_exists(since, :since)',
+        ConditionExpression: 'attribute_not_exists(#cursor) OR #cursor < :cursor',
+        ExpressionAttributeNames: { '#cursor': 'cursor' },
+        ExpressionAttributeValues: { ':cursor': cursor, ':since': since },
+      }),
+    ),
+  );
+}
+
+export async function putGap(user: string, gap: Gap): Promise<void> {
+  await send((TableName) => new PutCommand({ TableName, Item: { pk: `gap#${user}`, sk: gap.from, ...gap } }));
+}
+
+/** The gaps that overlap `from`–`to` (ISO-8601). */
+export async function gapsOverlapping(user: string, from: string, to: string): Promise<Gap[]> {
+  const items = await queryBetween<Gap>(`gap#${user}`, '0', to);
+  return items.filter((gap) => gap.to >= from).map(({ from: start, to: end }) => ({ from: start, to: end }));
+}
+
+/** A run that failed: kept 30 days, for the owner to see (the cursor did not move). */
+export async function putFailedRun(user: string, at: string, reason: string): Promise<void> {
+  await send((TableName) =>
+    new PutCommand({ TableName, Item: { pk: `run#${user}`, sk: at, outcome: 'failed', reason, ttl: Math.ceil((Date.parse(at) + 30 * 86_400_000) / 1000) } }),
+  );
+}
+
+export async function failedRuns(user: string, from: string, to: string): Promise<{ at: string; reason: string }[]> {
+  const items = await queryBetween<{ sk: string; reason: string }>(`run#${user}`, from, to);
+  return items.map((item) => ({ at: item.sk, reason: item.reason }));
+}
+
+/** Stores that day's top list once; false when it was stored already. */
+export async function putSnapshot(user: string, date: string, list: string, ids: string[]): Promise<boolean> {
+  return conditionally(() =>
+    send((TableName) =>
+      new PutCommand({ TableName, Item: { pk: `snapshot#${user}`, sk: `${date}#${list}`, ids }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    ),
+  );
+}
+
+export async function snapshot(user: string, date: string, list: string): Promise<string[] | undefined> {
+  const { Item } = await send<{ Item?: { ids?: string[] } }>((TableName) => new GetCommand({ TableName, Key: { pk: `snapshot#${user}`, sk: `${date}#${list}` }, ConsistentRead: true }));
+  return Item?.ids;
+}
