@@ -1,34 +1,14 @@
 /**
- * GET /history: what the owner played over a period, from the daily aggregates (one Query of at
- * most 365 items, never the plays themselves), as the owner's settings let it be seen (hidden
- * artists, tracks and explicit tracks count nowhere). Kept in this container's memory for
- * HISTORY_CACHE_SECONDS (0 = always read), per owner, settings version and period.
+ * GET /history: what the owner played over a period (lib/listening/history.ts), kept in this
+ * container's memory for HISTORY_CACHE_SECONDS (0 = always read), per owner, settings version and
+ * period.
  */
-import { collectorState, daysBetween, gapsOverlapping, type DayAggregate, type Gap } from '../../listening/history-store';
-import { cleanTitle, trackShown } from '../../listening/visible';
-import type { OwnerSettings } from '../../owner/settings';
+import { readHistory, type History } from '../../listening/history';
 import { ownerView } from '../../owner/standing';
 import { historyConfig, loadConfig } from '../../platform/config';
-import { addDays, localDate, startOfDay, type Freshness } from '../../platform/time';
+import { localDate, type Freshness } from '../../platform/time';
 import type { Params } from '../../platform/validation';
-import { parseHistoryQuery, type HistoryPeriod } from './query';
-
-/** How many artists and tracks the answer ranks. */
-const TOP = 10;
-
-export interface History {
-  from: string;
-  to: string;
-  plays: number;
-  minutes: number;
-  days: { date: string; plays: number; minutes: number }[];
-  topArtists: { id: string; name: string; plays: number }[];
-  topTracks: { id: string; name: string; artists: string[]; plays: number }[];
-  /** True when collecting ran through the whole period and Spotify lost no plays in it. */
-  complete: boolean;
-  gaps: Gap[];
-  collectingSince: string | null;
-}
+import { parseHistoryQuery } from './query';
 
 export interface HistoryAnswer {
   history: History;
@@ -36,45 +16,6 @@ export interface HistoryAnswer {
 }
 
 const memory = new Map<string, { answer: HistoryAnswer; until: number }>();
-
-const minutes = (ms: number) => Math.round(ms / 60_000);
-
-function ranked<T extends { plays: number; name: string }>(entries: Iterable<T>): T[] {
-  return [...entries].sort((a, b) => b.plays - a.plays || a.name.localeCompare(b.name)).slice(0, TOP);
-}
-
-/** The period's numbers from its days, what the settings hide left out. */
-export function summarise(period: HistoryPeriod, stored: DayAggregate[], settings: OwnerSettings) {
-  const byDate = new Map(stored.map((day) => [day.date, day]));
-  const days: History['days'] = [];
-  const artists = new Map<string, { id: string; name: string; plays: number }>();
-  const tracks = new Map<string, { id: string; name: string; artists: string[]; plays: number }>();
-  let plays = 0;
-  let ms = 0;
-  for (let date = period.from; date <= period.to; date = addDays(date, 1)) {
-    let dayPlays = 0;
-    let dayMs = 0;
-    for (const [id, track] of Object.entries(byDate.get(date)?.tracks ?? {})) {
-      if (!trackShown({ id, explicit: track.explicit, artistIds: track.credits.map((credit) => credit.id) }, settings)) continue;
-      dayPlays += track.plays;
-      dayMs += track.ms;
-      const name = settings.cleanTitles ? cleanTitle(track.name) : track.name;
-      const entry = tracks.get(id) ?? { id, name, artists: track.credits.map((credit) => credit.name), plays: 0 };
-      entry.plays += track.plays;
-      tracks.set(id, entry);
-      for (const credit of track.credits) {
-        const key = credit.id || credit.name;
-        const artist = artists.get(key) ?? { id: credit.id, name: credit.name, plays: 0 };
-        artist.plays += track.plays;
-        artists.set(key, artist);
-      }
-    }
-    days.push({ date, plays: dayPlays, minutes: minutes(dayMs) });
-    plays += dayPlays;
-    ms += dayMs;
-  }
-  return { plays, minutes: minutes(ms), days, topArtists: ranked(artists.values()), topTracks: ranked(tracks.values()) };
-}
 
 export async function historyFor(params: Params): Promise<HistoryAnswer> {
   const config = historyConfig();
@@ -84,23 +25,7 @@ export async function historyFor(params: Params): Promise<HistoryAnswer> {
   const key = `${standing.spotifyUserId}#${standing.settingsVersion}#${period.from}#${period.to}`;
   const kept = config.cacheSeconds > 0 ? memory.get(key) : undefined;
   if (kept && kept.until > now) return kept.answer;
-
-  // Plays past HISTORY_RETENTION_DAYS are not answered, whether or not DynamoDB's ttl removed them yet.
-  const oldest = config.retentionDays === undefined ? period.from : localDate(now - config.retentionDays * 86_400_000, config.timeZone);
-  const from = period.from > oldest ? period.from : oldest;
-  const user = standing.spotifyUserId;
-  const [stored, state] = await Promise.all([from <= period.to ? daysBetween(user, from, period.to) : Promise.resolve([]), collectorState(user)]);
-  const start = new Date(startOfDay(period.from, config.timeZone)).toISOString();
-  const end = new Date(startOfDay(addDays(period.to, 1), config.timeZone) - 1).toISOString();
-  const gaps = await gapsOverlapping(user, start, end);
-  const history: History = {
-    from: period.from,
-    to: period.to,
-    ...summarise(period, stored.filter((day) => day.date >= from), standing.settings),
-    complete: Boolean(state.since && state.since <= start) && gaps.length === 0 && from === period.from,
-    gaps,
-    collectingSince: state.since ?? null,
-  };
+  const history = await readHistory(period, standing, now);
   const answer = { history, freshness: { fetchedAt: now, freshUntil: now + config.cacheSeconds * 1000, stale: false } };
   if (config.cacheSeconds > 0) {
     if (memory.size > 100) memory.clear();

@@ -1,16 +1,13 @@
 /** The /history query: `days` back from today (1–365, default 7), or `from` and `to` dates; a bad value is refused by name. */
 import * as z from 'zod/mini';
+import type { HistoryPeriod } from '../../listening/history';
 import { InvalidRequest } from '../../platform/errors';
 import { addDays } from '../../platform/time';
 import { parseWith, wholeNumber, type Params } from '../../platform/validation';
 
 export const MAX_DAYS = 365;
 
-export interface HistoryPeriod {
-  /** YYYY-MM-DD, inclusive, in HISTORY_TIME_ZONE. */
-  from: string;
-  to: string;
-}
+export type { HistoryPeriod };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
