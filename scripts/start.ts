@@ -5,8 +5,9 @@
  * Its settings come from the environment, then from .env.local if it exists, else .env (the rule
  * the Framework applies to every deployed stage), read here alone: the offline process gets every
  * value from this script and reads no env file (config/stages.cjs, useDotenv).
- * The owner's watch runs once the stack is up and then on WATCH_SCHEDULE (serverless offline runs
- * no schedules: scripts/local-watch.ts invokes the real function). Ctrl-C or SIGTERM stops both.
+ * The owner's watch runs once the stack is up and then on WATCH_SCHEDULE, the history's collector
+ * every HISTORY_COLLECT_MINUTES (serverless offline runs no schedules: scripts/local-schedule.ts
+ * invokes the real functions). Ctrl-C or SIGTERM stops both.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dynalite from 'dynalite';
-import { intervalOf, invokeWatch } from './local-watch';
+import { collectInterval, COLLECT_FUNCTION, intervalOf, invokeFunction, WATCH_FUNCTION } from './local-schedule';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE = 'local';
@@ -67,29 +68,40 @@ const offline = spawn(process.execPath, [serverlessBin, 'offline', 'start', '--s
 
 offline.stdout.pipe(process.stdout);
 offline.stderr.pipe(process.stderr);
-let watchTimer: NodeJS.Timeout | undefined;
-/** serverless offline runs no schedules: the watch runs once the stack is up, then on WATCH_SCHEDULE. */
-function scheduleWatch(): void {
-  const schedule = process.env.WATCH_SCHEDULE || 'rate(1 day)';
-  let every: number;
+const timers: NodeJS.Timeout[] = [];
+let scheduled = false;
+
+/** Runs `name` `after` ms from now, then every `every` ms, through serverless offline's Lambda endpoint. */
+function every(name: string, what: string, after: number, interval: number): void {
+  const run = async () => {
+    const outcome = await invokeFunction(lambdaPort, name);
+    if (!outcome.ok) console.warn(`  The ${what} did not run: ${outcome.detail}`);
+  };
+  timers.push(setTimeout(() => void run(), after).unref(), setInterval(() => void run(), interval).unref());
+}
+
+/**
+ * serverless offline runs no schedules: the watch runs once the stack is up, then on
+ * WATCH_SCHEDULE; the collector too, every HISTORY_COLLECT_MINUTES (0: never).
+ */
+function scheduleFunctions(): void {
+  scheduled = true;
   try {
-    every = intervalOf(schedule);
+    every(WATCH_FUNCTION, 'watch', 2_000, intervalOf(process.env.WATCH_SCHEDULE || 'rate(1 day)'));
   } catch (error) {
     console.warn(`  ${(error as Error).message} The watch does not run locally until it is fixed.`);
-    return;
   }
-  const run = async () => {
-    const outcome = await invokeWatch(lambdaPort);
-    if (!outcome.ok) console.warn(`  The watch did not run: ${outcome.detail}`);
-  };
-  setTimeout(() => void run(), 2_000).unref();
-  watchTimer = setInterval(() => void run(), every);
-  watchTimer.unref();
+  try {
+    const interval = collectInterval(process.env.HISTORY_COLLECT_MINUTES);
+    if (interval) every(COLLECT_FUNCTION, 'collector', 4_000, interval);
+  } catch (error) {
+    console.warn(`  ${(error as Error).message} The history is not collected locally until it is fixed.`);
+  }
 }
 
 const announce = (chunk: Buffer) => {
   if (chunk.toString().includes('Server ready')) {
-    if (!watchTimer) scheduleWatch();
+    if (!scheduled) scheduleFunctions();
     console.log(`
   spotify-highlights is running on ${baseUrl} (${baseUrl}/ lists everything)
   1. In the Spotify developer dashboard, register this redirect URI: ${redirectUri}
@@ -105,7 +117,7 @@ let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  clearInterval(watchTimer);
+  for (const timer of timers) clearTimeout(timer);
   if (offline.exitCode === null && offline.signalCode === null) {
     const exited = new Promise((done) => offline.once('exit', done));
     offline.kill('SIGTERM');

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { invokeWatch } from './local-watch';
+import { invokeWatch } from './local-schedule';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const envFile = ['.env.local', '.env'].map((name) => resolve(root, name)).find((path) => existsSync(path));

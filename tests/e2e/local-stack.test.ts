@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeWatch } from '../../scripts/local-watch';
+import { COLLECT_FUNCTION, invokeFunction, invokeWatch } from '../../scripts/local-schedule';
 import { copyOfService, freePort, portIsOpen, SERVICE_DEFAULTS, startLocalStack, type LocalStack } from '../support/local-stack';
 import { createDefaultModel, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startEmulator, type RunningEmulator } from '../support/spotify-emulator';
 
@@ -67,6 +67,15 @@ describe('npm start', () => {
     const deadline = Date.now() + 20_000;
     while (!stack?.output().includes('nobody is connected, so there is nothing to tell') && Date.now() < deadline) await new Promise((done) => setTimeout(done, 250));
     expect(stack?.output()).toContain('Watch: nobody is connected, so there is nothing to tell');
+  });
+
+  it('runs the history\'s collector once it is up, and as npm run collect does', async () => {
+    const deadline = Date.now() + 20_000;
+    while (!stack?.output().includes('nobody is connected, so there is nothing to collect') && Date.now() < deadline) await new Promise((done) => setTimeout(done, 250));
+    expect(stack?.output()).toContain('The collector: nobody is connected, so there is nothing to collect');
+    const outcome = await invokeFunction(stack!.lambdaPort, COLLECT_FUNCTION);
+    expect(outcome.ok).toBe(true);
+    expect(JSON.parse(outcome.detail)).toMatchObject({ outcome: 'not_connected', stored: 0 });
   });
 
   it('invokes the watch as npm run watch does, and answers its report', async () => {

@@ -66,7 +66,7 @@ export function serviceEnvironment(values: Record<string, string>): NodeJS.Proce
 }
 
 /** What `serverless` needs to package or run the service. */
-const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'config', 'handlers', 'lib', 'types', 'scripts/start.ts', 'scripts/local-watch.ts', 'scripts/watch.ts'];
+const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'config', 'handlers', 'lib', 'types', 'scripts/start.ts', 'scripts/local-schedule.ts', 'scripts/watch.ts', 'scripts/collect.ts'];
 
 /**
  * A copy of the service in a new temporary folder (node_modules linked, not copied), where a test

@@ -80,7 +80,10 @@ export async function collect(deadline: Deadline, now = Date.now()): Promise<Col
   const config = historyConfig();
   const report: CollectReport = { outcome: 'collected', stored: 0, days: [], gap: null, snapshots: 0 };
   const owner = await getOwner();
-  if (!owner) return { ...report, outcome: 'not_connected' };
+  if (!owner) {
+    logger.info('The collector: nobody is connected, so there is nothing to collect');
+    return { ...report, outcome: 'not_connected' };
+  }
   const user = owner.spotifyUserId;
   const at = new Date(now).toISOString();
   const keepUntil = config.retentionDays === undefined ? undefined : now + config.retentionDays * 86_400_000;

@@ -1,11 +1,13 @@
 /**
- * The watch on the local stack: serverless offline runs no schedules, so `npm start` invokes the
- * real `watch` function through offline's Lambda endpoint (the same handler, bundle and
- * environment as the HTTP functions) on WATCH_SCHEDULE, and `npm run watch` invokes it once.
+ * The scheduled functions on the local stack: serverless offline runs no schedules, so `npm start`
+ * invokes the real functions through offline's Lambda endpoint (the same handler, bundle and
+ * environment as the HTTP functions): the watch on WATCH_SCHEDULE, the collector every
+ * HISTORY_COLLECT_MINUTES. `npm run watch` and `npm run collect` invoke one once.
  */
 
-/** The function's name as serverless offline knows it: <service>-<stage>-<function>. */
+/** The functions' names as serverless offline knows them: <service>-<stage>-<function>. */
 export const WATCH_FUNCTION = 'spotify-highlights-local-watch';
+export const COLLECT_FUNCTION = 'spotify-highlights-local-collect';
 
 const UNITS: Record<string, number> = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
 
@@ -20,15 +22,22 @@ export function intervalOf(schedule: string): number {
   throw new Error(`WATCH_SCHEDULE must be rate(…) or cron(…), as EventBridge takes them: got ${JSON.stringify(schedule.slice(0, 60))}.`);
 }
 
-export interface WatchOutcome {
+export interface RunOutcome {
   ok: boolean;
   /** The function's answer (its report), or why it failed. */
   detail: string;
 }
 
-/** Invokes the watch once through serverless offline's Lambda endpoint on 127.0.0.1:lambdaPort. */
-export async function invokeWatch(lambdaPort: number): Promise<WatchOutcome> {
-  const url = `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${WATCH_FUNCTION}/invocations`;
+/** How often the collector runs locally: every HISTORY_COLLECT_MINUTES (default 30); undefined for 0 (off). */
+export function collectInterval(minutes: string | undefined): number | undefined {
+  const text = minutes?.trim() || '30';
+  if (!/^\d{1,4}$/.test(text) || Number(text) > 1440) throw new Error(`HISTORY_COLLECT_MINUTES must be a whole number from 0 (off) to 1440: got ${JSON.stringify(text.slice(0, 20))}.`);
+  return Number(text) === 0 ? undefined : Number(text) * UNITS.minute!;
+}
+
+/** Invokes a function once through serverless offline's Lambda endpoint on 127.0.0.1:lambdaPort. */
+export async function invokeFunction(lambdaPort: number, name: string): Promise<RunOutcome> {
+  const url = `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${name}/invocations`;
   let response: Response;
   try {
     response = await fetch(url, { method: 'POST', body: '{}', signal: AbortSignal.timeout(60_000) });
@@ -47,4 +56,9 @@ export async function invokeWatch(lambdaPort: number): Promise<WatchOutcome> {
     // not JSON: shown as it came
   }
   return { ok: false, detail: message };
+}
+
+/** The watch, once. */
+export function invokeWatch(lambdaPort: number): Promise<RunOutcome> {
+  return invokeFunction(lambdaPort, WATCH_FUNCTION);
 }

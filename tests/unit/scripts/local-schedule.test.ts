@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { intervalOf, invokeWatch, WATCH_FUNCTION } from '../../../scripts/local-watch';
+import { collectInterval, intervalOf, invokeWatch, WATCH_FUNCTION } from '../../../scripts/local-schedule';
 
 describe('intervalOf (the local stack runs the watch on WATCH_SCHEDULE)', () => {
   it.each([
@@ -30,5 +30,18 @@ describe('invokeWatch', () => {
     } finally {
       await new Promise((done) => server.close(done));
     }
+  });
+});
+
+describe('collectInterval (the local stack collects every HISTORY_COLLECT_MINUTES)', () => {
+  it.each([
+    [undefined, 1_800_000],
+    ['', 1_800_000],
+    ['5', 300_000],
+    ['0', undefined],
+  ])('%j → %j', (minutes, ms) => expect(collectInterval(minutes)).toBe(ms));
+
+  it.each(['-1', '1441', 'often', '2.5'])('refuses %j, naming HISTORY_COLLECT_MINUTES', (minutes) => {
+    expect(() => collectInterval(minutes)).toThrow(/HISTORY_COLLECT_MINUTES must be a whole number from 0 \(off\) to 1440/);
   });
 });
