@@ -1,7 +1,7 @@
 /**
  * `serverless package --stage prod` must work without AWS credentials, and the template it
- * writes is what gets deployed: check the functions, the table, the IAM policy and the watch's
- * schedule and notices in it. It runs
+ * writes is what gets deployed: check the functions, the tables, the IAM policy, the watch's
+ * schedule and notices, and the listening history's schedule and table in it. It runs
  * in a copy of the service with an explicit environment, so a developer's .env changes nothing;
  * the copies are also where the cases a deploy must refuse write their own .env.
  */
@@ -36,6 +36,11 @@ const DEPLOY_ENV = {
   NOTIFY_WEBHOOK_URL: '',
   NOTIFY_NTFY_TOPIC: '',
   SERVICE_URL: '',
+  // The listening history's settings, unset: every 30 minutes, UTC, 300 s, kept for good.
+  HISTORY_COLLECT_MINUTES: '',
+  HISTORY_TIME_ZONE: '',
+  HISTORY_CACHE_SECONDS: '',
+  HISTORY_RETENTION_DAYS: '',
 };
 
 const copies: string[] = [];
@@ -92,6 +97,45 @@ function ofType(type: string, from = resources): [string, Resource][] {
   return Object.entries(from).filter(([, resource]) => resource.Type === type);
 }
 
+/** The EventBridge rules that run the function `logicalName` (e.g. WatchLambdaFunction). */
+function rulesOf(logicalName: string, from = resources): Resource[] {
+  return ofType('AWS::Events::Rule', from)
+    .map(([, rule]) => rule)
+    .filter((rule) => (rule.Properties.Targets as { Arn: unknown }[]).some((target) => JSON.stringify(target.Arn) === JSON.stringify({ 'Fn::GetAtt': [logicalName, 'Arn'] })));
+}
+
+/** The DynamoDB statements of the functions' role. */
+function dynamoStatements(from = resources): { Effect: string; Action: string[]; Resource: unknown }[] {
+  const [[, role]] = ofType('AWS::IAM::Role', from) as [[string, Resource]];
+  const statements = role.Properties.Policies.flatMap((policy: { PolicyDocument: { Statement: unknown[] } }) => policy.PolicyDocument.Statement) as {
+    Effect: string;
+    Action: string[];
+    Resource: unknown;
+  }[];
+  return statements.filter((statement) => statement.Action.some((action) => action.startsWith('dynamodb:')));
+}
+
+const HOOK = 'https://hooks.example/services/T0/B0/hook-secret';
+const NOTIFY_TO = 'owner+notices@mail.example';
+/**
+ * One more package, with every optional setting changed (a fresh `package` takes long on a loaded
+ * machine): the notices by email and webhook, the watch at 08:00, collecting off and the history's
+ * own settings. Packaged once, by the first test that asks.
+ */
+let everythingSet: ReturnType<typeof packaged> | undefined;
+const withEverythingSet = () =>
+  (everythingSet ??= packaged({
+    ...DEPLOY_ENV,
+    NOTIFY_EMAIL: NOTIFY_TO,
+    WATCH_SCHEDULE: 'cron(0 8 * * ? *)',
+    NOTIFY_WEBHOOK_URL: HOOK,
+    NOTIFY_NTFY_TOPIC: 'owner-notices',
+    HISTORY_COLLECT_MINUTES: '0',
+    HISTORY_TIME_ZONE: 'Europe/Berlin',
+    HISTORY_CACHE_SECONDS: '60',
+    HISTORY_RETENTION_DAYS: '400',
+  }));
+
 /** A template condition's value, for the intrinsic functions the template's conditions use on plain values. */
 function holds(condition: unknown, all: Record<string, unknown>): boolean {
   const [[name, args]] = Object.entries(condition as Record<string, unknown[]>) as [[string, unknown[]]];
@@ -111,12 +155,14 @@ afterAll(() => {
 });
 
 describe('the packaged prod stack', () => {
-  it('has the fourteen functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
+  it('has the sixteen functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions.map(([name]) => name).sort()).toEqual([
       'CallbackLambdaFunction',
       'CardLambdaFunction',
+      'CollectLambdaFunction',
       'HighlightsLambdaFunction',
+      'HistoryLambdaFunction',
       'HomeLambdaFunction',
       'LoginLambdaFunction',
       'NowPlayingCardLambdaFunction',
@@ -140,6 +186,8 @@ describe('the packaged prod stack', () => {
     // settings, the console's functions read the owner and their top artists. Measured again with
     // the watch: home 215 kB, nowPlayingOpen 320 kB, watch 196 kB (the DynamoDB client and the
     // notices, no Spotify library; the SNS client is the runtime's, serverless.yml's esbuild exclude).
+    // Measured with the listening history: collect 310 kB (the DynamoDB client and the Spotify
+    // library, as it asks Spotify for the plays), history 215 kB (it reads the history table only).
     const budgets = {
       home: 225_000,
       owner: 330_000,
@@ -155,6 +203,8 @@ describe('the packaged prod stack', () => {
       nowPlayingCard: 330_000,
       recentlyPlayed: 325_000,
       watch: 215_000,
+      collect: 320_000,
+      history: 225_000,
     };
     for (const [name, budget] of Object.entries(budgets)) {
       expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(budget);
@@ -216,15 +266,27 @@ describe('the packaged prod stack', () => {
     expect(watch, 'watch bundles the SNS client').not.toContain('AmazonSimpleNotificationService');
     for (const marker of [markers.cardRenderer, markers.errorCard, markers.ssmClient]) expect(watch, `watch carries ${marker}`).not.toContain(marker);
     for (const name of ['home', 'login', 'status', 'callback', 'highlights', 'card', 'ownerSettings']) expect(await bundle(name), name).not.toContain('@aws-sdk/client-sns');
+    // The listening history's functions draw nothing and send no notices; only the collector asks
+    // Spotify (and refreshes the owner's token, with the secret), GET /history reads the table alone.
+    const collect = await bundle('collect', 'scheduled');
+    const history = await bundle('history');
+    for (const [name, code] of Object.entries({ collect, history })) {
+      for (const marker of [markers.cardRenderer, markers.errorCard, '@aws-sdk/client-sns']) expect(code, `${name} carries ${marker}`).not.toContain(marker);
+    }
+    expect(collect).toContain(markers.spotifyLibrary);
+    expect(collect).toContain(markers.ssmClient);
+    expect(history, 'history carries the Spotify library').not.toContain(markers.spotifyLibrary);
+    expect(history, 'history carries the SSM client').not.toContain(markers.ssmClient);
   });
 
-  it('routes GET /, /login, /callback, /highlights, /card.svg, /status, the player endpoints and the owner\'s console through the HTTP API', () => {
+  it('routes GET /, /login, /callback, /highlights, /card.svg, /status, /history, the player endpoints and the owner\'s console through the HTTP API', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
     expect(routes.sort()).toEqual([
       'GET /',
       'GET /callback',
       'GET /card.svg',
       'GET /highlights',
+      'GET /history',
       'GET /login',
       'GET /now-playing',
       'GET /now-playing.svg',
@@ -273,29 +335,51 @@ describe('the packaged prod stack', () => {
     expect(variables).toContain('SPOTIFY_CLIENT_SECRET_PARAM');
   });
 
-  it('has one table: on-demand, point-in-time recovery, retained, with a TTL attribute', () => {
+  it('has two tables, the main one and the listening history\'s: on-demand, point-in-time recovery, retained, with a TTL attribute', () => {
     const tables = ofType('AWS::DynamoDB::Table');
-    expect(tables).toHaveLength(1);
-    const [[, table]] = tables as [[string, Resource]];
-    expect(table.DeletionPolicy).toBe('Retain');
-    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
-    expect(table.Properties.TableName).toBe('spotify-highlights-prod');
+    expect(tables.map(([name]) => name).sort()).toEqual(['HighlightsTable', 'HistoryTable']);
+    for (const [name, table] of tables) {
+      expect(table.DeletionPolicy, name).toBe('Retain');
+      expect((table as Resource & { UpdateReplacePolicy?: string }).UpdateReplacePolicy, name).toBe('Retain');
+      expect(table.Properties.BillingMode, name).toBe('PAY_PER_REQUEST');
+      expect(table.Properties.PointInTimeRecoverySpecification, name).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.Properties.TimeToLiveSpecification, name).toEqual({ AttributeName: 'ttl', Enabled: true });
+    }
+    const main = resources.HighlightsTable!.Properties;
+    expect(main.TableName).toBe('spotify-highlights-prod');
+    expect(main.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+    expect(main.AttributeDefinitions).toEqual([{ AttributeName: 'pk', AttributeType: 'S' }]);
+    const history = resources.HistoryTable!.Properties;
+    expect(history.TableName).toBe('spotify-highlights-prod-history');
+    expect(history.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(history.AttributeDefinitions).toEqual([
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ]);
+    for (const [name, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables, name).toMatchObject({ TABLE_NAME: 'spotify-highlights-prod', HISTORY_TABLE_NAME: 'spotify-highlights-prod-history' });
+    }
   });
 
-  it('allows only the item actions the code uses (and the Scan disconnecting needs), on that table, and reading the one secret parameter', () => {
+  it('allows only the item actions the code uses, each table its own (the Scan disconnecting needs, the history\'s Query), and reading the one secret parameter', () => {
     const [[, role]] = ofType('AWS::IAM::Role') as [[string, Resource]];
     const statements = role.Properties.Policies.flatMap((policy: { PolicyDocument: { Statement: unknown[] } }) => policy.PolicyDocument.Statement) as {
       Action: string[];
       Resource: unknown;
     }[];
-    const dynamo = statements.filter((statement) => statement.Action.some((action) => action.startsWith('dynamodb:')));
-    expect(dynamo).toEqual([
+    expect(dynamoStatements()).toEqual([
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
         Resource: { 'Fn::GetAtt': ['HighlightsTable', 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+        Resource: { 'Fn::GetAtt': ['HistoryTable', 'Arn'] },
       },
     ]);
     const ssm = statements.filter((statement) => statement.Action.some((action) => action.startsWith('ssm:')));
@@ -328,9 +412,9 @@ describe('the watch and its notices', { timeout: 120_000 }, () => {
   };
 
   it('runs the watch daily by default, on an EventBridge schedule rule, with 30 s and nothing of the notices for the HTTP functions', () => {
-    const rules = ofType('AWS::Events::Rule');
+    const rules = rulesOf('WatchLambdaFunction');
     expect(rules).toHaveLength(1);
-    const [[, rule]] = rules as [[string, Resource]];
+    const [rule] = rules as [Resource];
     expect(rule.Properties.ScheduleExpression).toBe('rate(1 day)');
     expect(rule.Properties.State).toBe('ENABLED');
     expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': ['WatchLambdaFunction', 'Arn'] } })]);
@@ -355,9 +439,9 @@ describe('the watch and its notices', { timeout: 120_000 }, () => {
   });
 
   it('with NOTIFY_EMAIL: the topic, its email subscription to that address, publishing to exactly that topic, and WATCH_SCHEDULE\'s rule', async () => {
-    const email = 'owner+notices@mail.example';
-    const hook = 'https://hooks.example/services/T0/B0/hook-secret';
-    const variant = await packaged({ ...DEPLOY_ENV, NOTIFY_EMAIL: email, WATCH_SCHEDULE: 'cron(0 8 * * ? *)', NOTIFY_WEBHOOK_URL: hook, NOTIFY_NTFY_TOPIC: 'owner-notices' });
+    const email = NOTIFY_TO;
+    const hook = HOOK;
+    const variant = await withEverythingSet();
     expect(holds(variant.conditions.HasNotifyEmail, variant.conditions)).toBe(true);
     const topics = ofType('AWS::SNS::Topic', variant.resources);
     expect(topics.map(([name]) => name)).toEqual(['NoticesTopic']);
@@ -367,9 +451,8 @@ describe('the watch and its notices', { timeout: 120_000 }, () => {
     expect(snsStatements(variant.resources)).toEqual([
       { statement: { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'NoticesTopic' } }, condition: 'HasNotifyEmail', roles: [{ Ref: 'IamRoleLambdaExecution' }] },
     ]);
-    const rules = ofType('AWS::Events::Rule', variant.resources);
-    expect(rules.map(([, rule]) => rule.Properties.ScheduleExpression)).toEqual(['cron(0 8 * * ? *)']);
-    expect(rules[0]?.[1].Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['WatchLambdaFunction', 'Arn'] });
+    const rules = rulesOf('WatchLambdaFunction', variant.resources);
+    expect(rules.map((rule) => [rule.Properties.ScheduleExpression, rule.Properties.State])).toEqual([['cron(0 8 * * ? *)', 'ENABLED']]);
     expect(variant.resources.WatchLambdaFunction?.Properties.Environment.Variables).toMatchObject({
       NOTIFY_TOPIC_ARN: { 'Fn::If': ['HasNotifyEmail', { Ref: 'NoticesTopic' }, ''] },
       NOTIFY_WEBHOOK_URL: hook,
@@ -395,6 +478,52 @@ describe('the watch and its notices', { timeout: 120_000 }, () => {
       'WATCH_SCHEDULE "every day" is not an EventBridge schedule: it takes rate(…) or cron(…)',
     );
     expect(await refused(service, ['package', '--stage', 'prod'], { ...DEPLOY_ENV, NOTIFY_EMAIL: 'owner-at-example' })).toContain('NOTIFY_EMAIL is not an email address');
+  });
+});
+
+/** The listening history (issue 14): the collect function on its schedule, GET /history, their settings. */
+describe('the listening history', { timeout: 120_000 }, () => {
+  it('collects every 30 minutes by default, on an enabled EventBridge rule, with 60 s; GET /history is its own function', () => {
+    const rules = rulesOf('CollectLambdaFunction');
+    expect(rules.map((rule) => [rule.Properties.ScheduleExpression, rule.Properties.State])).toEqual([['rate(30 minutes)', 'ENABLED']]);
+    const collect = resources.CollectLambdaFunction!;
+    expect(collect.Properties.Handler).toBe('handlers/scheduled/collect.handler');
+    expect(collect.Properties.Timeout).toBe(60);
+    expect(resources.HistoryLambdaFunction!.Properties.Handler).toBe('handlers/http/history.handler');
+    expect(ofType('AWS::Events::Rule')).toHaveLength(2);
+  });
+
+  it('gives every function the history\'s settings: UTC, 300 s, and no retention (kept for good) when unset', () => {
+    for (const [name, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables, name).toMatchObject({ HISTORY_TIME_ZONE: 'UTC', HISTORY_CACHE_SECONDS: '300', HISTORY_RETENTION_DAYS: '' });
+    }
+  });
+
+  it('with HISTORY_COLLECT_MINUTES=0: the rule stays, disabled, so that deploy stops collecting; the other settings reach the functions', async () => {
+    const variant = await withEverythingSet();
+    const rules = rulesOf('CollectLambdaFunction', variant.resources);
+    expect(rules.map((rule) => [rule.Properties.ScheduleExpression, rule.Properties.State])).toEqual([['rate(30 minutes)', 'DISABLED']]);
+    expect(variant.resources.HistoryLambdaFunction?.Properties.Environment.Variables).toMatchObject({
+      HISTORY_TIME_ZONE: 'Europe/Berlin',
+      HISTORY_CACHE_SECONDS: '60',
+      HISTORY_RETENTION_DAYS: '400',
+    });
+  });
+
+  it('takes HISTORY_COLLECT_MINUTES as the rate', async () => {
+    const config = await resolved(service, 'prod', { ...DEPLOY_ENV, HISTORY_COLLECT_MINUTES: '15' });
+    // The Framework keeps a schedule's rates as a list.
+    expect(config.functions.collect.events).toEqual([{ schedule: { rate: ['rate(15 minutes)'], enabled: true } }]);
+  });
+
+  it('refuses a HISTORY_TIME_ZONE that is no IANA zone and settings that are no whole numbers, naming each', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ HISTORY_TIME_ZONE: 'Mars/Olympus_Mons' }, 'HISTORY_TIME_ZONE "Mars/Olympus_Mons" is not an IANA time zone'],
+      [{ HISTORY_COLLECT_MINUTES: '2000' }, 'HISTORY_COLLECT_MINUTES must be a whole number of minutes, from 0 to 1440'],
+      [{ HISTORY_CACHE_SECONDS: 'soon' }, 'HISTORY_CACHE_SECONDS must be a whole number of seconds'],
+      [{ HISTORY_RETENTION_DAYS: '0' }, 'HISTORY_RETENTION_DAYS must be a whole number of days, at least 1'],
+    ];
+    for (const [env, message] of cases) expect(await refused(service, ['package', '--stage', 'prod'], { ...DEPLOY_ENV, ...env })).toContain(message);
   });
 });
 
