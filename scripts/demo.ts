@@ -60,9 +60,12 @@ const serviceUrl = `http://127.0.0.1:${servicePort}`;
 const clientSecret = randomBytes(24).toString('base64url');
 
 const model = new SpotifyModel();
-// The owner is listening when the demo starts, with three minutes of the track left; then
-// nothing plays, and the service shows the last played (that track).
-addListener(model, OWNER, 3 * 60_000);
+// The owner is listening when the demo starts, three minutes from the end of a track, and keeps
+// listening (a queue of their top tracks, about ten hours), so the history the collector gathers
+// every five minutes grows while the demo runs.
+const first = addListener(model, OWNER, 3 * 60_000);
+const top = model.topFor(OWNER.id, 'tracks', 'short_term');
+model.player(OWNER.id).play(first, { positionMs: Math.max(0, first.duration_ms - 3 * 60_000), queue: Array.from({ length: 200 }, (_, i) => top[(i + 1) % top.length]!) });
 const emulator = await startEmulator(model);
 // The front door first: a taken port is reported at once, not after the build.
 let proxy: DemoProxy;
@@ -96,6 +99,7 @@ const service = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/
     LAMBDA_PORT: String(lambdaPort),
     DYNAMODB_DATA_DIR: dataDir,
     ESBUILD_WORK_FOLDER: workFolder,
+    HISTORY_COLLECT_MINUTES: '5',
   }),
 });
 service.stdout.pipe(log);
