@@ -1,22 +1,28 @@
 /**
  * The queries of the cards. /card.svg: a top list (type artists or tracks, with a time range) or
- * the last plays (type recent), at most MAX_CARD_LIMIT rows. Both cards take the look's options
- * (look.ts): theme, bg, text, accent, width, radius, images, border, title. A parameter the query
- * leaves out takes the `defaults` given (the owner's settings), else the service's own.
+ * the last plays (type recent), at most MAX_CARD_LIMIT rows. /history.svg: a period, as /history
+ * takes it. Every card takes the look's options (look.ts): theme, bg, text, accent, width, radius,
+ * images, border, title. A parameter the query leaves out takes the `defaults` given (the owner's
+ * settings), else the service's own.
  *
- * time_range with type=recent is refused, not ignored: the last plays have no time range, and a
+ * time_range and compare (the snapshot the ranks' movement compares with, as for /highlights)
+ * with type=recent are refused, not ignored: the last plays have no time range and no ranks, and a
  * parameter that silently does nothing would make a card's author believe it does something.
  */
 import * as z from 'zod/mini';
+import { DEFAULT_COMPARE, MAX_COMPARE } from '../../listening/ranks';
+import type { HistoryPeriod } from '../../listening/history';
 import { InvalidRequest } from '../../platform/errors';
+import { addDays } from '../../platform/time';
 import { oneOf, parseWith, wholeNumber, type Params } from '../../platform/validation';
 import { TIME_RANGES, TOP_TYPES, type TimeRange, type TopType } from '../../spotify/types';
 import { hexColour } from './colour';
 import { THEMES, type Theme } from './draw';
 import { DEFAULT_LOOK, MAX_TITLE, RADIUS, WIDTH, type LookOptions } from './look';
 
-export type CardQuery = { limit: number } & LookOptions & ({ type: TopType; timeRange: TimeRange } | { type: 'recent' });
+export type CardQuery = { limit: number } & LookOptions & ({ type: TopType; timeRange: TimeRange; compare: number } | { type: 'recent' });
 export type NowPlayingCardQuery = LookOptions;
+export type HistoryCardQuery = { period: HistoryPeriod } & LookOptions;
 
 /** What a query that leaves a parameter out gets instead of the service's default. */
 export interface CardDefaults {
@@ -72,18 +78,56 @@ export function parseCardQuery(params: Params, defaults: CardDefaults = {}): Car
     limit: wholeNumber('limit', MAX_CARD_LIMIT, defaults.limit ?? 5),
     time_range: oneOf('time_range', TIME_RANGES, defaults.timeRange ?? 'short_term'),
     type: oneOf('type', CARD_TYPES, 'artists'),
+    compare: wholeNumber('compare', MAX_COMPARE, DEFAULT_COMPARE),
     ...lookShape(defaults.theme ?? DEFAULT_LOOK.theme),
   });
-  const { limit, time_range: timeRange, type, ...look } = parseWith(schema, params ?? {});
+  const { limit, time_range: timeRange, type, compare, ...look } = parseWith(schema, params ?? {});
   if (type === 'recent') {
     if (params?.time_range !== undefined) throw new InvalidRequest('invalid_parameter', 'time_range does not apply to type=recent: the last plays have no time range.');
+    if (params?.compare !== undefined) throw new InvalidRequest('invalid_parameter', 'compare does not apply to type=recent: the last plays have no ranks.');
     return { type, limit, ...look };
   }
-  return { type, limit, timeRange, ...look };
+  return { type, limit, timeRange, compare, ...look };
 }
 
 export function parseNowPlayingCardQuery(params: Params, defaults: Pick<CardDefaults, 'theme'> = {}): NowPlayingCardQuery {
   return parseWith(z.object(lookShape(defaults.theme ?? DEFAULT_LOOK.theme)), params ?? {});
+}
+
+/** The history card's period when the query gives none: the last HISTORY_CARD_DAYS days. */
+export const HISTORY_CARD_DAYS = 30;
+const MAX_HISTORY_DAYS = 365;
+
+/** `value` as a date of `field`, YYYY-MM-DD and a real day. */
+function historyDate(field: string, value: string): string {
+  const at = Date.parse(`${value}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== value) {
+    throw new InvalidRequest('invalid_parameter', `${field} must be a date written YYYY-MM-DD.`);
+  }
+  return value;
+}
+
+/**
+ * The period, by the rules and in the words of /history's query (lib/features/history/query.ts;
+ * a feature may not import another, so a unit test holds the two to the same answers): `days`
+ * back from `today` (1–365), or `from` and `to` (to: today when left out), at most 365 days.
+ */
+function historyPeriod(params: Params, today: string): HistoryPeriod {
+  const { days } = parseWith(z.object({ days: wholeNumber('days', MAX_HISTORY_DAYS, HISTORY_CARD_DAYS) }), { days: params?.days });
+  if (params?.from === undefined && params?.to === undefined) return { from: addDays(today, -(days - 1)), to: today };
+  if (params?.days !== undefined) throw new InvalidRequest('invalid_parameter', 'days cannot be given with from or to: ask for days back from today, or for a period.');
+  if (params?.from === undefined) throw new InvalidRequest('invalid_parameter', 'from must be given with to (a date written YYYY-MM-DD).');
+  const from = historyDate('from', params.from);
+  const to = params.to === undefined ? today : historyDate('to', params.to);
+  if (from > to) throw new InvalidRequest('invalid_parameter', 'from must not be after to.');
+  if (addDays(from, MAX_HISTORY_DAYS - 1) < to) throw new InvalidRequest('invalid_parameter', `from and to may span at most ${MAX_HISTORY_DAYS} days.`);
+  return { from, to };
+}
+
+/** /history.svg's query: the period (`today` is today in the history's time zone) and the look. */
+export function parseHistoryCardQuery(params: Params, today: string, defaults: Pick<CardDefaults, 'theme'> = {}): HistoryCardQuery {
+  const period = historyPeriod(params, today);
+  return { period, ...parseWith(z.object(lookShape(defaults.theme ?? DEFAULT_LOOK.theme)), params ?? {}) };
 }
 
 /**
