@@ -9,7 +9,7 @@ export const FUZZ_SEED = 0x5eed_f00d;
 export const FUZZ_CASES = 1000;
 
 /** The parameter names the routes read, so values reach the parsers instead of being ignored. */
-export const KNOWN_NAMES = ['limit', 'time_range', 'type', 'theme', 'code', 'state', 'error', 'error_description', 'moved'];
+export const KNOWN_NAMES = ['limit', 'time_range', 'type', 'theme', 'code', 'state', 'error', 'error_description', 'moved', 'days', 'from', 'to'];
 
 const HOSTILE_NAMES = [
   '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf',
