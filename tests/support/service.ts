@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, inject, vi } from 'vitest';
 import { handler as callbackHandler } from '../../handlers/http/callback';
 import { handler as cardHandler } from '../../handlers/http/card';
 import { handler as highlightsHandler } from '../../handlers/http/highlights';
+import { handler as historyCardHandler } from '../../handlers/http/history-card';
 import { handler as loginHandler } from '../../handlers/http/login';
 import { handler as nowPlayingHandler } from '../../handlers/http/now-playing';
 import { handler as nowPlayingCardHandler } from '../../handlers/http/now-playing-card';
@@ -68,6 +69,8 @@ export const recentlyPlayed = (query?: Record<string, string>, input?: EventInpu
   invoke(recentlyPlayedHandler as Handler, '/recently-played', { ...input, ...(query ? { query } : {}) });
 export const nowPlayingCard = (query?: Record<string, string>, input?: EventInput) =>
   invoke(nowPlayingCardHandler as Handler, '/now-playing.svg', { ...input, ...(query ? { query } : {}) });
+export const historyCard = (query?: Record<string, string>, input?: EventInput) =>
+  invoke(historyCardHandler as Handler, '/history.svg', { ...input, ...(query ? { query } : {}) });
 
 export const ownerPage = (input?: EventInput) => invoke(ownerHandler as Handler, '/owner', input);
 export const ownerSettings = (input?: EventInput) => invoke(ownerSettingsHandler as Handler, '/owner/settings', input);
