@@ -11,6 +11,7 @@ import { format } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { handler as highlightsHandler } from '../../handlers/http/highlights';
+import { handler as collectHandler } from '../../handlers/scheduled/collect';
 import { handler as watchHandler } from '../../handlers/scheduled/watch';
 import { httpEvent, lambdaContext } from '../support/events';
 import { redact, secretFinder, send } from '../support/hostile';
@@ -342,6 +343,19 @@ const flows: Flow[] = [
       }
     },
     logs: [signedIn, { level: 'WARN', message: 'Notice for the owner', cause: 'reauthorization' }, { level: 'WARN', message: 'could not be delivered', channel: 'webhook', reason: 'answered 500' }],
+  },
+  {
+    name: "the history's collector: a run that stores plays, /history, and a run Spotify refuses",
+    run: async () => {
+      await connectOwner();
+      const run = () => (collectHandler as unknown as (event: unknown, context: unknown) => Promise<{ outcome: string }>)({}, lambdaContext('collect'));
+      expect((await run()).outcome).toBe('collected');
+      expect((await send('/history')).statusCode).toBe(200);
+      service.model.revokeRefreshTokens();
+      await service.updateOwner({ accessTokenExpiresAt: Date.now() - 1000 });
+      expect((await run()).outcome).toBe('failed');
+    },
+    logs: [signedIn, { level: 'INFO', message: 'Collected the recent plays' }, { level: 'WARN', message: 'could not read the recent plays', reason: 'reauthorization_required' }],
   },
   {
     name: 'what the owner plays: /now-playing, its card and link, /recently-played, and a scope Spotify refuses',
