@@ -1,7 +1,9 @@
 /**
  * GET /highlights: the owner's top artists or tracks as clean JSON, the first `limit` of the
- * cached top list (see listening/top-lists.ts for where it comes from).
+ * cached top list (see listening/top-lists.ts for where it comes from), each with its
+ * `previousRank` when the history holds the list's snapshot of `compare` days ago (listening/ranks.ts).
  */
+import { previousRanks, type Ranks } from '../../listening/ranks';
 import { topList } from '../../listening/top-lists';
 import type { Deadline, Freshness } from '../../platform/time';
 import type { Artist, TimeRange, Track } from '../../spotify/types';
@@ -14,7 +16,13 @@ import { parseHighlightsQuery, type HighlightsQuery } from './query';
 export type ArtistShape = Pick<Artist, 'id' | 'name' | 'url' | 'image' | 'genres'>;
 export type TrackShape = Pick<Track, 'id' | 'name' | 'url' | 'artists' | 'album' | 'image' | 'rawName'>;
 
-export type Highlights = ({ artists: ArtistShape[] } | { tracks: TrackShape[] }) & {
+/**
+ * `previousRank`: the item's 1-based rank in the snapshot compared with, null when it was not in
+ * that list; absent altogether when there is no snapshot of that day.
+ */
+export type Ranked<T> = T & { previousRank?: number | null };
+
+export type Highlights = ({ artists: Ranked<ArtistShape>[] } | { tracks: Ranked<TrackShape>[] }) & {
   timeRange: TimeRange;
   limit: number;
   fetchedAt: string;
@@ -41,6 +49,11 @@ const trackShape = ({ id, name, url, artists, album, image, rawName }: Track): T
   image,
 });
 
+/** `item` with its previousRank, when there is a snapshot to compare with. */
+function ranked<T extends { id: string }>(item: T, previous: Ranks | undefined): Ranked<T> {
+  return previous ? { ...item, previousRank: previous.get(item.id) ?? null } : item;
+}
+
 /** The answer to a /highlights query: a bad one is refused before anything is read; what it omits, the owner's defaults fill. */
 export async function highlightsFor(params: Params, deadline: Deadline): Promise<HighlightsAnswer> {
   parseHighlightsQuery(params);
@@ -49,12 +62,13 @@ export async function highlightsFor(params: Params, deadline: Deadline): Promise
 }
 
 export async function getHighlights(query: HighlightsQuery, deadline: Deadline, view?: OwnerView): Promise<HighlightsAnswer> {
-  const { value: list, freshness, staleBecause } = await topList(query.type, query.timeRange, deadline, view);
+  const { value: list, freshness, staleBecause, owner } = await topList(query.type, query.timeRange, deadline, view);
+  const previous = await previousRanks(owner, query.type, query.timeRange, query.compare);
   return {
     highlights: {
       ...(list.type === 'artists'
-        ? { artists: list.items.slice(0, query.limit).map(artistShape) }
-        : { tracks: list.items.slice(0, query.limit).map(trackShape) }),
+        ? { artists: list.items.slice(0, query.limit).map((artist) => ranked(artistShape(artist), previous)) }
+        : { tracks: list.items.slice(0, query.limit).map((track) => ranked(trackShape(track), previous)) }),
       timeRange: query.timeRange,
       limit: query.limit,
       fetchedAt: new Date(freshness.fetchedAt).toISOString(),
