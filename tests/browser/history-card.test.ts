@@ -1,0 +1,202 @@
+/**
+ * The history card as a website shows it: /history.svg (the real handler, answered over HTTP with
+ * its real headers) in an <img> on a page, drawn by the run's Chromium, from a month of plays the
+ * real collector stored. Checks it is drawn and not blank, loads nothing, opened on its own breaks
+ * no rule of its CSP, and that no text (nor bar) runs past its space in the browser's font at 300
+ * and 800 px, weekly bars, a long artist name and the incomplete note included. Saves
+ * test-results/screenshots/history-card.png; UPDATE_DOCS_SCREENSHOTS=1 also refreshes
+ * docs/history-card.png.
+ */
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler as collectHandler } from '../../handlers/scheduled/collect';
+import { documentClient } from '../../lib/platform/dynamo';
+import { launchChromium } from '../support/browser';
+import { lambdaContext } from '../support/events';
+import { serveHandler, type HandlerServer } from '../support/handler-server';
+import { SCREENSHOTS_DIR } from '../support/page-checks';
+import { historyCard, useService } from '../support/service';
+import { OWNER_ID, type Track } from '../support/spotify-emulator';
+
+const service = useService();
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+const LONG_NAME = `${'Wonderful Mammoth '.repeat(6)}Orchestra`;
+
+const EMBED = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Embed</title>
+<style>body{margin:0;padding:24px;background:#f4f4f1;display:flex;gap:24px;align-items:flex-start}</style></head>
+<body>
+<img src="/history.svg" alt="What I played on Spotify this month">
+<img src="/history.svg?theme=dark&amp;days=14" alt="What I played on Spotify these two weeks">
+</body></html>`;
+
+let server: HandlerServer;
+let base: string;
+let browser: Browser;
+let context: BrowserContext | undefined;
+const requested: string[] = [];
+
+beforeAll(async () => {
+  server = await serveHandler('/history.svg', (query) => historyCard(query), () => ({ contentType: 'text/html; charset=utf-8', body: EMBED }));
+  base = server.base;
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+beforeEach(() => {
+  delete process.env.HISTORY_TIME_ZONE;
+  delete process.env.HISTORY_RETENTION_DAYS;
+  process.env.HISTORY_CACHE_SECONDS = '0';
+});
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+async function newPage(viewport = { width: 900, height: 420 }): Promise<{ page: Page; problems: string[] }> {
+  context = await browser.newContext({ viewport, deviceScaleFactor: 2 });
+  const problems: string[] = [];
+  context.on('request', (request) => requested.push(request.url()));
+  context.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await context.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective));`,
+  });
+  return { page: await context.newPage(), problems };
+}
+
+/**
+ * A month of plays, collected as the collector would over the month (runs of under 50 plays, so
+ * Spotify's limit leaves no gap): day i of the last 30 plays a few tracks (the first of them,
+ * unless `longName` is off, by an artist with a very long name), and the collector has run for 60 days.
+ */
+async function connectWithAMonthOfPlays({ longName = true } = {}): Promise<void> {
+  await service.connect();
+  const tracks = service.model.topFor(OWNER_ID, 'tracks', 'short_term') as Track[];
+  const first = tracks[0]!;
+  const played = [longName ? { ...first, artists: [{ ...first.artists[0]!, name: LONG_NAME }] } : first, ...tracks.slice(1, 6)];
+  const now = Date.now();
+  const noon = Date.parse(`${new Date(now).toISOString().slice(0, 10)}T12:00:00Z`);
+  const plays = Array.from({ length: 30 }, (_, day) => {
+    const count = [3, 7, 2, 9, 5, 0, 4, 8, 6, 1][day % 10]! + (day > 20 ? 3 : 0);
+    // Today's plays end a minute ago; the other days' start at noon, UTC.
+    const start = day === 29 ? now - (count + 1) * MINUTE : noon - (29 - day) * DAY;
+    return Array.from({ length: count }, (_, k) => ({ track: played[(day + k) % played.length]!, playedAt: start + k * MINUTE, context: null }));
+  }).flat();
+  for (let at = 0; at < plays.length; at += 40) {
+    service.model.player(OWNER_ID).setHistory(plays.slice(at, at + 40));
+    await (collectHandler as (event: unknown, context: unknown) => Promise<unknown>)({}, lambdaContext('collect'));
+  }
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: process.env.HISTORY_TABLE_NAME,
+      Key: { pk: `state#${OWNER_ID}`, sk: 'collector' },
+      UpdateExpression: 'SET since = :since',
+      ExpressionAttributeValues: { ':since': new Date(now - 60 * DAY).toISOString() },
+    }),
+  );
+}
+
+/** Distinct colours in a PNG, read back through a canvas. */
+function colours(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(`(async () => {
+    const image = new Image();
+    image.src = 'data:image/png;base64,${png.toString('base64')}';
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const all = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const seen = new Set();
+    for (let i = 0; i < all.length; i += 4) seen.add((all[i] << 16) | (all[i + 1] << 8) | all[i + 2]);
+    return seen.size;
+  })()`);
+}
+
+/** Every <text> and bar of the SVG document open in `page`, where the browser draws it. */
+function boxes(page: Page): Promise<{ text: string; left: number; right: number }[]> {
+  return page.evaluate(
+    "[...document.querySelectorAll('text, rect.day, rect.week')].map((node) => { const box = node.getBBox(); return { text: node.textContent || node.getAttribute('class'), left: box.x, right: box.x + box.width }; })",
+  );
+}
+
+describe('the history card in Chromium', { timeout: 60_000 }, () => {
+  it('draws a month of plays in an <img>, light and dark, and loads nothing', async () => {
+    await connectWithAMonthOfPlays({ longName: false });
+    const { page, problems } = await newPage();
+    await page.goto(base);
+    const sizes = await page.$$eval('img', (images) => Promise.all(images.map(async (image) => (await image.decode(), [image.naturalWidth, image.naturalHeight]))));
+    expect(sizes.map(([width]) => width)).toEqual([400, 400]);
+    expect(sizes[0]![1]).toBe(sizes[1]![1]);
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    const file = join(SCREENSHOTS_DIR, 'history-card.png');
+    const shot = await page.screenshot({ path: file, clip: { x: 0, y: 0, width: 872, height: sizes[0]![1]! + 48 } });
+    if (process.env.UPDATE_DOCS_SCREENSHOTS) copyFileSync(file, resolve(import.meta.dirname, '../../docs/history-card.png'));
+    expect(await colours(page, shot)).toBeGreaterThan(100);
+    expect(statSync(file).size).toBeLessThan(200_000);
+    expect(problems).toEqual([]);
+    expect(requested.every((url) => url.startsWith(`${base}/`))).toBe(true);
+  });
+
+  it('opened on its own, is an SVG document with a bar a day that breaks no rule of its CSP', async () => {
+    await connectWithAMonthOfPlays();
+    const { page, problems } = await newPage();
+    const response = await page.goto(`${base}/history.svg`);
+    expect(response?.headers()['content-security-policy']).toBe("default-src 'none'; img-src data:; style-src 'unsafe-inline'");
+    expect(await page.evaluate<string>('document.documentElement.localName')).toBe('svg');
+    expect(await page.locator('rect.day').count()).toBe(30);
+    // The busiest day's bar is 88 px tall where the browser draws it; the day without plays has none.
+    const heights = await page.evaluate<number[]>("[...document.querySelectorAll('rect.day')].map((bar) => bar.getBBox().height)");
+    expect(Math.max(...heights)).toBe(88);
+    expect(heights.filter((height) => height === 0).length).toBeGreaterThan(0);
+    expect(await page.locator('text').allTextContents()).toContain('Top artists');
+    expect(problems).toEqual([]);
+  });
+
+  it('before the collector stored anything, draws "Nothing collected yet"', async () => {
+    await service.connect();
+    const { page, problems } = await newPage();
+    const response = await page.goto(`${base}/history.svg`);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('text').allTextContents()).toContain('Nothing collected yet');
+    expect(problems).toEqual([]);
+  });
+
+  it.each([
+    ['width=300', 300, 'day'],
+    ['width=800&theme=spotify', 800, 'day'],
+    ['width=300&days=365', 300, 'week'],
+    ['width=800&days=365&theme=midnight', 800, 'day'],
+    ['width=300&title=A%20title%20that%20takes%20all%20sixty%20characters%20it%20may%20have&days=90', 300, 'day'],
+    ['width=300&bg=1db954&days=7', 300, 'day'],
+  ])('keeps every text and bar inside its space in this browser\'s font: %s', async (query, width, unit) => {
+    await connectWithAMonthOfPlays();
+    const { page, problems } = await newPage();
+    await page.goto(`${base}/history.svg?${query}`);
+    expect(await page.evaluate<number>('document.documentElement.width.baseVal.value')).toBe(width);
+    expect(await page.locator(`rect.${unit}`).count()).toBeGreaterThan(0);
+    const drawn = await boxes(page);
+    const texts = drawn.filter((box) => box.text !== 'day accent' && box.text !== 'week accent');
+    expect(texts.length).toBeGreaterThan(8);
+    const name = texts.find((box) => box.text.startsWith('Wonderful'))!;
+    expect(name.text.endsWith('…')).toBe(true);
+    for (const box of drawn) {
+      expect(box.right, box.text).toBeLessThanOrEqual(width - 15);
+      expect(box.left, box.text).toBeGreaterThanOrEqual(8);
+    }
+    if (query.includes('days=365')) expect(texts.map((box) => box.text)).toContain(`Collecting since ${new Date(Date.now() - 60 * DAY).toISOString().slice(0, 10)}`);
+    expect(problems).toEqual([]);
+  });
+});
