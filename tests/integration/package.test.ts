@@ -155,13 +155,14 @@ afterAll(() => {
 });
 
 describe('the packaged prod stack', () => {
-  it('has the sixteen functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
+  it('has the seventeen functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions.map(([name]) => name).sort()).toEqual([
       'CallbackLambdaFunction',
       'CardLambdaFunction',
       'CollectLambdaFunction',
       'HighlightsLambdaFunction',
+      'HistoryCardLambdaFunction',
       'HistoryLambdaFunction',
       'HomeLambdaFunction',
       'LoginLambdaFunction',
@@ -205,6 +206,7 @@ describe('the packaged prod stack', () => {
       watch: 215_000,
       collect: 320_000,
       history: 225_000,
+      historyCard: 240_000,
     };
     for (const [name, budget] of Object.entries(budgets)) {
       expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(budget);
@@ -287,6 +289,7 @@ describe('the packaged prod stack', () => {
       'GET /card.svg',
       'GET /highlights',
       'GET /history',
+      'GET /history.svg',
       'GET /login',
       'GET /now-playing',
       'GET /now-playing.svg',

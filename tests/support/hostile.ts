@@ -11,6 +11,7 @@ import { handler as callbackHandler } from '../../handlers/http/callback';
 import { handler as cardHandler } from '../../handlers/http/card';
 import { handler as highlightsHandler } from '../../handlers/http/highlights';
 import { handler as historyHandler } from '../../handlers/http/history';
+import { handler as historyCardHandler } from '../../handlers/http/history-card';
 import { handler as homeHandler } from '../../handlers/http/home';
 import { handler as nowPlayingHandler } from '../../handlers/http/now-playing';
 import { handler as nowPlayingCardHandler } from '../../handlers/http/now-playing-card';
@@ -98,6 +99,7 @@ export const routes: Route[] = [
   { path: '/now-playing/open', handler: nowPlayingOpenHandler, format: 'page', answers: { bound: ['302'], unbound: ['503'], revoked: ['503'] }, opensSpotify: true },
   { path: '/now-playing.svg', handler: nowPlayingCardHandler, format: 'svg', answers: { bound: ['200', '400'], unbound: ['200', '400'], revoked: ['200', '400'] } },
   { path: '/history', handler: historyHandler, format: 'json', answers: { bound: ['200', '400 invalid_parameter'], unbound: ['400 invalid_parameter', '503 not_authorized'], revoked: ['200', '400 invalid_parameter'] } },
+  { path: '/history.svg', handler: historyCardHandler, format: 'svg', answers: { bound: ['200', '400'], unbound: ['200', '400'], revoked: ['200', '400'] } },
   { path: '/owner', handler: ownerHandler, format: 'page', answers: { bound: ['302'], unbound: ['302'], revoked: ['302'] } },
   {
     path: '/owner/settings',
