@@ -1,9 +1,11 @@
 /**
- * GET /card.svg: the first `limit` of the owner's top list, or of their last plays, drawn with
+ * GET /card.svg: the first `limit` of the owner's top list (each row with how it moved since the
+ * snapshot of `compare` days ago, when the history holds one), or of their last plays, drawn with
  * their pictures. While Spotify refuses the authorization a card never draws the last good
  * result: it is where the owner will notice, so it asks them to reconnect (see error-card.ts).
  */
 import type { ListeningResult } from '../../listening/cached-source';
+import { previousRanks } from '../../listening/ranks';
 import { recentPlays } from '../../listening/recently-played';
 import { topList } from '../../listening/top-lists';
 import { ReauthorizationRequired } from '../../platform/errors';
@@ -51,8 +53,11 @@ export async function listCard(query: CardQuery, deadline: Deadline, view?: Owne
     const pictures = await loadPictures(query.images ? shown.map((play) => play.track) : [], ROW_PICTURE, deadline);
     return { svg: renderCard(recentContent(shown, query, pictures.of, Date.now())), freshness: keptFor(freshness, pictures) };
   }
-  const { value: list, freshness } = drawable(await topList(query.type, query.timeRange, deadline, view));
+  const { value: list, freshness, owner } = drawable(await topList(query.type, query.timeRange, deadline, view));
   const shown = { ...list, items: list.items.slice(0, query.limit) } as typeof list;
-  const pictures = await loadPictures(query.images ? shown.items : [], ROW_PICTURE, deadline);
-  return { svg: renderCard(cardContent(shown, query, pictures.of)), freshness: keptFor(freshness, pictures) };
+  const [pictures, previous] = await Promise.all([
+    loadPictures(query.images ? shown.items : [], ROW_PICTURE, deadline),
+    previousRanks(owner, query.type, query.timeRange, query.compare),
+  ]);
+  return { svg: renderCard(cardContent(shown, query, pictures.of, previous)), freshness: keptFor(freshness, pictures) };
 }

@@ -16,12 +16,17 @@ const LOOK = { theme: 'light', width: 400, radius: 12, images: true, border: tru
 const THEME_ERROR = 'theme must be one of light, dark, spotify, midnight, paper, contrast.';
 
 describe('parseCardQuery', () => {
-  it('defaults to the top 5 artists of the last four weeks, light, 400 px, corners of 12, pictures and a frame', () => {
-    expect(parseCardQuery(undefined)).toEqual({ type: 'artists', limit: 5, timeRange: 'short_term', ...LOOK });
+  it('defaults to the top 5 artists of the last four weeks compared with a week ago, light, 400 px, corners of 12, pictures and a frame', () => {
+    expect(parseCardQuery(undefined)).toEqual({ type: 'artists', limit: 5, timeRange: 'short_term', compare: 7, ...LOOK });
   });
 
   it('accepts up to ten rows, tracks, a time range and the dark theme', () => {
-    expect(parseCardQuery({ limit: '10', type: 'tracks', time_range: 'long_term', theme: 'dark' })).toEqual({ type: 'tracks', limit: 10, timeRange: 'long_term', ...LOOK, theme: 'dark' });
+    expect(parseCardQuery({ limit: '10', type: 'tracks', time_range: 'long_term', theme: 'dark' })).toEqual({ type: 'tracks', limit: 10, timeRange: 'long_term', compare: 7, ...LOOK, theme: 'dark' });
+  });
+
+  it('compares a top list with the snapshot 1 to 365 days back', () => {
+    expect(parseCardQuery({ compare: '1' })).toMatchObject({ type: 'artists', compare: 1 });
+    expect(parseCardQuery({ type: 'tracks', compare: '365' })).toMatchObject({ type: 'tracks', compare: 365 });
   });
 
   it('takes the last plays (type=recent): rows and the look, no time range', () => {
@@ -56,7 +61,7 @@ describe('parseCardQuery', () => {
 
   it('uses the defaults given for what the query leaves out, and the query over them', () => {
     const defaults = { timeRange: 'long_term', limit: 8, theme: 'paper' } as const;
-    expect(parseCardQuery({}, defaults)).toEqual({ type: 'artists', limit: 8, timeRange: 'long_term', ...LOOK, theme: 'paper' });
+    expect(parseCardQuery({}, defaults)).toEqual({ type: 'artists', limit: 8, timeRange: 'long_term', compare: 7, ...LOOK, theme: 'paper' });
     expect(parseCardQuery({ limit: '3', time_range: 'medium_term', theme: 'dark' }, defaults)).toMatchObject({ limit: 3, timeRange: 'medium_term', theme: 'dark' });
     // The owner's time range is no reason to refuse the last plays.
     expect(parseCardQuery({ type: 'recent' }, defaults)).toEqual({ type: 'recent', limit: 8, ...LOOK, theme: 'paper' });
@@ -72,6 +77,9 @@ describe('parseCardQuery', () => {
     [{ type: 'albums' }, 'type must be one of artists, tracks, recent.'],
     [{ type: 'recent', time_range: 'long_term' }, 'time_range does not apply to type=recent: the last plays have no time range.'],
     [{ type: 'recent', limit: '11' }, 'limit must be a whole number from 1 to 10.'],
+    [{ type: 'recent', compare: '7' }, 'compare does not apply to type=recent: the last plays have no ranks.'],
+    ...['0', '366', '-1', '2.5', '', 'week', '1e2', '7,14'].map((value): [Record<string, string>, string] => [{ compare: value }, 'compare must be a whole number from 1 to 365.']),
+    [{ type: 'recent', compare: '0' }, 'compare must be a whole number from 1 to 365.'],
     ...['bg', 'text', 'accent'].flatMap((field) =>
       ['', '#', '12', '1234', '12345', '1234567', 'ggg', '#1db95', '##1db954', 'red', ' 1db954', '1db954 ', 'rgb(0,0,0)'].map(
         (value): [Record<string, string>, string] => [{ [field]: value }, `${field} must be a hex colour of 3 or 6 digits, with or without # (such as 1db954 or %231db954).`],

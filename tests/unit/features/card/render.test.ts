@@ -1,15 +1,16 @@
-/** The SVG list card, drawn from a top list: escaping, limits, themes, data: URIs and placeholders. */
+/** The SVG list card, drawn from a top list: escaping, limits, themes, data: URIs, placeholders and the ranks' movement. */
 import { describe, expect, it } from 'vitest';
 import { messageCard, styleOf, themeOr, xmlEscape } from '../../../../lib/features/card/draw';
 import { errorCard } from '../../../../lib/features/card/error-card';
 import { lookOf } from '../../../../lib/features/card/look';
-import { cardContent, recentContent, renderCard, type CardItem } from '../../../../lib/features/card/render';
+import { cardContent, movementOf, recentContent, renderCard, type CardItem } from '../../../../lib/features/card/render';
+import { ranksOf } from '../../../../lib/listening/ranks';
 import { textWidth } from '../../../../lib/features/card/text-width';
 import { errorAnswer } from '../../../../lib/http/errors';
 import type { TopList } from '../../../../lib/listening/top-lists';
 import type { Play } from '../../../../lib/spotify/types';
 import { InvalidRequest, NotAuthorized, ReauthorizationRequired, SpotifyError } from '../../../../lib/platform/errors';
-import { expectWellFormed } from './svg-checks';
+import { expectWellFormed, extentOf, svgSize, textsOf, type DrawnText } from './svg-checks';
 
 const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 
@@ -128,6 +129,79 @@ describe('renderCard', () => {
     expect(content).toMatchObject({ title: 'Top tracks', subtitle: 'On Spotify, the last year', shape: 'square' });
     expect(content.items).toEqual<CardItem[]>([{ name: 'Song', detail: 'One, Two', image: PNG }]);
     expect(renderCard(content)).toContain('clip-path="url(#square)"');
+  });
+});
+
+describe('the movement of each rank since the snapshot compared with', () => {
+  // Now a0…a4. The snapshot: a1, a0, a2, two others, a3; so a0 ▲1, a1 ▼1, a2 unchanged, a3 ▲2 (6th to 4th), a4 new.
+  const snapshot = ranksOf(['a1', 'a0', 'a2', 'gone', 'a5', 'a3']);
+  const isMark = (text: DrawnText) => text.kind === 'detail' && /^(?:▲\d+|▼\d+|NEW)$/.test(text.text);
+  const marks = (svg: string) => textsOf(svg).filter(isMark);
+
+  it('is up, down or new by the item\'s id, and nothing when unchanged or without a snapshot', () => {
+    expect(movementOf(snapshot, 'a0', 1)).toBe(1);
+    expect(movementOf(snapshot, 'a1', 2)).toBe(-1);
+    expect(movementOf(snapshot, 'a2', 3)).toBeUndefined();
+    expect(movementOf(snapshot, 'a3', 4)).toBe(2);
+    expect(movementOf(snapshot, 'a4', 5)).toBe('new');
+    expect(movementOf(undefined, 'a0', 1)).toBeUndefined();
+    expect(ranksOf(['x', 'y', 'x'])).toEqual(new Map([['x', 1], ['y', 2]]));
+    expect(cardContent(artists(5), { theme: 'light' }, noImages, snapshot).items.map((item) => item.movement)).toEqual([1, -1, undefined, 2, 'new']);
+  });
+
+  it('draws ▲n in the accent colour, ▼n muted and NEW beside the rank, nothing for an unchanged row, and says it in the label', () => {
+    const svg = renderCard(cardContent(artists(5), { theme: 'light', accent: '#ff0055' }, noImages, snapshot));
+    expectWellFormed(svg);
+    expect(marks(svg).map((text) => text.text)).toEqual(['▲1', '▼1', '▲2', 'NEW']);
+    expect(svg).toContain('class="detail accent">▲1</text>');
+    expect(svg).toContain('class="detail accent">▲2</text>');
+    expect(svg).toContain('class="detail accent">NEW</text>');
+    expect(svg).toContain('class="detail">▼1</text>');
+    expect(svg).toMatch(/\.accent\{fill:#ff0055\}/);
+    // Each mark right under its rank, both centred in the rank's column.
+    expect(svg).toContain('<text x="24" y="89" text-anchor="middle" class="rank">1</text><text x="24" y="107" text-anchor="middle" class="detail accent">▲1</text>');
+    // The unchanged third row keeps its rank in the middle of the row.
+    expect(svg).toContain('<text x="24" y="208" text-anchor="middle" class="rank">3</text>');
+    expect(svg).toContain('aria-label="Top artists, on Spotify, the last 4 weeks: Artist 1 (up 1), Artist 2 (down 1), Artist 3, Artist 4 (up 2), Artist 5 (new)"');
+  });
+
+  it('draws no marks, and the ranks as before, without a snapshot or when nothing moved', () => {
+    const plain = renderCard(cardContent(artists(3), { theme: 'light' }, noImages));
+    expect(renderCard(cardContent(artists(3), { theme: 'light' }, noImages, undefined))).toBe(plain);
+    expect(renderCard(cardContent(artists(3), { theme: 'light' }, noImages, ranksOf(['a0', 'a1', 'a2'])))).toBe(plain);
+    expect(plain).toContain('<text x="28" y="96" text-anchor="end" class="rank">1</text>');
+    expect(marks(plain)).toEqual([]);
+    expect(marks(renderCard(cardContent(artists(0), { theme: 'light' }, noImages, snapshot)))).toEqual([]);
+  });
+
+  it('keeps the names escaped beside the marks', () => {
+    const svg = renderCard(cardContent(artists(1, { name: '<b>"Tom" & \'Jerry\'</b>' }), { theme: 'dark' }, noImages, ranksOf(['other'])));
+    expectWellFormed(svg);
+    expect(svg).toContain('>&#60;b&#62;&#34;Tom&#34; &#38; &#39;Jerry&#39;&#60;/b&#62;</text>');
+    expect(svg).toContain('aria-label="Top artists, on Spotify, the last 4 weeks: &#60;b&#62;&#34;Tom&#34; &#38; &#39;Jerry&#39;&#60;/b&#62; (new)"');
+    expect(svg).not.toContain('<b>');
+  });
+
+  it.each([true, false])('keeps every text inside a 300 px card, and the marks left of the pictures and names (images %s)', (images) => {
+    // Ten rows: the widest marks (▲49: 50th before, first now; ▼9; NEW; two digits of rank).
+    const list = artists(10, { name: 'W'.repeat(80), genres: ['m'.repeat(80)] });
+    const before = ranksOf(Array.from({ length: 50 }, (_, i) => (i === 49 ? 'a0' : i === 0 ? 'a9' : i < 9 ? `a${i}` : `old${i}`)));
+    const svg = renderCard(cardContent(list, { width: 300, images }, allImages, before));
+    expectWellFormed(svg);
+    expect(svgSize(svg).width).toBe(300);
+    const texts = textsOf(svg);
+    expect(marks(svg).map((text) => text.text)).toEqual(['▲49', '▼9']);
+    for (const text of texts) {
+      const { left, right } = extentOf(text);
+      expect(left, text.text).toBeGreaterThanOrEqual(0);
+      expect(right, text.text).toBeLessThanOrEqual(300);
+    }
+    const column = texts.filter((drawn) => drawn.kind === 'rank' || isMark(drawn));
+    expect(column).toHaveLength(12);
+    for (const text of column) expect(extentOf(text).right, text.text).toBeLessThanOrEqual(44);
+    const newMark = textsOf(renderCard(cardContent(list, { width: 300, images }, allImages, ranksOf(['x'])))).filter((text) => text.text === 'NEW');
+    expect(newMark).toHaveLength(10);
+    for (const text of newMark) expect([extentOf(text).left >= 0, extentOf(text).right <= 44]).toEqual([true, true]);
   });
 });
 
