@@ -1,6 +1,7 @@
 /** The bench's settings: full-run defaults, smoke-run counts, and the command-line flags. */
 import { parseArgs } from 'node:util';
 import type { EndToEndOptions } from './e2e';
+import type { HistoryOptions } from './history';
 import type { LatencyOptions } from './latency';
 import type { NowPlayingOptions } from './now-playing';
 import type { WindowOptions } from './window';
@@ -15,6 +16,7 @@ export interface BenchOptions {
   burstSize: number;
   nowPlaying: NowPlayingOptions;
   endToEnd: EndToEndOptions;
+  history: HistoryOptions;
   /** Fresh processes per function for the cold-initialisation median. */
   initRuns: number;
 }
@@ -26,6 +28,8 @@ const FULL: Omit<BenchOptions, 'smoke' | 'quiet'> = {
   burstSize: 100,
   nowPlaying: { requestsPerMinute: 1000, minutes: 10, containers: 4 },
   endToEnd: { concurrencies: [1, 10, 50], seconds: 4, maxRequests: 20_000, warmupRequests: 10 },
+  // A year of about 20,000 plays over 300 tracks by 60 artists.
+  history: { days: 365, playsPerDay: 55, tracks: 300, artists: 60, requests: 30, naiveRequests: 5, queryRequests: 10 },
   initRuns: 7,
 };
 
@@ -37,6 +41,7 @@ const SMOKE: Omit<BenchOptions, 'smoke' | 'quiet'> = {
   burstSize: 25,
   nowPlaying: { requestsPerMinute: 20, minutes: 10, containers: 4 },
   endToEnd: { concurrencies: [1, 10, 50], seconds: 0.2, maxRequests: 100, warmupRequests: 2 },
+  history: { days: 10, playsPerDay: 5, tracks: 12, artists: 4, requests: 3, naiveRequests: 2, queryRequests: 2 },
   initRuns: 1,
 };
 

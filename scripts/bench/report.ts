@@ -8,6 +8,8 @@ import { DESIGN_LABELS, DESIGNS, type Design } from './world';
 
 export const COMMAND = 'npm ci && npm run bench';
 const MAX_SECONDS = 5 * 60;
+/** /history?days=365 from the daily aggregates, p50 in-process (issue 14). */
+const HISTORY_P50_MS = 50;
 
 export interface Target {
   name: string;
@@ -24,6 +26,8 @@ export interface Ratios {
   throughput: Record<'checkExpiry' | 'refreshEveryRequest', Record<number, number>>;
   /** Each baseline's in-process p50 over the service's memory hit p50. */
   latencyP50: Record<'checkExpiry' | 'refreshEveryRequest', number>;
+  /** /history?days=365: reading every play's p50 over answering from the daily aggregates'. */
+  historyP50: number;
 }
 
 const BASELINES = ['checkExpiry', 'refreshEveryRequest'] as const;
@@ -44,6 +48,7 @@ export function ratios(result: BenchResult): Ratios {
       ),
     ),
     latencyP50: per((baseline) => result.latency[baseline].p50 / result.latency.memoryHit.p50),
+    historyP50: result.history.naive.latency.p50 / result.history.aggregates.latency.p50,
   };
 }
 
@@ -70,8 +75,20 @@ export function targets(result: BenchResult): Target[] {
       value: `${result.burst.service.refreshes}; ${result.burstAcrossContainers.refreshes}`,
       pass: result.burst.service.refreshes === 1 && result.burstAcrossContainers.refreshes === 1,
     },
+    {
+      name: `/history?days=${result.history.periodDays} from aggregates < ${HISTORY_P50_MS} ms p50 in-process (${historySeeded(result)})`,
+      value: `${ms(result.history.aggregates.latency.p50)} ms`,
+      pass: result.history.aggregates.latency.p50 < HISTORY_P50_MS,
+    },
   ];
 }
+
+function historySeeded(result: BenchResult): string {
+  const { days, plays } = result.history.seeded;
+  return `${days === 365 ? 'a year' : `${days} days`}, ${plays.toLocaleString('en-US')} plays`;
+}
+
+const mib = (bytes: number) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`);
 
 export function ms(value: number): string {
   if (!Number.isFinite(value)) return '–';
@@ -94,6 +111,7 @@ export function targetLines(result: BenchResult): string[] {
 
 export function headline(result: BenchResult): string[] {
   const r = ratios(result);
+  const { history } = result;
   const top = Math.max(...result.settings.endToEnd.concurrencies);
   return [
     `Spotify calls per 1,000 requests over ${result.settings.window.windowMinutes} simulated minutes: ${result.spotifyCalls.service.per1000} for this service, ` +
@@ -107,11 +125,14 @@ export function headline(result: BenchResult): string[] {
       `A ${ms(result.latency.checkExpiry.p50)} ms, B ${ms(result.latency.refreshEveryRequest.p50)} ms per request.`,
     `End to end at concurrency ${top}: ${Math.round(throughputOf(result, 'service', top))} requests/s for this service, ` +
       `${times(r.throughput.checkExpiry[top] ?? Number.NaN)} A's and ${times(r.throughput.refreshEveryRequest[top] ?? Number.NaN)} B's.`,
+    `/history?days=${history.periodDays} (${historySeeded(result)}), in-process p50: ${ms(history.aggregates.latency.p50)} ms from the daily aggregates ` +
+      `(${history.aggregates.items} items, ${mib(history.aggregates.bytes)}), ${ms(history.naive.latency.p50)} ms reading every play (${mib(history.naive.bytes)}): ` +
+      `${times(r.historyP50)} faster; both count ${history.aggregates.answer.plays.toLocaleString('en-US')} plays, top artist ${history.aggregates.answer.topArtist}.`,
   ];
 }
 
 export function markdown(result: BenchResult): string {
-  const { settings, machine } = result;
+  const { settings, machine, history } = result;
   const r = ratios(result);
   const lines = [
     '# Benchmarks',
@@ -125,7 +146,7 @@ export function markdown(result: BenchResult): string {
     '',
     ...headline(result).map((line) => `- ${line}`),
     '',
-    '## Targets (issue 5)',
+    '## Targets (issues 5, 11 and 14)',
     '',
     row(['target', 'this run', '']),
     row(['---', '---', '---']),
@@ -199,6 +220,34 @@ export function markdown(result: BenchResult): string {
       ([label, figure]) => row([label, figure.containers, figure.refreshes, figure.apiCalls, ms(figure.wallMs)]),
     ),
     '',
+    `## /history?days=${history.periodDays}: the daily aggregates against reading every play (in-process, ms)`,
+    '',
+    row(['design', 'reads per request', 'Query pages', 'stored size (JSON)', 'requests', 'p50', 'p99']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row([
+      'this service: GET /history, from the daily aggregates',
+      `${history.aggregates.items.toLocaleString('en-US')} day items`,
+      history.aggregates.queryPages,
+      mib(history.aggregates.bytes),
+      ...summaryCells(history.aggregates.latency),
+    ]),
+    row(['of which: the Query of the day items alone', '', '', '', ...summaryCells(history.aggregates.dayItemsQuery)]),
+    row([
+      'naive: every play of the period, read and summed',
+      `${history.naive.items.toLocaleString('en-US')} plays`,
+      history.naive.queryPages,
+      mib(history.naive.bytes),
+      ...summaryCells(history.naive.latency),
+    ]),
+    '',
+    `Seeded untimed in ${history.seeded.seconds.toFixed(1)} s: ${history.seeded.plays.toLocaleString('en-US')} plays over ${history.seeded.days} days, of`,
+    `${history.seeded.tracks} tracks by ${history.seeded.artists} artists, stored as the collector stores them (each play under putPlay's key, each day's`,
+    'aggregate with putDay, the collector\'s state since the first day). At p50 the answer from the aggregates is',
+    `${times(r.historyP50)} as fast as reading every play; both count ${history.aggregates.answer.plays.toLocaleString('en-US')} plays and ${history.aggregates.answer.minutes.toLocaleString('en-US')} minutes, with`,
+    `${history.aggregates.answer.topArtist} and "${history.aggregates.answer.topTrack}" on top, day by day the same${history.complete ? ', and the answer says the period is complete' : ''}.`,
+    `The Query of the ${history.aggregates.items} day items (${mib(history.aggregates.bytes / Math.max(1, history.aggregates.items))} each: a day keeps every track it played with`,
+    `its name and credits) takes ${ms(history.aggregates.dayItemsQuery.p50)} ms of the ${ms(history.aggregates.latency.p50)} ms p50.`,
+    '',
     `## Package size and cold module initialisation per function (median of ${settings.initRuns} fresh processes)`,
     '',
     row(['function', 'zip', 'bundle', 'import() median ms', 'fastest ms', 'every run ms']),
@@ -263,6 +312,12 @@ export function markdown(result: BenchResult): string {
     '  also handles (and costs CPU for) its DynamoDB calls. Where a design\'s requests/s stops growing with concurrency,',
     '  it is bound by the two cores (shared by the load loop, the emulator, dynalite and serverless offline), not by',
     '  Spotify\'s latency.',
+    `- /history: a fresh history table (serverless.yml's HistoryTable) and owner, ${history.seeded.days} days of plays from a seeded PRNG`,
+    `  (${settings.history.playsPerDay} a day at random instants, a few favourite tracks and a long tail) ending now, in HISTORY_TIME_ZONE's default (UTC).`,
+    `  The service is its real handler (handlers/http/history.ts) with HISTORY_CACHE_SECONDS=0, so every request`,
+    '  reads; the naive design (scripts/bench/history.ts) reads the owner as the handler does, Queries every play of the',
+    '  period page after page and sums it per day, artist and track with the same settings. The bench refuses the figures',
+    '  unless both answer the same plays, minutes, days, top artist and top track. One untimed request each first.',
     '- Packages: `serverless package --stage prod` without AWS credentials; the zip per function, and its bundle unzipped.',
     '  Cold initialisation is `import()` of that bundle in a fresh `node` process (no loaders, Lambda-like environment),',
     '  timed inside the process; it excludes node\'s own start-up. What serverless.yml leaves out of the bundles for the',

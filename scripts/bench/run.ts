@@ -16,6 +16,7 @@ import { measureInit, prepareBundles, type BundleFigure } from './bundles';
 import { measureBurst, type BurstFigure } from './burst';
 import { useSimulatedClock } from './clock';
 import { measureEndToEnd, startInProcessServer, startOfflineServers, type EndToEndFigure, type Servers } from './e2e';
+import { measureHistory, type HistoryFigure } from './history';
 import { measureLatency, type LatencyFigures } from './latency';
 import { measureNowPlaying, type NowPlayingFigure } from './now-playing';
 import type { BenchOptions } from './options';
@@ -46,6 +47,7 @@ export interface BenchResult {
     burstSize: number;
     nowPlaying: BenchOptions['nowPlaying'];
     endToEnd: BenchOptions['endToEnd'];
+    history: BenchOptions['history'];
     initRuns: number;
   };
   spotifyCalls: Record<Design, WindowFigure>;
@@ -56,6 +58,8 @@ export interface BenchResult {
   burstAcrossContainers: BurstFigure;
   /** /now-playing over the window, over several containers, against asking Spotify every time. */
   nowPlaying: NowPlayingFigure;
+  /** /history?days=365 from the daily aggregates, against reading every play of the year. */
+  history: HistoryFigure;
   endToEnd: { via: string; figures: EndToEndFigure[] };
   bundles: BundleFigure[];
 }
@@ -145,6 +149,10 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
       restoreClock();
     }
 
+    const { days, playsPerDay } = options.history;
+    log(`/history?days=365 from the daily aggregates, against reading every play: seeding ${days} days × ${playsPerDay} plays (untimed)…`);
+    const history = await measureHistory(world, options.history, log);
+
     log('End to end over HTTP…');
     await world.startAfresh(offline ? BASELINES_TABLE : undefined);
     let servers: Servers;
@@ -172,6 +180,7 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
         burstSize: options.burstSize,
         nowPlaying: options.nowPlaying,
         endToEnd: options.endToEnd,
+        history: options.history,
         initRuns: options.initRuns,
       },
       spotifyCalls,
@@ -179,6 +188,7 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
       burst: bursts.oneContainer,
       burstAcrossContainers: bursts.serviceAcrossContainers,
       nowPlaying,
+      history,
       endToEnd,
       bundles,
     };

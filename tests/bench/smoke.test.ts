@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from '../../scripts/bench';
+import { markdown, targets } from '../../scripts/bench/report';
 import { DESIGNS } from '../../scripts/bench/world';
 
 const functions = Object.keys(parse(readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8')).functions);
@@ -58,6 +59,21 @@ describe('npm run bench -- --smoke', () => {
       expect(figure.requestsPerSecond).toBeGreaterThan(0);
       expect(figure.spotifyCalls).toBe(figure.requests * callsPerRequest[figure.design]);
     }
+
+    // /history?days=365 over a tiny history: both designs read it all and answer the same.
+    const { history } = result;
+    const seeded = result.settings.history;
+    expect(history.seeded).toMatchObject({ days: seeded.days, plays: seeded.days * seeded.playsPerDay });
+    expect(history.aggregates.answer.plays).toBe(history.seeded.plays);
+    expect(history.naive.answer).toEqual(history.aggregates.answer);
+    expect(history.aggregates.answer.topArtist).not.toBe('');
+    expect(history.aggregates.items).toBe(seeded.days);
+    expect(history.naive.items).toBe(history.seeded.plays);
+    expect(history.aggregates.latency.n).toBe(seeded.requests);
+    expect(history.naive.latency.n).toBe(seeded.naiveRequests);
+    for (const summary of [history.aggregates.latency, history.aggregates.dayItemsQuery, history.naive.latency]) expect(summary.p50).toBeGreaterThan(0);
+    expect(targets(result).some((target) => target.name.startsWith('/history?days=365 from aggregates'))).toBe(true);
+    expect(markdown(result)).toContain('the daily aggregates against reading every play');
 
     expect(result.bundles.map((bundle) => bundle.function).sort()).toEqual([...functions].sort());
     for (const bundle of result.bundles) {
