@@ -26,6 +26,7 @@ import { documentClient } from '../../lib/platform/dynamo';
 import { addDays, localDate, startOfDay } from '../../lib/platform/time';
 import { httpEvent, lambdaContext } from '../../tests/support/events';
 import { OWNER_ID } from '../../tests/support/spotify-emulator';
+import { prng } from '../../tests/support/spotify-emulator/util';
 import { createTable } from '../../tests/support/table';
 import { summarize, timed, type Summary } from './stats';
 import { expectOk, type Handler, type World } from './world';
@@ -75,18 +76,6 @@ export interface HistoryFigure {
 
 const BATCH = 25;
 const IN_FLIGHT = 4;
-
-/** mulberry32: a small seeded PRNG, so every run seeds the same plays. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function catalogue(random: () => number, tracks: number, artists: number): PlayedTrack[] {
   const artist = (index: number) => ({ id: `bench-artist-${index}`, name: `Artist ${String(index).padStart(2, '0')}` });
