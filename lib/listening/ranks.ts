@@ -7,12 +7,15 @@
  * is optional: without HISTORY_TABLE_NAME nothing is read, and a failed read is "no snapshot",
  * never a failed answer.
  */
+import type { OwnerView } from '../owner/standing';
 import { historyConfig, historyTableName } from '../platform/config';
 import { ConfigError } from '../platform/errors';
 import { logger } from '../platform/logger';
-import { addDays, localDate } from '../platform/time';
+import { addDays, localDate, type Deadline } from '../platform/time';
 import type { TimeRange, TopType } from '../spotify/types';
+import type { ListeningResult } from './cached-source';
 import { snapshot } from './history-store';
+import { topList, type TopList } from './top-lists';
 
 /** How many days back `compare` (of /highlights and the list card) looks by default, and at most. */
 export const DEFAULT_COMPARE = 7;
@@ -76,6 +79,25 @@ export async function previousRanks(user: string, type: TopType, range: TimeRang
   if (memory.size >= MAX_KEPT) memory.clear();
   memory.set(key, { ranks, until: ranks ? Number.POSITIVE_INFINITY : now + MISSING_KEPT_MS });
   return ranks;
+}
+
+/**
+ * The top list (top-lists.ts) and its snapshot's ranks of `compareDays` ago. With the owner this
+ * request already saw (`view`), the snapshot is read alongside the list, so a cold request waits
+ * for no extra round trip; the list's own owner decides (it may be another, after a change of hands).
+ */
+export async function topListWithRanks(
+  type: TopType,
+  range: TimeRange,
+  compareDays: number,
+  deadline: Deadline,
+  view?: OwnerView,
+): Promise<ListeningResult<TopList> & { previous: Ranks | undefined }> {
+  const seen = view?.standing.spotifyUserId;
+  const early = seen === undefined ? undefined : previousRanks(seen, type, range, compareDays);
+  const result = await topList(type, range, deadline, view);
+  const previous = await (early && result.owner === seen ? early : previousRanks(result.owner, type, range, compareDays));
+  return { ...result, previous };
 }
 
 /** Forgets what this container read, and that it warned (tests). */

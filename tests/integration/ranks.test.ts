@@ -15,8 +15,8 @@ import { documentClient } from '../../lib/platform/dynamo';
 import { logger } from '../../lib/platform/logger';
 import { addDays, localDate } from '../../lib/platform/time';
 import { lambdaContext } from '../support/events';
-import { card, highlights, ownerSettings, sessionCookieOf, useService, type Result } from '../support/service';
-import { OWNER_ID, type Artist, type Track } from '../support/spotify-emulator';
+import { anotherContainer, card, highlights, ownerSettings, sessionCookieOf, useService, type Result } from '../support/service';
+import { INTRUDER_ID, OWNER_ID, type Artist, type Track } from '../support/spotify-emulator';
 import { expectWellFormed, extentOf, textsOf } from '../unit/features/card/svg-checks';
 
 const service = useService();
@@ -171,6 +171,23 @@ describe('reading the snapshot', () => {
     send.mockClear();
     await highlights({ limit: '7' });
     expect(send).not.toHaveBeenCalled();
+  });
+
+  it('reads the snapshot of whoever the list belongs to: a container that still trusts the previous owner reads the new one\'s', async () => {
+    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    await service.connect(INTRUDER_ID);
+    const warm = await anotherContainer();
+    await warm.highlights();
+    const theirs = ids(service.model.topFor(INTRUDER_ID, 'artists', 'short_term'));
+    const mine = ids(topArtists());
+    await putSnapshot(INTRUDER_ID, daysAgo(7), 'artists#short_term', [theirs[1]!, theirs[0]!]);
+    await putSnapshot(OWNER_ID, daysAgo(7), 'artists#short_term', [mine[2]!, mine[1]!, mine[0]!]);
+    process.env.OWNER_SPOTIFY_ID = OWNER_ID;
+    expect((await service.connect(OWNER_ID)).statusCode).toBe(200);
+    // Within OWNER_RECHECK_SECONDS the container still trusts the previous owner, but its list is read for the new one.
+    const json = body(await warm.highlights({ limit: '3' }));
+    expect(ids(json.artists)).toEqual(mine.slice(0, 3));
+    expect(ranksIn(json.artists)).toEqual([3, 2, 1]);
   });
 
   it('reads nothing without HISTORY_TABLE_NAME (the history is optional), answers without previousRank and warns once', async () => {

@@ -5,9 +5,8 @@
  * result: it is where the owner will notice, so it asks them to reconnect (see error-card.ts).
  */
 import type { ListeningResult } from '../../listening/cached-source';
-import { previousRanks } from '../../listening/ranks';
+import { topListWithRanks } from '../../listening/ranks';
 import { recentPlays } from '../../listening/recently-played';
-import { topList } from '../../listening/top-lists';
 import { ReauthorizationRequired } from '../../platform/errors';
 import { ownerView, type OwnerView } from '../../owner/standing';
 import { loadConfig } from '../../platform/config';
@@ -23,7 +22,7 @@ export interface Card {
 }
 
 /** The result a card draws: never the last good one of an authorization Spotify refused. */
-export function drawable<T>(result: ListeningResult<T>): ListeningResult<T> {
+export function drawable<R extends ListeningResult<unknown>>(result: R): R {
   if (result.staleBecause instanceof ReauthorizationRequired) throw result.staleBecause;
   return result;
 }
@@ -53,11 +52,8 @@ export async function listCard(query: CardQuery, deadline: Deadline, view?: Owne
     const pictures = await loadPictures(query.images ? shown.map((play) => play.track) : [], ROW_PICTURE, deadline);
     return { svg: renderCard(recentContent(shown, query, pictures.of, Date.now())), freshness: keptFor(freshness, pictures) };
   }
-  const { value: list, freshness, owner } = drawable(await topList(query.type, query.timeRange, deadline, view));
+  const { value: list, freshness, previous } = drawable(await topListWithRanks(query.type, query.timeRange, query.compare, deadline, view));
   const shown = { ...list, items: list.items.slice(0, query.limit) } as typeof list;
-  const [pictures, previous] = await Promise.all([
-    loadPictures(query.images ? shown.items : [], ROW_PICTURE, deadline),
-    previousRanks(owner, query.type, query.timeRange, query.compare),
-  ]);
+  const pictures = await loadPictures(query.images ? shown.items : [], ROW_PICTURE, deadline);
   return { svg: renderCard(cardContent(shown, query, pictures.of, previous)), freshness: keptFor(freshness, pictures) };
 }

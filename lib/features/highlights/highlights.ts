@@ -3,8 +3,7 @@
  * cached top list (see listening/top-lists.ts for where it comes from), each with its
  * `previousRank` when the history holds the list's snapshot of `compare` days ago (listening/ranks.ts).
  */
-import { previousRanks, type Ranks } from '../../listening/ranks';
-import { topList } from '../../listening/top-lists';
+import { topListWithRanks, type Ranks } from '../../listening/ranks';
 import type { Deadline, Freshness } from '../../platform/time';
 import type { Artist, TimeRange, Track } from '../../spotify/types';
 import { ownerView, type OwnerView } from '../../owner/standing';
@@ -62,8 +61,7 @@ export async function highlightsFor(params: Params, deadline: Deadline): Promise
 }
 
 export async function getHighlights(query: HighlightsQuery, deadline: Deadline, view?: OwnerView): Promise<HighlightsAnswer> {
-  const { value: list, freshness, staleBecause, owner } = await topList(query.type, query.timeRange, deadline, view);
-  const previous = await previousRanks(owner, query.type, query.timeRange, query.compare);
+  const { value: list, freshness, staleBecause, previous } = await topListWithRanks(query.type, query.timeRange, query.compare, deadline, view);
   return {
     highlights: {
       ...(list.type === 'artists'
