@@ -2,7 +2,9 @@
  * The owner's listening history, in its own table (HISTORY_TABLE_NAME: partition key `pk`, sort
  * key `sk`), kept per Spotify account so it outlives reconnects:
  *   pk "play#<user>"      sk "<playedAt ISO>#<track id>"  one play (stored once: a conditional put)
- *   pk "day#<user>"       sk "YYYY-MM-DD"                 the day's plays and minutes, per track (the aggregate /history reads)
+ *   pk "day#<user>"       sk "YYYY-MM-DD"                 the day's plays and milliseconds, per track in one compact string (what /history reads)
+ *   pk "track#<user>"     sk "<track id>"                 a played track's name, credits and explicit flag (names for the answers)
+ *   pk "artist#<user>"    sk "<artist id>"                a credited artist's name
  *   pk "state#<user>"     sk "collector"                  the cursor (the newest play stored) and since when collecting runs
  *   pk "gap#<user>"       sk "<from ISO>"                 an interval whose plays Spotify no longer had
  *   pk "run#<user>"       sk "<at ISO>"                   a run that failed: when, why (kept 30 days)
@@ -10,7 +12,7 @@
  * Dates are in HISTORY_TIME_ZONE. Plays and days carry a ttl when HISTORY_RETENTION_DAYS is set,
  * and reads skip what is past it (dynalite does not expire items).
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { historyTableName } from '../platform/config';
 import { conditionally, sendTo } from '../platform/table';
 
@@ -30,20 +32,39 @@ export interface StoredPlay {
   track: PlayedTrack;
 }
 
-/** One track's share of a day. */
+/** One track's share of a day: all the answers need of it (its names are in the catalogue). */
 export interface DayTrack {
-  name: string;
-  credits: { id: string; name: string }[];
-  explicit: boolean;
+  id: string;
   plays: number;
   ms: number;
+  explicit: boolean;
+  /** The credited artists' ids (for the owner's hidden artists, and the artists' counts). */
+  artistIds: string[];
 }
 
+/**
+ * A day's aggregate. Its tracks are kept as one string, "id:plays:ms:explicit:artist,artist;…"
+ * (Spotify ids are letters and digits), not a map of maps: a year is 365 small items that
+ * DynamoDB (and dynalite) read in one page, names fetched only for the few tracks and artists an
+ * answer ranks.
+ */
 export interface DayAggregate {
   date: string;
   plays: number;
   ms: number;
-  tracks: Record<string, DayTrack>;
+  tracks: DayTrack[];
+}
+
+export function encodeTracks(tracks: DayTrack[]): string {
+  return tracks.map((track) => `${track.id}:${track.plays}:${track.ms}:${track.explicit ? 1 : 0}:${track.artistIds.join(',')}`).join(';');
+}
+
+export function decodeTracks(text: string): DayTrack[] {
+  if (!text) return [];
+  return text.split(';').map((entry) => {
+    const [id = '', plays = '0', ms = '0', explicit = '0', artists = ''] = entry.split(':');
+    return { id, plays: Number(plays), ms: Number(ms), explicit: explicit === '1', artistIds: artists ? artists.split(',') : [] };
+  });
 }
 
 export interface CollectorState {
@@ -102,13 +123,52 @@ export async function playsBetween(user: string, from: string, to: string): Prom
 }
 
 export async function putDay(user: string, day: DayAggregate, keepUntil?: number): Promise<void> {
-  await send((TableName) => new PutCommand({ TableName, Item: { pk: `day#${user}`, sk: day.date, ...day, ...ttlOf(keepUntil) } }));
+  await send((TableName) =>
+    new PutCommand({ TableName, Item: { pk: `day#${user}`, sk: day.date, plays: day.plays, ms: day.ms, tracks: encodeTracks(day.tracks), ...ttlOf(keepUntil) } }),
+  );
 }
 
 /** The day aggregates from `from` to `to` (YYYY-MM-DD, inclusive), oldest first. */
 export async function daysBetween(user: string, from: string, to: string): Promise<DayAggregate[]> {
-  const items = await queryBetween<DayAggregate & { pk: string; sk: string; ttl?: number }>(`day#${user}`, from, to);
-  return items.map(({ date, plays, ms, tracks }) => ({ date, plays, ms, tracks }));
+  const items = await queryBetween<{ sk: string; plays: number; ms: number; tracks: string }>(`day#${user}`, from, to);
+  return items.map(({ sk, plays, ms, tracks }) => ({ date: sk, plays, ms, tracks: decodeTracks(tracks) }));
+}
+
+/** Keeps the names of played tracks and their artists, for the answers (an overwrite: the latest name wins). */
+export async function putCatalogue(user: string, tracks: PlayedTrack[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const track of tracks) {
+    if (seen.has(track.id)) continue;
+    seen.add(track.id);
+    await send((TableName) => new PutCommand({ TableName, Item: { pk: `track#${user}`, sk: track.id, name: track.name, credits: track.credits, explicit: track.explicit } }));
+    for (const credit of track.credits) {
+      if (!credit.id || seen.has(`artist ${credit.id}`)) continue;
+      seen.add(`artist ${credit.id}`);
+      await send((TableName) => new PutCommand({ TableName, Item: { pk: `artist#${user}`, sk: credit.id, name: credit.name } }));
+    }
+  }
+}
+
+/** The names of these tracks and artists, from the catalogue (one BatchGet). */
+export async function catalogue(user: string, trackIds: string[], artistIds: string[]): Promise<{ tracks: Map<string, Pick<PlayedTrack, 'name' | 'credits'>>; artists: Map<string, string> }> {
+  const keys = [...trackIds.map((id) => ({ pk: `track#${user}`, sk: id })), ...artistIds.map((id) => ({ pk: `artist#${user}`, sk: id }))];
+  const tracks = new Map<string, Pick<PlayedTrack, 'name' | 'credits'>>();
+  const artists = new Map<string, string>();
+  if (!keys.length) return { tracks, artists };
+  const table = historyTableName();
+  let pending: Record<string, unknown>[] = keys;
+  for (let attempt = 0; pending.length && attempt < 5; attempt++) {
+    const { Responses, UnprocessedKeys } = await sendTo<{ Responses?: Record<string, { pk: string; sk: string; name: string; credits?: PlayedTrack['credits'] }[]>; UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }> }>(
+      table,
+      (TableName) => new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ConsistentRead: true } } }),
+    );
+    for (const item of Responses?.[table] ?? []) {
+      if (item.pk.startsWith('track#')) tracks.set(item.sk, { name: item.name, credits: item.credits ?? [] });
+      else artists.set(item.sk, item.name);
+    }
+    pending = UnprocessedKeys?.[table]?.Keys ?? [];
+  }
+  return { tracks, artists };
 }
 
 export async function collectorState(user: string): Promise<CollectorState> {

@@ -8,7 +8,7 @@ import type { OwnerSettings } from '../owner/settings';
 import type { Standing } from '../owner/standing';
 import { historyConfig } from '../platform/config';
 import { addDays, localDate, startOfDay } from '../platform/time';
-import { collectorState, daysBetween, gapsOverlapping, type DayAggregate, type Gap } from './history-store';
+import { catalogue, collectorState, daysBetween, gapsOverlapping, type DayAggregate, type Gap } from './history-store';
 import { cleanTitle, trackShown } from './visible';
 
 /** A period of days (YYYY-MM-DD, inclusive) in HISTORY_TIME_ZONE. */
@@ -36,41 +36,51 @@ export interface History {
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 
-function ranked<T extends { plays: number; name: string }>(entries: Iterable<T>): T[] {
-  return [...entries].sort((a, b) => b.plays - a.plays || a.name.localeCompare(b.name)).slice(0, TOP);
+/** The TOP entries by plays (ties by id, so every answer ranks alike). */
+function ranked(counts: Map<string, number>): { id: string; plays: number }[] {
+  return [...counts]
+    .map(([id, plays]) => ({ id, plays }))
+    .sort((a, b) => b.plays - a.plays || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, TOP);
 }
 
-/** The period's numbers from its days, what the settings hide left out. */
+/** The period's numbers from its days, what the settings hide left out; the top tracks and artists by id. */
 export function summarise(period: HistoryPeriod, stored: DayAggregate[], settings: OwnerSettings) {
   const byDate = new Map(stored.map((day) => [day.date, day]));
   const days: History['days'] = [];
-  const artists = new Map<string, { id: string; name: string; plays: number }>();
-  const tracks = new Map<string, { id: string; name: string; artists: string[]; plays: number }>();
+  const artists = new Map<string, number>();
+  const tracks = new Map<string, number>();
   let plays = 0;
   let ms = 0;
   for (let date = period.from; date <= period.to; date = addDays(date, 1)) {
     let dayPlays = 0;
     let dayMs = 0;
-    for (const [id, track] of Object.entries(byDate.get(date)?.tracks ?? {})) {
-      if (!trackShown({ id, explicit: track.explicit, artistIds: track.credits.map((credit) => credit.id) }, settings)) continue;
+    for (const track of byDate.get(date)?.tracks ?? []) {
+      if (!trackShown(track, settings)) continue;
       dayPlays += track.plays;
       dayMs += track.ms;
-      const name = settings.cleanTitles ? cleanTitle(track.name) : track.name;
-      const entry = tracks.get(id) ?? { id, name, artists: track.credits.map((credit) => credit.name), plays: 0 };
-      entry.plays += track.plays;
-      tracks.set(id, entry);
-      for (const credit of track.credits) {
-        const key = credit.id || credit.name;
-        const artist = artists.get(key) ?? { id: credit.id, name: credit.name, plays: 0 };
-        artist.plays += track.plays;
-        artists.set(key, artist);
-      }
+      tracks.set(track.id, (tracks.get(track.id) ?? 0) + track.plays);
+      for (const artist of track.artistIds) artists.set(artist, (artists.get(artist) ?? 0) + track.plays);
     }
     days.push({ date, plays: dayPlays, minutes: minutes(dayMs) });
     plays += dayPlays;
     ms += dayMs;
   }
-  return { plays, minutes: minutes(ms), days, topArtists: ranked(artists.values()), topTracks: ranked(tracks.values()) };
+  return { plays, minutes: minutes(ms), days, topArtists: ranked(artists), topTracks: ranked(tracks) };
+}
+
+/** The ranked ids with their names from the catalogue (titles cleaned when the settings say so). */
+async function named(user: string, summary: ReturnType<typeof summarise>, settings: OwnerSettings) {
+  const { tracks, artists } = await catalogue(user, summary.topTracks.map((track) => track.id), summary.topArtists.map((artist) => artist.id));
+  return {
+    ...summary,
+    topArtists: summary.topArtists.map(({ id, plays }) => ({ id, name: artists.get(id) ?? '', plays })),
+    topTracks: summary.topTracks.map(({ id, plays }) => {
+      const track = tracks.get(id);
+      const name = track?.name ?? '';
+      return { id, name: settings.cleanTitles ? cleanTitle(name) : name, artists: (track?.credits ?? []).map((credit) => credit.name), plays };
+    }),
+  };
 }
 
 /** The history of `period` for the owner as `standing` says, at `now`. */
@@ -86,7 +96,7 @@ export async function readHistory(period: HistoryPeriod, standing: Standing, now
   return {
     from: period.from,
     to: period.to,
-    ...summarise(period, stored.filter((day) => day.date >= from), standing.settings),
+    ...(await named(user, summarise(period, stored.filter((day) => day.date >= from), standing.settings), standing.settings)),
     complete: Boolean(state.since && state.since <= start) && gaps.length === 0 && from === period.from,
     gaps,
     collectingSince: state.since ?? null,

@@ -10,7 +10,7 @@
  * a conditional single-item write, and expiry times are checked in code.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, ScanCommand, type GetCommand, type PutCommand, type QueryCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, ScanCommand, type BatchGetCommand, type GetCommand, type PutCommand, type QueryCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awsCallOptions } from './aws-calls';
 import { tableName } from './config';
 import { documentClient } from './dynamo';
@@ -27,7 +27,7 @@ export async function send<T>(build: (table: string) => Command): Promise<T> {
 }
 
 /** `send`, to another of the service's tables (the listening history's). */
-export async function sendTo<T>(table: string, build: (table: string) => Command | QueryCommand): Promise<T> {
+export async function sendTo<T>(table: string, build: (table: string) => Command | QueryCommand | BatchGetCommand): Promise<T> {
   const command = build(table);
   try {
     // The client's overloads cannot take a union of commands; each caller names its output type.

@@ -18,7 +18,7 @@ import { clearHistoryMemory } from '../../lib/features/history/history';
 import { MAX_DAYS } from '../../lib/features/history/query';
 import { handler as historyHandler } from '../../handlers/http/history';
 import type { History } from '../../lib/listening/history';
-import { daysBetween, moveCursor, playsBetween, putDay, putPlay, type PlayedTrack, type StoredPlay } from '../../lib/listening/history-store';
+import { daysBetween, moveCursor, playsBetween, putCatalogue, putDay, putPlay, type PlayedTrack, type StoredPlay } from '../../lib/listening/history-store';
 import { trackShown } from '../../lib/listening/visible';
 import { forgetStanding, ownerView } from '../../lib/owner/standing';
 import { historyConfig, historyTableName, loadConfig } from '../../lib/platform/config';
@@ -141,6 +141,9 @@ async function seed(user: string, plays: StoredPlay[], timeZone: string): Promis
     byDate.set(date, dayPlays);
   }
   for (const [date, dayPlays] of byDate) await putDay(user, aggregate(date, dayPlays));
+  // The names the answers show, as the collector keeps them (once per track and artist).
+  const tracks = new Map(plays.map((play) => [play.track.id, play.track]));
+  await putCatalogue(user, [...tracks.values()]);
   const first = plays[0];
   const last = plays.at(-1);
   if (!first || !last) return;

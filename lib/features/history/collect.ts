@@ -9,7 +9,7 @@
  * authorization refused) is recorded and moves nothing; the next run catches up. Once a day it
  * also keeps a snapshot of each top list, for /highlights' previousRank.
  */
-import { collectorState, moveCursor, playsBetween, putDay, putFailedRun, putGap, putPlay, putSnapshot, snapshot, type DayAggregate, type StoredPlay } from '../../listening/history-store';
+import { collectorState, moveCursor, playsBetween, putCatalogue, putDay, putFailedRun, putGap, putPlay, putSnapshot, snapshot, type DayAggregate, type StoredPlay } from '../../listening/history-store';
 import { topList } from '../../listening/top-lists';
 import { callAsOwner } from '../../owner/call-as-owner';
 import { getOwner } from '../../owner/owner-store';
@@ -47,15 +47,16 @@ export function storedPlay({ track, playedAt }: Play): StoredPlay {
 
 /** The day's aggregate, from its plays. */
 export function aggregate(date: string, plays: StoredPlay[]): DayAggregate {
-  const day: DayAggregate = { date, plays: 0, ms: 0, tracks: {} };
+  const tracks = new Map<string, DayAggregate['tracks'][number]>();
+  let ms = 0;
   for (const { track } of plays) {
-    day.plays += 1;
-    day.ms += track.durationMs;
-    const entry = (day.tracks[track.id] ??= { name: track.name, credits: track.credits, explicit: track.explicit, plays: 0, ms: 0 });
+    ms += track.durationMs;
+    const entry = tracks.get(track.id) ?? { id: track.id, plays: 0, ms: 0, explicit: track.explicit, artistIds: track.credits.map((credit) => credit.id).filter(Boolean) };
     entry.plays += 1;
     entry.ms += track.durationMs;
+    tracks.set(track.id, entry);
   }
-  return day;
+  return { date, plays: plays.length, ms, tracks: [...tracks.values()] };
 }
 
 function reasonOf(error: unknown): string {
@@ -101,6 +102,9 @@ export async function collect(deadline: Deadline, now = Date.now()): Promise<Col
 
   const plays = page.map(storedPlay).sort((a, b) => a.playedAt.localeCompare(b.playedAt));
   const touched = new Set<string>();
+  // Names for the answers first (the day aggregates hold ids and counts only), so no stored play
+  // lacks them even if this run stops halfway. The page holds the plays after the cursor: new ones.
+  await putCatalogue(user, plays.map((play) => play.track));
   for (const play of plays) {
     if (await putPlay(user, play, keepUntil)) report.stored += 1;
     touched.add(localDate(Date.parse(play.playedAt), config.timeZone));
