@@ -3,6 +3,7 @@
  * key `sk`), kept per Spotify account so it outlives reconnects:
  *   pk "play#<user>"      sk "<playedAt ISO>#<track id>"  one play (stored once: a conditional put)
  *   pk "day#<user>"       sk "YYYY-MM-DD"                 the day's plays and milliseconds, per track in one compact string (what /history reads)
+ *   pk "month#<user>"     sk "YYYY-MM"                    the month's days' totals and its tracks merged (a year is 12 of these)
  *   pk "track#<user>"     sk "<track id>"                 a played track's name, credits and explicit flag (names for the answers)
  *   pk "artist#<user>"    sk "<artist id>"                a credited artist's name
  *   pk "state#<user>"     sk "collector"                  the cursor (the newest play stored) and since when collecting runs
@@ -14,6 +15,7 @@
  */
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { historyTableName } from '../platform/config';
+import { addDays } from '../platform/time';
 import { conditionally, sendTo } from '../platform/table';
 
 /** What a play keeps of its track: enough for every answer, nothing of its pictures. */
@@ -128,10 +130,18 @@ export async function putDay(user: string, day: DayAggregate, keepUntil?: number
   );
 }
 
+/** Days read by one Query: a year is read as several ranges at once, not as pages one after another. */
+const DAYS_PER_QUERY = 92;
+
 /** The day aggregates from `from` to `to` (YYYY-MM-DD, inclusive), oldest first. */
 export async function daysBetween(user: string, from: string, to: string): Promise<DayAggregate[]> {
-  const items = await queryBetween<{ sk: string; plays: number; ms: number; tracks: string }>(`day#${user}`, from, to);
-  return items.map(({ sk, plays, ms, tracks }) => ({ date: sk, plays, ms, tracks: decodeTracks(tracks) }));
+  const ranges: [string, string][] = [];
+  for (let start = from; start <= to; start = addDays(start, DAYS_PER_QUERY)) {
+    const end = addDays(start, DAYS_PER_QUERY - 1);
+    ranges.push([start, end < to ? end : to]);
+  }
+  const parts = await Promise.all(ranges.map(([start, end]) => queryBetween<{ sk: string; plays: number; ms: number; tracks: string }>(`day#${user}`, start, end)));
+  return parts.flat().map(({ sk, plays, ms, tracks }) => ({ date: sk, plays, ms, tracks: decodeTracks(tracks) }));
 }
 
 /** Keeps the names of played tracks and their artists, for the answers (an overwrite: the latest name wins). */
@@ -235,4 +245,45 @@ export async function putSnapshot(user: string, date: string, list: string, ids:
 export async function snapshot(user: string, date: string, list: string): Promise<string[] | undefined> {
   const { Item } = await send<{ Item?: { ids?: string[] } }>((TableName) => new GetCommand({ TableName, Key: { pk: `snapshot#${user}`, sk: `${date}#${list}` }, ConsistentRead: true }));
   return Item?.ids;
+}
+
+/** A month rolled up from its days: each day's totals, and its tracks merged (what a long period reads when nothing is hidden). */
+export interface MonthAggregate {
+  month: string;
+  days: { date: string; plays: number; ms: number }[];
+  tracks: DayTrack[];
+}
+
+/** The month's roll-up, from its day aggregates. */
+export function rollUp(month: string, days: DayAggregate[]): MonthAggregate {
+  const tracks = new Map<string, DayTrack>();
+  for (const day of days) {
+    for (const track of day.tracks) {
+      const entry = tracks.get(track.id) ?? { ...track, plays: 0, ms: 0 };
+      entry.plays += track.plays;
+      entry.ms += track.ms;
+      tracks.set(track.id, entry);
+    }
+  }
+  return { month, days: days.map(({ date, plays, ms }) => ({ date, plays, ms })), tracks: [...tracks.values()] };
+}
+
+export async function putMonth(user: string, month: MonthAggregate, keepUntil?: number): Promise<void> {
+  const days = month.days.map((day) => `${day.date.slice(8)}:${day.plays}:${day.ms}`).join(';');
+  await send((TableName) => new PutCommand({ TableName, Item: { pk: `month#${user}`, sk: month.month, days, tracks: encodeTracks(month.tracks), ...ttlOf(keepUntil) } }));
+}
+
+/** The roll-ups of the months `from` to `to` (YYYY-MM, inclusive). */
+export async function monthsBetween(user: string, from: string, to: string): Promise<MonthAggregate[]> {
+  const items = await queryBetween<{ sk: string; days: string; tracks: string }>(`month#${user}`, from, to);
+  return items.map(({ sk, days, tracks }) => ({
+    month: sk,
+    days: days
+      ? days.split(';').map((entry) => {
+          const [day = '01', plays = '0', ms = '0'] = entry.split(':');
+          return { date: `${sk}-${day}`, plays: Number(plays), ms: Number(ms) };
+        })
+      : [],
+    tracks: decodeTracks(tracks),
+  }));
 }

@@ -8,7 +8,7 @@ import type { OwnerSettings } from '../owner/settings';
 import type { Standing } from '../owner/standing';
 import { historyConfig } from '../platform/config';
 import { addDays, localDate, startOfDay } from '../platform/time';
-import { catalogue, collectorState, daysBetween, gapsOverlapping, type DayAggregate, type Gap } from './history-store';
+import { catalogue, collectorState, daysBetween, gapsOverlapping, monthsBetween, type DayAggregate, type DayTrack, type Gap } from './history-store';
 import { cleanTitle, trackShown } from './visible';
 
 /** A period of days (YYYY-MM-DD, inclusive) in HISTORY_TIME_ZONE. */
@@ -69,6 +69,59 @@ export function summarise(period: HistoryPeriod, stored: DayAggregate[], setting
   return { plays, minutes: minutes(ms), days, topArtists: ranked(artists), topTracks: ranked(tracks) };
 }
 
+/**
+ * The same numbers when the settings hide nothing: from days' totals and tracks counted over the
+ * period (months rolled up), not day by day.
+ */
+export function summariseAll(period: HistoryPeriod, totals: { date: string; plays: number; ms: number }[], tracks: DayTrack[]) {
+  const byDate = new Map(totals.map((day) => [day.date, day]));
+  const days: History['days'] = [];
+  let plays = 0;
+  let ms = 0;
+  for (let date = period.from; date <= period.to; date = addDays(date, 1)) {
+    const day = byDate.get(date);
+    days.push({ date, plays: day?.plays ?? 0, minutes: minutes(day?.ms ?? 0) });
+    plays += day?.plays ?? 0;
+    ms += day?.ms ?? 0;
+  }
+  const trackCounts = new Map<string, number>();
+  const artistCounts = new Map<string, number>();
+  for (const track of tracks) {
+    trackCounts.set(track.id, (trackCounts.get(track.id) ?? 0) + track.plays);
+    for (const artist of track.artistIds) artistCounts.set(artist, (artistCounts.get(artist) ?? 0) + track.plays);
+  }
+  return { plays, minutes: minutes(ms), days, topArtists: ranked(artistCounts), topTracks: ranked(trackCounts) };
+}
+
+const hidesNothing = (settings: OwnerSettings) => !settings.hideExplicit && !settings.hiddenArtists.length && !settings.hiddenTracks.length;
+
+/** The last day of a month (YYYY-MM). */
+const monthEnd = (month: string) => addDays(`${addDays(`${month}-28`, 4).slice(0, 7)}-01`, -1);
+
+/**
+ * The period's numbers. With nothing hidden, the whole months inside it come from their roll-ups
+ * (a year: 12 items and at most two months of days); otherwise, day by day, each track weighed
+ * against the settings.
+ */
+async function numbers(user: string, period: HistoryPeriod, settings: OwnerSettings) {
+  if (!hidesNothing(settings)) return summarise(period, await daysBetween(user, period.from, period.to), settings);
+  let first = period.from.slice(0, 7);
+  if (`${first}-01` < period.from) first = addDays(monthEnd(first), 1).slice(0, 7);
+  let last = period.to.slice(0, 7);
+  if (monthEnd(last) > period.to) last = addDays(`${last}-01`, -1).slice(0, 7);
+  if (first > last) {
+    const days = await daysBetween(user, period.from, period.to);
+    return summariseAll(period, days, days.flatMap((day) => day.tracks));
+  }
+  const [head, months, tail] = await Promise.all([
+    period.from < `${first}-01` ? daysBetween(user, period.from, addDays(`${first}-01`, -1)) : Promise.resolve([]),
+    monthsBetween(user, first, last),
+    monthEnd(last) < period.to ? daysBetween(user, addDays(monthEnd(last), 1), period.to) : Promise.resolve([]),
+  ]);
+  const edges = [...head, ...tail];
+  return summariseAll(period, [...edges, ...months.flatMap((month) => month.days)], [...edges.flatMap((day) => day.tracks), ...months.flatMap((month) => month.tracks)]);
+}
+
 /** The ranked ids with their names from the catalogue (titles cleaned when the settings say so). */
 async function named(user: string, summary: ReturnType<typeof summarise>, settings: OwnerSettings) {
   const { tracks, artists } = await catalogue(user, summary.topTracks.map((track) => track.id), summary.topArtists.map((artist) => artist.id));
@@ -83,20 +136,32 @@ async function named(user: string, summary: ReturnType<typeof summarise>, settin
   };
 }
 
+function dateRange(from: string, to: string): string[] {
+  const dates: string[] = [];
+  for (let date = from; date <= to; date = addDays(date, 1)) dates.push(date);
+  return dates;
+}
+
 /** The history of `period` for the owner as `standing` says, at `now`. */
 export async function readHistory(period: HistoryPeriod, standing: Standing, now = Date.now()): Promise<History> {
   const config = historyConfig();
   const oldest = config.retentionDays === undefined ? period.from : localDate(now - config.retentionDays * 86_400_000, config.timeZone);
   const from = period.from > oldest ? period.from : oldest;
   const user = standing.spotifyUserId;
-  const [stored, state] = await Promise.all([from <= period.to ? daysBetween(user, from, period.to) : Promise.resolve([]), collectorState(user)]);
   const start = new Date(startOfDay(period.from, config.timeZone)).toISOString();
   const end = new Date(startOfDay(addDays(period.to, 1), config.timeZone) - 1).toISOString();
-  const gaps = await gapsOverlapping(user, start, end);
+  const empty = { plays: 0, minutes: 0, days: [], topArtists: [], topTracks: [] };
+  const [counted, state, gaps] = await Promise.all([
+    from <= period.to ? numbers(user, { from, to: period.to }, standing.settings) : Promise.resolve(empty),
+    collectorState(user),
+    gapsOverlapping(user, start, end),
+  ]);
+  // Days before `from` (past retention) are answered as empty.
+  const days = from === period.from ? counted.days : [...dateRange(period.from, addDays(from, -1)).map((date) => ({ date, plays: 0, minutes: 0 })), ...counted.days];
   return {
     from: period.from,
     to: period.to,
-    ...(await named(user, summarise(period, stored.filter((day) => day.date >= from), standing.settings), standing.settings)),
+    ...(await named(user, { ...counted, days }, standing.settings)),
     complete: Boolean(state.since && state.since <= start) && gaps.length === 0 && from === period.from,
     gaps,
     collectingSince: state.since ?? null,

@@ -13,7 +13,7 @@
  * and track. Their answers must agree (plays, minutes, top artist, top track) or the figure is refused.
  */
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { aggregate } from '../../lib/features/history/collect';
+import { aggregate, rollUpMonths } from '../../lib/features/history/collect';
 import { clearHistoryMemory } from '../../lib/features/history/history';
 import { MAX_DAYS } from '../../lib/features/history/query';
 import { handler as historyHandler } from '../../handlers/http/history';
@@ -141,6 +141,8 @@ async function seed(user: string, plays: StoredPlay[], timeZone: string): Promis
     byDate.set(date, dayPlays);
   }
   for (const [date, dayPlays] of byDate) await putDay(user, aggregate(date, dayPlays));
+  // And each month's roll-up, as the collector writes them after the days.
+  await rollUpMonths(user, [...byDate.keys()]);
   // The names the answers show, as the collector keeps them (once per track and artist).
   const tracks = new Map(plays.map((play) => [play.track.id, play.track]));
   await putCatalogue(user, [...tracks.values()]);

@@ -147,6 +147,21 @@ describe('GET /history', () => {
     expect(json.collectingSince).toEqual(expect.any(String));
   });
 
+  it('answers a long period from month roll-ups exactly as day by day', async () => {
+    const cookie = sessionCookieOf(await service.connect())!;
+    const now = Date.now();
+    // 45 plays, one a day at various hours, over 45 days (two or three calendar months).
+    player().setHistory(playsAt(...Array.from({ length: 45 }, (_, i): [number, number] => [i % 7, now - (i + 1) * DAY + (i % 5) * HOUR])));
+    expect((await collect()).stored).toBe(45);
+    const fromMonths = body(await history({ days: '60' }));
+    // Hiding a track nobody played forces the day-by-day path.
+    const settings = { hiddenArtists: [], hiddenTracks: ['neverplayed0000000000000'], hideExplicit: false, cleanTitles: false, defaults: { timeRange: 'short_term', limit: 5, theme: 'light' } };
+    await ownerSettings({ method: 'PUT', cookies: [cookie], body: JSON.stringify(settings), headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:3000' } });
+    const dayByDay = body(await history({ days: '60' }));
+    expect(fromMonths.plays).toBe(45);
+    expect(fromMonths).toEqual(dayByDay);
+  });
+
   it('puts each play on its day in HISTORY_TIME_ZONE', async () => {
     process.env.HISTORY_TIME_ZONE = 'America/New_York';
     await service.connect();

@@ -9,7 +9,7 @@
  * authorization refused) is recorded and moves nothing; the next run catches up. Once a day it
  * also keeps a snapshot of each top list, for /highlights' previousRank.
  */
-import { collectorState, moveCursor, playsBetween, putCatalogue, putDay, putFailedRun, putGap, putPlay, putSnapshot, snapshot, type DayAggregate, type StoredPlay } from '../../listening/history-store';
+import { collectorState, daysBetween, moveCursor, playsBetween, putCatalogue, putDay, putMonth, rollUp, putFailedRun, putGap, putPlay, putSnapshot, snapshot, type DayAggregate, type StoredPlay } from '../../listening/history-store';
 import { topList } from '../../listening/top-lists';
 import { callAsOwner } from '../../owner/call-as-owner';
 import { getOwner } from '../../owner/owner-store';
@@ -33,6 +33,13 @@ export interface CollectReport {
   gap: { from: string; to: string } | null;
   snapshots: number;
   reason?: string;
+}
+
+/** Rewrites the roll-up of every month these days are in, from its day aggregates. */
+export async function rollUpMonths(user: string, dates: string[], keepUntil?: number): Promise<void> {
+  for (const month of new Set(dates.map((date) => date.slice(0, 7)))) {
+    await putMonth(user, rollUp(month, await daysBetween(user, `${month}-01`, `${month}-31`)), keepUntil);
+  }
 }
 
 /** A play as the history keeps it. */
@@ -115,6 +122,7 @@ export async function collect(deadline: Deadline, now = Date.now()): Promise<Col
     await putDay(user, aggregate(date, await playsBetween(user, from, to)), keepUntil);
     report.days.push(date);
   }
+  await rollUpMonths(user, report.days, keepUntil);
   const oldest = plays[0];
   if (page.length >= PAGE && state.cursor !== undefined && oldest && Date.parse(oldest.playedAt) > state.cursor + 1) {
     report.gap = { from: new Date(state.cursor).toISOString(), to: oldest.playedAt };
