@@ -1,10 +1,10 @@
 /**
- * GET /history?days=365 answered from the daily aggregates, against the naive design that reads
+ * GET /history?days=365 answered from the aggregates (month roll-ups, and days at the edges), against the naive design that reads
  * every play of the year and sums them (issue 14), in-process (the handler call alone).
  *
  * Seeding, untimed: a year of plays for the connected owner, from a seeded PRNG (so every run
  * stores the same history), stored as the collector stores them: each play under its key (in
- * batches of 25, the very item putPlay writes), each day's aggregate with putDay(aggregate(…)),
+ * batches of 25, the very item putPlay writes), each day's aggregate with putDay(aggregate(…)) and each month's roll-up,
  * and the collector's state saying it has run since the first day.
  *
  * Both designs read the owner as the handler does (ownerView), then: the service Queries the
@@ -66,8 +66,10 @@ export interface HistoryFigure {
   periodDays: number;
   seeded: { days: number; plays: number; tracks: number; artists: number; seconds: number };
   aggregates: HistoryDesignFigure & {
-    /** The Query of the period's day items alone (daysBetween, page after page): what the answer waits for most. */
+    /** For comparison: the Query of all the period's day items (what is read day by day, when the owner hides something). */
     dayItemsQuery: Summary;
+    /** The month roll-ups the answer reads for the whole months inside the period (the edges are read as days). */
+    months: { items: number; bytes: number };
   };
   /** The history's own answer for the period said collecting covered it all, with no gap. */
   complete: boolean;
@@ -285,7 +287,13 @@ export async function measureHistory(world: World, options: HistoryOptions, log:
     return {
       periodDays,
       seeded: { days: options.days, plays: plays.length, tracks: new Set(plays.map((play) => play.track.id)).size, artists: new Set(plays.flatMap((play) => play.track.credits.map((credit) => credit.id))).size, seconds: seedSeconds },
-      aggregates: { latency: service.latency, answer: aggregatesAnswer, ...(await footprint(`day#${OWNER_ID}`, history.from, history.to)), dayItemsQuery: dayItemsQuery.latency },
+      aggregates: {
+        latency: service.latency,
+        answer: aggregatesAnswer,
+        ...(await footprint(`day#${OWNER_ID}`, history.from, history.to)),
+        dayItemsQuery: dayItemsQuery.latency,
+        months: await footprint(`month#${OWNER_ID}`, history.from.slice(0, 7), history.to.slice(0, 7)).then(({ items, bytes }) => ({ items, bytes })),
+      },
       complete: history.complete,
       naive: { latency: naive.latency, answer: naiveSummary, ...(await footprint(`play#${OWNER_ID}`, start, `${end}#\uffff`)) },
     };
