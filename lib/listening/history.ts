@@ -1,13 +1,17 @@
 /**
- * The owner's listening history over a period, read from the daily aggregates (history-store.ts:
- * one Query of at most 365 items, never the plays themselves), as the owner's settings let it be
+ * The owner's listening history over a period (parsed here for /history and its card alike),
+ * read from the aggregates (history-store.ts: the months' roll-ups and the days at the edges, or
+ * day by day when the owner hides something; never the plays themselves), as the owner's settings let it be
  * seen: hidden artists, tracks and explicit tracks count nowhere, titles cleaned when asked.
  * Plays past HISTORY_RETENTION_DAYS are not answered, whether or not DynamoDB's ttl removed them.
  */
+import * as z from 'zod/mini';
 import type { OwnerSettings } from '../owner/settings';
 import type { Standing } from '../owner/standing';
 import { historyConfig } from '../platform/config';
+import { InvalidRequest } from '../platform/errors';
 import { addDays, localDate, startOfDay } from '../platform/time';
+import { parseWith, wholeNumber, type Params } from '../platform/validation';
 import { catalogue, collectorState, daysBetween, gapsOverlapping, monthsBetween, type DayAggregate, type DayTrack, type Gap } from './history-store';
 import { cleanTitle, trackShown } from './visible';
 
@@ -15,6 +19,35 @@ import { cleanTitle, trackShown } from './visible';
 export interface HistoryPeriod {
   from: string;
   to: string;
+}
+
+/** The longest period answered. */
+export const MAX_DAYS = 365;
+
+const DATE_FORM = /^\d{4}-\d{2}-\d{2}$/;
+
+function date(name: string, value: string): string {
+  if (!DATE_FORM.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw new InvalidRequest('invalid_parameter', `${name} must be a date written YYYY-MM-DD.`);
+  }
+  return value;
+}
+
+/**
+ * The period a query asks for (/history's and its card's): `days` back from `today` (today's date
+ * in the history's time zone; 1–365, `defaultDays` when absent), or `from` and `to` (to: today
+ * when left out), at most MAX_DAYS days. A bad value is an InvalidRequest naming it.
+ */
+export function parseHistoryPeriod(params: Params, today: string, defaultDays: number): HistoryPeriod {
+  const { days } = parseWith(z.object({ days: wholeNumber('days', MAX_DAYS, defaultDays) }), { days: params?.days });
+  if (params?.from === undefined && params?.to === undefined) return { from: addDays(today, -(days - 1)), to: today };
+  if (params?.days !== undefined) throw new InvalidRequest('invalid_parameter', 'days cannot be given with from or to: ask for days back from today, or for a period.');
+  if (params?.from === undefined) throw new InvalidRequest('invalid_parameter', 'from must be given with to (a date written YYYY-MM-DD).');
+  const from = date('from', params.from);
+  const to = params.to === undefined ? today : date('to', params.to);
+  if (from > to) throw new InvalidRequest('invalid_parameter', 'from must not be after to.');
+  if (addDays(from, MAX_DAYS - 1) < to) throw new InvalidRequest('invalid_parameter', `from and to may span at most ${MAX_DAYS} days.`);
+  return { from, to };
 }
 
 /** How many artists and tracks the answer ranks. */

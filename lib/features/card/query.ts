@@ -11,9 +11,8 @@
  */
 import * as z from 'zod/mini';
 import { DEFAULT_COMPARE, MAX_COMPARE } from '../../listening/ranks';
-import type { HistoryPeriod } from '../../listening/history';
+import { parseHistoryPeriod, type HistoryPeriod } from '../../listening/history';
 import { InvalidRequest } from '../../platform/errors';
-import { addDays } from '../../platform/time';
 import { oneOf, parseWith, wholeNumber, type Params } from '../../platform/validation';
 import { TIME_RANGES, TOP_TYPES, type TimeRange, type TopType } from '../../spotify/types';
 import { hexColour } from './colour';
@@ -96,37 +95,9 @@ export function parseNowPlayingCardQuery(params: Params, defaults: Pick<CardDefa
 
 /** The history card's period when the query gives none: the last HISTORY_CARD_DAYS days. */
 export const HISTORY_CARD_DAYS = 30;
-const MAX_HISTORY_DAYS = 365;
-
-/** `value` as a date of `field`, YYYY-MM-DD and a real day. */
-function historyDate(field: string, value: string): string {
-  const at = Date.parse(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== value) {
-    throw new InvalidRequest('invalid_parameter', `${field} must be a date written YYYY-MM-DD.`);
-  }
-  return value;
-}
-
-/**
- * The period, by the rules and in the words of /history's query (lib/features/history/query.ts;
- * a feature may not import another, so a unit test holds the two to the same answers): `days`
- * back from `today` (1–365), or `from` and `to` (to: today when left out), at most 365 days.
- */
-function historyPeriod(params: Params, today: string): HistoryPeriod {
-  const { days } = parseWith(z.object({ days: wholeNumber('days', MAX_HISTORY_DAYS, HISTORY_CARD_DAYS) }), { days: params?.days });
-  if (params?.from === undefined && params?.to === undefined) return { from: addDays(today, -(days - 1)), to: today };
-  if (params?.days !== undefined) throw new InvalidRequest('invalid_parameter', 'days cannot be given with from or to: ask for days back from today, or for a period.');
-  if (params?.from === undefined) throw new InvalidRequest('invalid_parameter', 'from must be given with to (a date written YYYY-MM-DD).');
-  const from = historyDate('from', params.from);
-  const to = params.to === undefined ? today : historyDate('to', params.to);
-  if (from > to) throw new InvalidRequest('invalid_parameter', 'from must not be after to.');
-  if (addDays(from, MAX_HISTORY_DAYS - 1) < to) throw new InvalidRequest('invalid_parameter', `from and to may span at most ${MAX_HISTORY_DAYS} days.`);
-  return { from, to };
-}
-
 /** /history.svg's query: the period (`today` is today in the history's time zone) and the look. */
 export function parseHistoryCardQuery(params: Params, today: string, defaults: Pick<CardDefaults, 'theme'> = {}): HistoryCardQuery {
-  const period = historyPeriod(params, today);
+  const period = parseHistoryPeriod(params, today, HISTORY_CARD_DAYS);
   return { period, ...parseWith(z.object(lookShape(defaults.theme ?? DEFAULT_LOOK.theme)), params ?? {}) };
 }
 
