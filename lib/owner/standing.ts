@@ -5,6 +5,7 @@
  * I/O; every other answer starts from the item as it is now (`readStanding`), so a change of
  * owner, a reconnect or a refusal shows at once there, and in memory within that time.
  */
+import { loadConfig } from '../platform/config';
 import { NotAuthorized } from '../platform/errors';
 import { getOwner, ownerKeyOf, type OwnerKey, type OwnerRecord } from './owner-store';
 import { settingsOf, type OwnerSettings } from './settings';
@@ -59,12 +60,22 @@ export interface OwnerView {
 
 /**
  * The owner for a request that needs their settings before it reads (the defaults of its query):
- * the trusted snapshot (no I/O), else a consistent read, which the listening source then reuses
- * instead of reading the item again.
+ * the snapshot trusted for OWNER_RECHECK_SECONDS (no I/O), else a consistent read, which the
+ * listening source then reuses instead of reading the item again.
  */
-export async function ownerView(recheckMs: number): Promise<OwnerView> {
-  const trusted = trustedStanding(recheckMs);
+export async function ownerView(): Promise<OwnerView> {
+  const trusted = trustedStanding(loadConfig().ownerRecheckSeconds * 1000);
   return trusted ? { standing: trusted, readNow: false } : { standing: await readStanding(), readNow: true };
+}
+
+/**
+ * A query whose omitted parameters take the owner's defaults: parsed once without them, so a bad
+ * query is refused before anything is read, then with them, and the owner as this request saw them.
+ */
+export async function withOwnerDefaults<Q>(parse: (defaults?: OwnerSettings['defaults']) => Q): Promise<{ query: Q; view: OwnerView }> {
+  parse();
+  const view = await ownerView();
+  return { query: parse(view.standing.settings.defaults), view };
 }
 
 /** Forgets what this container knew (after it changed the owner's settings; tests). */

@@ -21,7 +21,7 @@ import type { History } from '../../lib/listening/history';
 import { daysBetween, moveCursor, playsBetween, putCatalogue, putDay, putPlay, type PlayedTrack, type StoredPlay } from '../../lib/listening/history-store';
 import { trackShown } from '../../lib/listening/visible';
 import { forgetStanding, ownerView } from '../../lib/owner/standing';
-import { historyConfig, historyTableName, loadConfig } from '../../lib/platform/config';
+import { historyConfig, historyTableName } from '../../lib/platform/config';
 import { documentClient } from '../../lib/platform/dynamo';
 import { addDays, localDate, startOfDay } from '../../lib/platform/time';
 import { httpEvent, lambdaContext } from '../../tests/support/events';
@@ -186,7 +186,7 @@ type Ranked = { name: string; plays: number };
  * track, with the owner's settings applied as the service applies them. Answers the same JSON shape.
  */
 async function naiveHistory(periodDays: number): Promise<string> {
-  const { standing } = await ownerView(loadConfig().ownerRecheckSeconds * 1000);
+  const { standing } = await ownerView();
   const { timeZone } = historyConfig();
   const to = localDate(Date.now(), timeZone);
   const from = addDays(to, -(periodDays - 1));

@@ -8,12 +8,11 @@ import type { ListeningResult } from '../../listening/cached-source';
 import { topListWithRanks } from '../../listening/ranks';
 import { recentPlays } from '../../listening/recently-played';
 import { ReauthorizationRequired } from '../../platform/errors';
-import { ownerView, type OwnerView } from '../../owner/standing';
-import { loadConfig } from '../../platform/config';
+import { withOwnerDefaults, type OwnerView } from '../../owner/standing';
 import type { Deadline, Freshness } from '../../platform/time';
 import type { Params } from '../../platform/validation';
 import { loadPictures, type CardPictures } from './images';
-import { parseCardQuery, type CardDefaults, type CardQuery } from './query';
+import { parseCardQuery, type CardQuery } from './query';
 import { cardContent, recentContent, renderCard, ROW_PICTURE } from './render';
 
 export interface Card {
@@ -30,13 +29,6 @@ export function drawable<R extends ListeningResult<unknown>>(result: R): R {
 /** A placeholder for a picture that failed is not worth keeping: caches revalidate next time. */
 export function keptFor(freshness: Freshness, pictures: CardPictures): Freshness {
   return pictures.complete ? freshness : { ...freshness, freshUntil: Date.now() };
-}
-
-/** The owner as this request sees them, and the card's query with the owner's defaults for what it omits (a bad query is refused first). */
-export async function withOwnerDefaults<Q>(parse: (defaults?: CardDefaults) => Q): Promise<{ query: Q; view: OwnerView }> {
-  parse();
-  const view = await ownerView(loadConfig().ownerRecheckSeconds * 1000);
-  return { query: parse(view.standing.settings.defaults), view };
 }
 
 /** GET /card.svg's answer to its query parameters. */

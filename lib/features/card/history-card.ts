@@ -9,7 +9,8 @@ import { readHistory } from '../../listening/history';
 import { historyConfig } from '../../platform/config';
 import { localDate } from '../../platform/time';
 import type { Params } from '../../platform/validation';
-import { withOwnerDefaults, type Card } from './card';
+import { withOwnerDefaults } from '../../owner/standing';
+import type { Card } from './card';
 import { renderHistoryCard } from './history-render';
 import { parseHistoryCardQuery } from './query';
 

@@ -5,9 +5,9 @@
  */
 import { nowPlaying } from '../../listening/now-playing';
 import type { Deadline } from '../../platform/time';
-import type { OwnerView } from '../../owner/standing';
+import { withOwnerDefaults, type OwnerView } from '../../owner/standing';
 import type { Params } from '../../platform/validation';
-import { drawable, keptFor, withOwnerDefaults, type Card } from './card';
+import { drawable, keptFor, type Card } from './card';
 import { loadPictures } from './images';
 import { COVER, nowPlayingContent, renderNowPlaying } from './now-playing-render';
 import { parseNowPlayingCardQuery, type NowPlayingCardQuery } from './query';

@@ -6,8 +6,7 @@
 import { topListWithRanks, type Ranks } from '../../listening/ranks';
 import type { Deadline, Freshness } from '../../platform/time';
 import type { Artist, TimeRange, Track } from '../../spotify/types';
-import { ownerView, type OwnerView } from '../../owner/standing';
-import { loadConfig } from '../../platform/config';
+import { withOwnerDefaults, type OwnerView } from '../../owner/standing';
 import type { Params } from '../../platform/validation';
 import { parseHighlightsQuery, type HighlightsQuery } from './query';
 
@@ -55,9 +54,8 @@ function ranked<T extends { id: string }>(item: T, previous: Ranks | undefined):
 
 /** The answer to a /highlights query: a bad one is refused before anything is read; what it omits, the owner's defaults fill. */
 export async function highlightsFor(params: Params, deadline: Deadline): Promise<HighlightsAnswer> {
-  parseHighlightsQuery(params);
-  const view = await ownerView(loadConfig().ownerRecheckSeconds * 1000);
-  return getHighlights(parseHighlightsQuery(params, view.standing.settings.defaults), deadline, view);
+  const { query, view } = await withOwnerDefaults((defaults) => parseHighlightsQuery(params, defaults));
+  return getHighlights(query, deadline, view);
 }
 
 export async function getHighlights(query: HighlightsQuery, deadline: Deadline, view?: OwnerView): Promise<HighlightsAnswer> {

@@ -5,7 +5,7 @@
  */
 import { readHistory, type History } from '../../listening/history';
 import { ownerView } from '../../owner/standing';
-import { historyConfig, loadConfig } from '../../platform/config';
+import { historyConfig } from '../../platform/config';
 import { localDate, type Freshness } from '../../platform/time';
 import type { Params } from '../../platform/validation';
 import { parseHistoryQuery } from './query';
@@ -21,7 +21,7 @@ export async function historyFor(params: Params): Promise<HistoryAnswer> {
   const config = historyConfig();
   const now = Date.now();
   const period = parseHistoryQuery(params, localDate(now, config.timeZone));
-  const { standing } = await ownerView(loadConfig().ownerRecheckSeconds * 1000);
+  const { standing } = await ownerView();
   const key = `${standing.spotifyUserId}#${standing.settingsVersion}#${period.from}#${period.to}`;
   const kept = config.cacheSeconds > 0 ? memory.get(key) : undefined;
   if (kept && kept.until > now) return kept.answer;
