@@ -8,9 +8,10 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
+import { cardPages, pixels } from '../support/card-pages';
 import { serveHandler, type HandlerServer } from '../support/handler-server';
 import { SCREENSHOTS_DIR } from '../support/page-checks';
 import { card, useService } from '../support/service';
@@ -52,8 +53,9 @@ ${VARIANTS.map(([query]) => `<img src="/card.svg?${query.replace(/&/g, '&amp;')}
 let server: HandlerServer;
 let base: string;
 let browser: Browser;
-let context: BrowserContext | undefined;
-const requested: string[] = [];
+const pages = cardPages(() => browser);
+const requested = pages.requested;
+const newPage = (viewport = { width: 900, height: 520 }) => pages.open(viewport);
 
 beforeAll(async () => {
   // The page and the card from one loopback origin, the card straight from the handler.
@@ -71,41 +73,10 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await context?.close();
-  context = undefined;
+  await pages.close();
 });
 
-async function newPage(viewport = { width: 900, height: 520 }): Promise<{ page: Page; problems: string[] }> {
-  context = await browser.newContext({ viewport, deviceScaleFactor: 2 });
-  const problems: string[] = [];
-  context.on('request', (request) => requested.push(request.url()));
-  context.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  await context.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective));`,
-  });
-  return { page: await context.newPage(), problems };
-}
 
-/** Distinct colours in a PNG, and the colour at (x, y) in CSS pixels (the page is 2×), read back through a canvas. */
-function pixels(page: Page, png: Buffer, x: number, y: number): Promise<{ colours: number; at: number[] }> {
-  // A string, so the test needs no DOM typings: it runs in the page.
-  return page.evaluate(`(async () => {
-    const image = new Image();
-    image.src = 'data:image/png;base64,${png.toString('base64')}';
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.naturalWidth;
-    canvas.height = image.naturalHeight;
-    const context = canvas.getContext('2d');
-    context.drawImage(image, 0, 0);
-    const all = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    const colours = new Set();
-    for (let i = 0; i < all.length; i += 4) colours.add((all[i] << 16) | (all[i + 1] << 8) | all[i + 2]);
-    return { colours: colours.size, at: [...context.getImageData(${x * 2}, ${y * 2}, 1, 1).data.slice(0, 3)] };
-  })()`);
-}
 
 /**
  * The page at `path`, whose cards are drawn in <img>s of `sizes` (two of 400 × 376 by default: 5

@@ -10,11 +10,12 @@
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as collectHandler } from '../../handlers/scheduled/collect';
 import { documentClient } from '../../lib/platform/dynamo';
 import { launchChromium } from '../support/browser';
+import { cardPages, pixels } from '../support/card-pages';
 import { lambdaContext } from '../support/events';
 import { serveHandler, type HandlerServer } from '../support/handler-server';
 import { SCREENSHOTS_DIR } from '../support/page-checks';
@@ -37,8 +38,9 @@ const EMBED = `<!doctype html>
 let server: HandlerServer;
 let base: string;
 let browser: Browser;
-let context: BrowserContext | undefined;
-const requested: string[] = [];
+const pages = cardPages(() => browser);
+const requested = pages.requested;
+const newPage = (viewport = { width: 900, height: 420 }) => pages.open(viewport);
 
 beforeAll(async () => {
   server = await serveHandler('/history.svg', (query) => historyCard(query), () => ({ contentType: 'text/html; charset=utf-8', body: EMBED }));
@@ -58,22 +60,9 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  await context?.close();
-  context = undefined;
+  await pages.close();
 });
 
-async function newPage(viewport = { width: 900, height: 420 }): Promise<{ page: Page; problems: string[] }> {
-  context = await browser.newContext({ viewport, deviceScaleFactor: 2 });
-  const problems: string[] = [];
-  context.on('request', (request) => requested.push(request.url()));
-  context.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  await context.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective));`,
-  });
-  return { page: await context.newPage(), problems };
-}
 
 /**
  * A month of plays, collected as the collector would over the month (runs of under 50 plays, so
@@ -107,23 +96,6 @@ async function connectWithAMonthOfPlays({ longName = true } = {}): Promise<void>
   );
 }
 
-/** Distinct colours in a PNG, read back through a canvas. */
-function colours(page: Page, png: Buffer): Promise<number> {
-  return page.evaluate(`(async () => {
-    const image = new Image();
-    image.src = 'data:image/png;base64,${png.toString('base64')}';
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.naturalWidth;
-    canvas.height = image.naturalHeight;
-    const context = canvas.getContext('2d');
-    context.drawImage(image, 0, 0);
-    const all = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    const seen = new Set();
-    for (let i = 0; i < all.length; i += 4) seen.add((all[i] << 16) | (all[i + 1] << 8) | all[i + 2]);
-    return seen.size;
-  })()`);
-}
 
 /** Every <text> and bar of the SVG document open in `page`, where the browser draws it. */
 function boxes(page: Page): Promise<{ text: string; left: number; right: number }[]> {
@@ -144,7 +116,7 @@ describe('the history card in Chromium', { timeout: 60_000 }, () => {
     const file = join(SCREENSHOTS_DIR, 'history-card.png');
     const shot = await page.screenshot({ path: file, clip: { x: 0, y: 0, width: 872, height: sizes[0]![1]! + 48 } });
     if (process.env.UPDATE_DOCS_SCREENSHOTS) copyFileSync(file, resolve(import.meta.dirname, '../../docs/history-card.png'));
-    expect(await colours(page, shot)).toBeGreaterThan(100);
+    expect((await pixels(page, shot)).colours).toBeGreaterThan(100);
     expect(statSync(file).size).toBeLessThan(200_000);
     expect(problems).toEqual([]);
     expect(requested.every((url) => url.startsWith(`${base}/`))).toBe(true);

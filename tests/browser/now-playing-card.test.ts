@@ -9,9 +9,10 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
+import { cardPages } from '../support/card-pages';
 import { serveHandler, type HandlerServer } from '../support/handler-server';
 import { SCREENSHOTS_DIR } from '../support/page-checks';
 import { nowPlayingCard, useService } from '../support/service';
@@ -30,7 +31,8 @@ const EMBED = `<!doctype html>
 let server: HandlerServer;
 let base: string;
 let browser: Browser;
-let context: BrowserContext | undefined;
+const pages = cardPages(() => browser);
+const newPage = () => pages.open({ width: 900, height: 240 });
 
 beforeAll(async () => {
   server = await serveHandler('/now-playing.svg', (query) => nowPlayingCard(query), () => ({ contentType: 'text/html; charset=utf-8', body: EMBED }));
@@ -44,24 +46,12 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await context?.close();
-  context = undefined;
+  await pages.close();
 });
 
 const player = () => service.model.player(OWNER_ID);
 const topTrack = (index = 0) => service.model.topFor(OWNER_ID, 'tracks', 'short_term')[index] as Track;
 
-async function newPage(): Promise<{ page: Page; problems: string[] }> {
-  context = await browser.newContext({ viewport: { width: 900, height: 240 }, deviceScaleFactor: 2 });
-  const problems: string[] = [];
-  context.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  await context.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective));`,
-  });
-  return { page: await context.newPage(), problems };
-}
 
 /** Both cards drawn in <img>s on a page, saved as now-playing-<name>.png (and in docs/ when asked). */
 async function screenshot(name: string): Promise<void> {
