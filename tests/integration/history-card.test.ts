@@ -5,21 +5,16 @@
  * history that started inside the period noted, names escaped, caching as /history's, and a bad
  * query, nobody connected and nothing collected yet each drawn as a card.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler as historyHandler } from '../../handlers/http/history';
-import { handler as collectHandler } from '../../handlers/scheduled/collect';
-import { clearHistoryMemory } from '../../lib/features/history/history';
-import { httpEvent, lambdaContext } from '../support/events';
-import { historyCard, ownerSettings, sessionCookieOf, useService, type Result } from '../support/service';
+import { describe, expect, it } from 'vitest';
+import { collect, history, useHistoryDefaults } from '../support/history';
+import { historyCard, ownerSettings, sessionCookieOf, useService } from '../support/service';
 import { OWNER_ID, type Track } from '../support/spotify-emulator';
 
 const service = useService();
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-const collect = () => (collectHandler as Handler)({}, lambdaContext('collect'));
-const history = async (query: Record<string, string>) => JSON.parse(((await (historyHandler as Handler)(httpEvent('/history', { query }), lambdaContext('history'))) as Result).body);
+const historyJson = async (query: Record<string, string>) => JSON.parse((await history(query)).body);
 
 const player = () => service.model.player(OWNER_ID);
 const tracks = () => service.model.topFor(OWNER_ID, 'tracks', 'short_term') as Track[];
@@ -51,14 +46,7 @@ async function fiveDays(played: (number | Track)[] = [0, 1, 2]) {
   return { from: dayOf(0), to: dayOf(COUNTS.length - 1) };
 }
 
-beforeEach(() => {
-  clearHistoryMemory();
-  delete process.env.HISTORY_TIME_ZONE;
-  delete process.env.HISTORY_RETENTION_DAYS;
-  process.env.HISTORY_CACHE_SECONDS = '0';
-});
-
-afterEach(() => vi.useRealTimers());
+useHistoryDefaults();
 
 describe('GET /history.svg', () => {
   it('draws a bar a day whose heights follow the day counts, the totals, and the top three artists as /history ranks them', async () => {
@@ -77,7 +65,7 @@ describe('GET /history.svg', () => {
     expect(byHeight(heights)).toEqual(byHeight(COUNTS));
     expect(heights[0]! / heights[1]!).toBeCloseTo(2 / 5, 2);
 
-    const json = await history(period);
+    const json = await historyJson(period);
     expect(json.plays).toBe(11);
     const shown = texts(response.body);
     expect(shown).toContain(`11 plays · ${json.minutes} min from ${period.from} to ${period.to}`);
@@ -98,7 +86,7 @@ describe('GET /history.svg', () => {
     const svg = (await historyCard()).body;
     expect(barHeights(svg)).toHaveLength(30);
     expect(texts(svg)).toContain(`Collecting since ${today}`);
-    expect(texts(svg)).toContain(`11 plays · ${(await history({ days: '30' })).minutes} min in the last 30 days`);
+    expect(texts(svg)).toContain(`11 plays · ${(await historyJson({ days: '30' })).minutes} min in the last 30 days`);
   });
 
   it("leaves out what the owner's settings hide: the hidden artist's plays and name", async () => {
@@ -110,7 +98,7 @@ describe('GET /history.svg', () => {
     expect(saved.statusCode).toBe(200);
     const svg = (await historyCard(period)).body;
     expect(svg).not.toContain(hidden.name);
-    const json = await history(period);
+    const json = await historyJson(period);
     expect(json.plays).toBeLessThan(11);
     expect(texts(svg)).toContain(`${json.plays} plays · ${json.minutes} min from ${period.from} to ${period.to}`);
     for (const artist of json.topArtists.slice(0, 3)) expect(texts(svg)).toContain(artist.name);

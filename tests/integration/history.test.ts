@@ -5,12 +5,9 @@
  * day boundaries, the owner's settings, retention, caching, and every bad query refused by name.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler as historyHandler } from '../../handlers/http/history';
-import { handler as collectHandler } from '../../handlers/scheduled/collect';
-import { clearHistoryMemory } from '../../lib/features/history/history';
+import { describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../lib/platform/dynamo';
-import { httpEvent, lambdaContext } from '../support/events';
+import { collect, history, useHistoryDefaults } from '../support/history';
 import { ownerSettings, sessionCookieOf, useService, type Result } from '../support/service';
 import { OWNER_ID, type Track } from '../support/spotify-emulator';
 
@@ -18,10 +15,6 @@ const service = useService();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-type Report = { outcome: string; stored: number; days: string[]; gap: { from: string; to: string } | null; snapshots: number; reason?: string };
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-const collect = async (handler: unknown = collectHandler) => (await (handler as Handler)({}, lambdaContext('collect'))) as Report;
-const history = async (query: Record<string, string> = {}) => (await (historyHandler as Handler)(httpEvent('/history', { query }), lambdaContext('history'))) as Result;
 const body = (response: Result) => JSON.parse(response.body);
 
 const player = () => service.model.player(OWNER_ID);
@@ -39,14 +32,7 @@ async function storedPlays(): Promise<number> {
   return Items?.length ?? 0;
 }
 
-beforeEach(() => {
-  clearHistoryMemory();
-  delete process.env.HISTORY_TIME_ZONE;
-  delete process.env.HISTORY_RETENTION_DAYS;
-  process.env.HISTORY_CACHE_SECONDS = '0';
-});
-
-afterEach(() => vi.useRealTimers());
+useHistoryDefaults();
 
 describe('the collector', () => {
   it('stores every play once: a second run stores nothing, and two runs at once store each play once', async () => {
