@@ -2,9 +2,9 @@
 import { highlightsFor } from '../../lib/features/highlights/highlights';
 import { cachedResponse } from '../../lib/http/caching';
 import { jsonResponse } from '../../lib/http/responses';
-import { deadlineOf, route } from '../../lib/http/route';
+import { route } from '../../lib/http/route';
 
-export const handler = route({ format: 'json' }, async (event, context) => {
-  const { highlights, freshness } = await highlightsFor(event.queryStringParameters, deadlineOf(context));
+export const handler = route({ format: 'json' }, async (event) => {
+  const { highlights, freshness } = await highlightsFor(event.queryStringParameters);
   return cachedResponse(event, jsonResponse(200, highlights), freshness);
 });

@@ -3,9 +3,9 @@ import { renderCardError } from '../../lib/features/card/error-card';
 import { nowPlayingCardFor } from '../../lib/features/card/now-playing';
 import { cachedResponse } from '../../lib/http/caching';
 import { svgResponse } from '../../lib/http/responses';
-import { deadlineOf, route } from '../../lib/http/route';
+import { route } from '../../lib/http/route';
 
-export const handler = route({ format: 'svg', renderError: renderCardError }, async (event, context) => {
-  const { svg, freshness } = await nowPlayingCardFor(event.queryStringParameters, deadlineOf(context));
+export const handler = route({ format: 'svg', renderError: renderCardError }, async (event) => {
+  const { svg, freshness } = await nowPlayingCardFor(event.queryStringParameters);
   return cachedResponse(event, svgResponse(200, svg), freshness);
 });

@@ -3,9 +3,9 @@ import { renderErrorPage } from '../../lib/features/connect/pages';
 import { getNowPlaying } from '../../lib/features/player/now-playing';
 import { cacheControl } from '../../lib/http/caching';
 import { redirectResponse } from '../../lib/http/responses';
-import { deadlineOf, route } from '../../lib/http/route';
+import { route } from '../../lib/http/route';
 
-export const handler = route({ format: 'html', renderError: renderErrorPage }, async (_event, context) => {
-  const { openUrl, freshness } = await getNowPlaying(deadlineOf(context));
+export const handler = route({ format: 'html', renderError: renderErrorPage }, async () => {
+  const { openUrl, freshness } = await getNowPlaying();
   return redirectResponse(openUrl, [], { 'Cache-Control': cacheControl(freshness) });
 });

@@ -2,9 +2,9 @@
 import { getNowPlaying } from '../../lib/features/player/now-playing';
 import { cachedResponse } from '../../lib/http/caching';
 import { jsonResponse } from '../../lib/http/responses';
-import { deadlineOf, route } from '../../lib/http/route';
+import { route } from '../../lib/http/route';
 
-export const handler = route({ format: 'json' }, async (event, context) => {
-  const { json, freshness } = await getNowPlaying(deadlineOf(context));
+export const handler = route({ format: 'json' }, async (event) => {
+  const { json, freshness } = await getNowPlaying();
   return cachedResponse(event, jsonResponse(200, json), freshness);
 });

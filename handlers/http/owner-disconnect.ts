@@ -4,7 +4,7 @@ import { disconnectedPage, renderConsoleError } from '../../lib/features/console
 import { htmlResponse } from '../../lib/http/responses';
 import { route } from '../../lib/http/route';
 
-export const handler = route({ format: 'html', renderError: renderConsoleError, methods: ['POST'], body: 'form' }, async (event) => {
+export const handler = route({ format: 'html', renderError: renderConsoleError, methods: ['POST'], body: 'form', caller: 'owner' }, async (event) => {
   const { clearCookie } = await disconnect({ cookies: event.cookies, domainName: event.requestContext?.domainName ?? '' });
   return htmlResponse(200, disconnectedPage(), [clearCookie]);
 });

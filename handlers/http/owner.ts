@@ -2,10 +2,10 @@
 import { openConsole, signInUrl } from '../../lib/features/console/console';
 import { CONSOLE_HEADERS, consolePage, renderConsoleError } from '../../lib/features/console/pages';
 import { htmlResponse, redirectResponse } from '../../lib/http/responses';
-import { deadlineOf, route } from '../../lib/http/route';
+import { route } from '../../lib/http/route';
 
-export const handler = route({ format: 'html', renderError: renderConsoleError }, async (event, context) => {
+export const handler = route({ format: 'html', renderError: renderConsoleError, caller: 'owner' }, async (event) => {
   const request = { cookies: event.cookies, domainName: event.requestContext?.domainName ?? '' };
-  const view = await openConsole(request, deadlineOf(context));
+  const view = await openConsole(request);
   return view ? htmlResponse(200, consolePage(view), [], CONSOLE_HEADERS) : redirectResponse(signInUrl(request));
 });

@@ -2,9 +2,9 @@
 import { getRecentlyPlayed, parseRecentlyPlayedQuery } from '../../lib/features/player/recently-played';
 import { cachedResponse } from '../../lib/http/caching';
 import { jsonResponse } from '../../lib/http/responses';
-import { deadlineOf, route } from '../../lib/http/route';
+import { route } from '../../lib/http/route';
 
-export const handler = route({ format: 'json' }, async (event, context) => {
-  const { json, freshness } = await getRecentlyPlayed(parseRecentlyPlayedQuery(event.queryStringParameters), deadlineOf(context));
+export const handler = route({ format: 'json' }, async (event) => {
+  const { json, freshness } = await getRecentlyPlayed(parseRecentlyPlayedQuery(event.queryStringParameters));
   return cachedResponse(event, jsonResponse(200, json), freshness);
 });

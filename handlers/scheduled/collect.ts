@@ -1,5 +1,5 @@
 /** The collector, on its schedule (HISTORY_COLLECT_MINUTES): stores the owner's new plays in the history. */
 import { collect } from '../../lib/features/history/collect';
-import { currentRunDeadline, scheduled } from '../../lib/http/scheduled';
+import { scheduled } from '../../lib/http/scheduled';
 
-export const handler = scheduled(() => collect(currentRunDeadline()));
+export const handler = scheduled('collector', () => collect());

@@ -2,4 +2,4 @@
 import { runWatch } from '../../lib/features/watch/watch';
 import { scheduled } from '../../lib/http/scheduled';
 
-export const handler = scheduled(() => runWatch());
+export const handler = scheduled('owner', () => runWatch());

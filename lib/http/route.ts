@@ -9,9 +9,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
-import { currentDeadline, withDeadline } from '../platform/aws-calls';
 import { ConfigError } from '../platform/errors';
 import { logger } from '../platform/logger';
+import { currentRequest, withRequest, type Caller } from '../platform/request-context';
 import type { Deadline } from '../platform/time';
 import { changesFromOwnSite } from './body';
 import { errorAnswer, httpError, type ErrorAnswer } from './errors';
@@ -29,15 +29,17 @@ export type RouteOptions = ({ format: 'json' } | { format: 'html' | 'svg'; rende
   /** The methods served (GET and HEAD by default). A route with PUT or POST takes a body of `body`, from the service's own pages only. */
   methods?: readonly ('GET' | 'PUT' | 'POST')[];
   body?: BodyKind;
+  /** Whom the route works for (request-context.ts): a visitor unless it says; it decides what part of Spotify's budget pays. */
+  caller?: Caller;
 };
 
 /**
  * Epoch ms by which a request's work must be done: well inside the function's own timeout, which
  * is 1.5 s later at least (AWS calls may use part of that, see platform/aws-calls.ts). Fixed when
- * route() starts the request, so every call of it in one request answers the same.
+ * route() starts the request, in its context (platform/request-context.ts).
  */
-export function deadlineOf(context: Context): Deadline {
-  const started = currentDeadline();
+function deadlineOf(context: Context): Deadline {
+  const started = currentRequest()?.deadline;
   if (started !== undefined) return started;
   const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 10_000;
   return Date.now() + Math.min(8_000, remaining - 1_500);
@@ -90,6 +92,6 @@ export function route(options: RouteOptions, handler: RouteHandler) {
     .use(respondToErrors(options))
     .use(onlyMethods(options.methods ?? ['GET']))
     .use(changesFromOwnSite(options.body ?? 'json'))
-    // The handler's AWS calls are cut off by this request's deadline (platform/aws-calls.ts).
-    .handler((event, context) => withDeadline(deadlineOf(context), () => handler(event, context)));
+    // Everything below runs in this request's context: its deadline cuts off every AWS and Spotify call.
+    .handler((event, context) => withRequest({ deadline: deadlineOf(context), caller: options.caller ?? 'public' }, () => handler(event, context)));
 }

@@ -23,7 +23,8 @@ import { loadConfig, type Config } from '../platform/config';
 import { ReauthorizationRequired, ScopeMissing, SpotifyError, StorageError, type ServiceError } from '../platform/errors';
 import { releaseLease, takeLease } from '../platform/lease';
 import { logger } from '../platform/logger';
-import type { Deadline, Freshness } from '../platform/time';
+import { requestDeadline, within } from '../platform/request-context';
+import type { Freshness } from '../platform/time';
 import { getResult, putResult, resultKey, type StoredResult } from './result-store';
 
 /** After a failed fetch, the stale result is served this long before Spotify is asked again. */
@@ -42,7 +43,8 @@ export interface Source<T> {
   cacheSeconds(config: Config): number;
   /** What the owner's authorization must allow (lib/owner/scopes.ts): without it, ScopeMissing, and Spotify is not asked. */
   scope: string;
-  fetch(deadline: Deadline): Promise<AsOwner<T>>;
+  /** Asks Spotify, within the request's deadline (platform/request-context.ts). */
+  fetch(): Promise<AsOwner<T>>;
 }
 
 export interface ListeningResult<T> {
@@ -113,8 +115,8 @@ export const FETCH_LEASE_PREFIX = 'fetch-lease#';
 const fetchLease = (key: string) => `${FETCH_LEASE_PREFIX}${key}`;
 
 /** A result stored after `than` by the container fetching it, if one comes within FETCH_WAIT_MS. */
-async function storedAfter(key: string, than: number, deadline: Deadline): Promise<StoredResult<unknown> | undefined> {
-  const until = Math.min(Date.now() + FETCH_WAIT_MS, deadline);
+async function storedAfter(key: string, than: number): Promise<StoredResult<unknown> | undefined> {
+  const until = Math.min(Date.now() + FETCH_WAIT_MS, requestDeadline());
   for (let poll = 100; Date.now() + poll < until; poll = Math.min(400, poll * 2)) {
     await new Promise((done) => setTimeout(done, poll));
     const result = await getResult(key).catch(() => undefined);
@@ -123,7 +125,7 @@ async function storedAfter(key: string, than: number, deadline: Deadline): Promi
   return undefined;
 }
 
-async function load<T>(source: Source<T>, standing: Standing, periods: Periods, deadline: Deadline): Promise<Loaded> {
+async function load<T>(source: Source<T>, standing: Standing, periods: Periods): Promise<Loaded> {
   const key = resultKey(standing, source.name);
   if (standing.reauthRequired) {
     // Only the owner reconnecting helps: Spotify is not asked.
@@ -139,7 +141,7 @@ async function load<T>(source: Source<T>, standing: Standing, periods: Periods, 
   // Across containers, one asks Spotify and the others wait for what it stores (with a cache period of 0, every request asks).
   let leased = periods.cacheMs === 0 || (await takeLease(fetchLease(key), FETCH_LEASE_MS));
   if (!leased) {
-    const fetchedElsewhere = await storedAfter(key, stored?.fetchedAt ?? 0, deadline);
+    const fetchedElsewhere = await storedAfter(key, stored?.fetchedAt ?? 0);
     if (fetchedElsewhere) return { key, result: fetchedElsewhere };
   }
   try {
@@ -148,7 +150,8 @@ async function load<T>(source: Source<T>, standing: Standing, periods: Periods, 
       const meanwhile = await getResult(key).catch(() => undefined);
       if (meanwhile && isFresh(meanwhile, periods) && meanwhile.fetchedAt > (stored?.fetchedAt ?? 0)) return { key, result: meanwhile };
     }
-    const { value, owner } = await source.fetch(deadline);
+    // Spotify is asked in the name of this source: what part of the day's budget pays depends on it.
+    const { value, owner } = await within({ source: source.name }, () => source.fetch());
     const result = { value, fetchedAt: Date.now() };
     // Kept as the result of the authorization that fetched it, which is the owner's as the fetch read it.
     const fetchedKey = resultKey(owner, source.name);
@@ -179,7 +182,7 @@ function answer<T>({ result, staleBecause }: Omit<Loaded, 'key'>, owner: Standin
  * The source's result for the current owner, from the nearest layer that has it (see above).
  * `view`: the owner as this request already saw them (ownerView): read just now, it is not read again.
  */
-export async function readListening<T>(source: Source<T>, deadline: Deadline, view?: OwnerView): Promise<ListeningResult<T>> {
+export async function readListening<T>(source: Source<T>, view?: OwnerView): Promise<ListeningResult<T>> {
   const periods = periodsOf(source);
   const trusted = view && !view.readNow ? view.standing : trustedStanding(periods.recheckMs);
   const warm = trusted?.scopes.includes(source.scope) && memory.get(resultKey(trusted, source.name));
@@ -187,25 +190,25 @@ export async function readListening<T>(source: Source<T>, deadline: Deadline, vi
 
   const standing = view?.readNow ? view.standing : await readStanding();
   if (!standing.scopes.includes(source.scope)) throw new ScopeMissing(source.scope);
-  const loaded = await loadFor(source, standing, periods, deadline);
+  const loaded = await loadFor(source, standing, periods);
   // A slow answer (a Spotify call and its retry take seconds) may belong to an owner who is no
   // longer one: what the item says is checked again before it is served, and the current owner's
   // result answered instead.
   if (Date.now() - standing.readAt >= periods.recheckMs) {
     const now = await readStanding();
-    if (resultKey(now, source.name) !== loaded.key) return answer(await loadFor(source, now, periods, deadline), now, periods);
+    if (resultKey(now, source.name) !== loaded.key) return answer(await loadFor(source, now, periods), now, periods);
   }
   return answer(loaded, standing, periods);
 }
 
-async function loadFor<T>(source: Source<T>, standing: Standing, periods: Periods, deadline: Deadline): Promise<Loaded> {
+async function loadFor<T>(source: Source<T>, standing: Standing, periods: Periods): Promise<Loaded> {
   keepMemoryFor(standing);
   const key = resultKey(standing, source.name);
   const remembered = memory.get(key);
   if (!standing.reauthRequired && remembered && isFresh(remembered, periods)) return { key, result: remembered };
   let pending = inflight.get(key);
   if (!pending) {
-    pending = load(source, standing, periods, deadline).finally(() => inflight.delete(key));
+    pending = load(source, standing, periods).finally(() => inflight.delete(key));
     inflight.set(key, pending);
   }
   const loaded = await pending;

@@ -6,7 +6,7 @@
  */
 import { callAsOwner } from '../owner/call-as-owner';
 import { CURRENTLY_PLAYING } from '../owner/scopes';
-import type { Deadline, Freshness } from '../platform/time';
+import type { Freshness } from '../platform/time';
 import { currentlyPlaying } from '../spotify/player';
 import type { Playback, PlayingItem } from '../spotify/types';
 import { readListening, type ListeningResult } from './cached-source';
@@ -27,15 +27,14 @@ export interface NowPlaying {
   playedAt: string | null;
 }
 
-function playback(deadline: Deadline, view?: OwnerView): Promise<ListeningResult<Playback | null>> {
+function playback(view?: OwnerView): Promise<ListeningResult<Playback | null>> {
   return readListening(
     {
       name: NOW_PLAYING_NAME,
       cacheSeconds: (config) => config.nowPlayingCacheSeconds,
       scope: CURRENTLY_PLAYING,
-      fetch: (until) => callAsOwner(until, CURRENTLY_PLAYING, (accessToken) => currentlyPlaying(accessToken, until)),
+      fetch: () => callAsOwner(CURRENTLY_PLAYING, (accessToken) => currentlyPlaying(accessToken)),
     },
-    deadline,
     view,
   );
 }
@@ -46,14 +45,14 @@ function both(first: Freshness, second: Freshness): Freshness {
 }
 
 /** What plays now, unless the owner's settings hide it: then, as when nothing plays, the last (visible) track played. */
-export async function nowPlaying(deadline: Deadline, view?: OwnerView): Promise<ListeningResult<NowPlaying>> {
-  const now = await playback(deadline, view);
+export async function nowPlaying(view?: OwnerView): Promise<ListeningResult<NowPlaying>> {
+  const now = await playback(view);
   const shown = now.value && visibleItem(now.value.item, now.settings);
   if (now.value && shown) {
     const { isPlaying, progressMs } = now.value;
     return { ...now, value: { isPlaying, item: shown, progressMs, playedAt: null } };
   }
-  const recent = await recentPlays(deadline, view);
+  const recent = await recentPlays(view);
   const last = recent.value[0];
   const staleBecause = now.staleBecause ?? recent.staleBecause;
   return {

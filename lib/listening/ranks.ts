@@ -11,7 +11,7 @@ import type { OwnerView } from '../owner/standing';
 import { historyConfig, historyTableName } from '../platform/config';
 import { ConfigError } from '../platform/errors';
 import { logger } from '../platform/logger';
-import { addDays, localDate, type Deadline } from '../platform/time';
+import { addDays, localDate } from '../platform/time';
 import type { TimeRange, TopType } from '../spotify/types';
 import type { ListeningResult } from './cached-source';
 import { snapshot } from './history-store';
@@ -90,12 +90,11 @@ export async function topListWithRanks(
   type: TopType,
   range: TimeRange,
   compareDays: number,
-  deadline: Deadline,
   view?: OwnerView,
 ): Promise<ListeningResult<TopList> & { previous: Ranks | undefined }> {
   const seen = view?.standing.spotifyUserId;
   const early = seen === undefined ? undefined : previousRanks(seen, type, range, compareDays);
-  const result = await topList(type, range, deadline, view);
+  const result = await topList(type, range, view);
   const previous = await (early && result.owner === seen ? early : previousRanks(result.owner, type, range, compareDays));
   return { ...result, previous };
 }

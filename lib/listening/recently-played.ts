@@ -4,7 +4,6 @@
  */
 import { callAsOwner } from '../owner/call-as-owner';
 import { RECENTLY_PLAYED } from '../owner/scopes';
-import type { Deadline } from '../platform/time';
 import { recentlyPlayed } from '../spotify/player';
 import type { Play } from '../spotify/types';
 import type { OwnerView } from '../owner/standing';
@@ -13,15 +12,14 @@ import { visiblePlays } from './visible';
 
 export const RECENTLY_PLAYED_NAME = 'recently-played';
 
-export async function recentPlays(deadline: Deadline, view?: OwnerView): Promise<ListeningResult<Play[]>> {
+export async function recentPlays(view?: OwnerView): Promise<ListeningResult<Play[]>> {
   const result = await readListening(
     {
       name: RECENTLY_PLAYED_NAME,
       cacheSeconds: (config) => config.recentlyPlayedCacheSeconds,
       scope: RECENTLY_PLAYED,
-      fetch: (until) => callAsOwner(until, RECENTLY_PLAYED, (accessToken) => recentlyPlayed(accessToken, until)),
+      fetch: () => callAsOwner(RECENTLY_PLAYED, (accessToken) => recentlyPlayed(accessToken)),
     },
-    deadline,
     view,
   );
   return { ...result, value: visiblePlays(result.value, result.settings) };

@@ -4,7 +4,6 @@
  */
 import { callAsOwner } from '../owner/call-as-owner';
 import { TOP_READ } from '../owner/scopes';
-import type { Deadline } from '../platform/time';
 import { topItems } from '../spotify/top-items';
 import { TIME_RANGES, TOP_TYPES, type Artist, type TimeRange, type TopType, type Track } from '../spotify/types';
 import type { OwnerView } from '../owner/standing';
@@ -23,15 +22,14 @@ export const TOP_LIST_NAMES = TOP_TYPES.flatMap((type) => TIME_RANGES.map((range
  * The whole page (up to PAGE_SIZE items) as the owner's settings let it be seen (visible.ts): callers
  * take the first `limit`, so a list with hidden items is still filled.
  */
-export async function topList(type: TopType, timeRange: TimeRange, deadline: Deadline, view?: OwnerView): Promise<ListeningResult<TopList>> {
+export async function topList(type: TopType, timeRange: TimeRange, view?: OwnerView): Promise<ListeningResult<TopList>> {
   const { value, ...rest } = await readListening(
     {
       name: `${type}#${timeRange}`,
       cacheSeconds: (config) => config.cacheSeconds,
       scope: TOP_READ,
-      fetch: (until) => callAsOwner(until, TOP_READ, (accessToken) => topItems(type, accessToken, timeRange, PAGE_SIZE, until)),
+      fetch: () => callAsOwner(TOP_READ, (accessToken) => topItems(type, accessToken, timeRange, PAGE_SIZE)),
     },
-    deadline,
     view,
   );
   const items = type === 'artists' ? visibleArtists(value as Artist[], rest.settings) : visibleTracks(value as Track[], rest.settings);

@@ -12,7 +12,7 @@ import { clientSecret } from '../platform/client-secret';
 import { loadConfig } from '../platform/config';
 import { NotAuthorized, ReauthorizationRequired, SpotifyError, StorageError } from '../platform/errors';
 import { logger } from '../platform/logger';
-import type { Deadline } from '../platform/time';
+import { requestDeadline } from '../platform/request-context';
 import { refreshAccessToken } from '../spotify/accounts';
 import { getOwner, type OwnerRecord } from './owner-store';
 import { markReauthRequired, saveRefreshedTokens, saveUnsavedTokens, type RefreshedTokens } from './owner-updates';
@@ -47,13 +47,13 @@ function usable(owner: OwnerRecord, rejectedToken?: string): boolean {
  * The owner with a usable access token. `rejectedToken` is one Spotify just answered 401 for:
  * it is replaced even if its expiry time says it is still good.
  */
-export async function ownerWithToken(deadline: Deadline, rejectedToken?: string): Promise<OwnerRecord> {
+export async function ownerWithToken(rejectedToken?: string): Promise<OwnerRecord> {
   const owner = await currentOwner();
   if (owner.reauthRequired) throw new ReauthorizationRequired();
   checkNotRateLimited(owner);
   if (usable(owner, rejectedToken)) return owner;
   checkRefreshBackoff(owner);
-  inflight ??= refreshOnce(owner, deadline, rejectedToken).finally(() => {
+  inflight ??= refreshOnce(owner, rejectedToken).finally(() => {
     inflight = undefined;
   });
   return inflight;
@@ -70,13 +70,14 @@ function settled(owner: OwnerRecord, rejectedToken: string): OwnerRecord | undef
   return undefined;
 }
 
-async function refreshOnce(seen: OwnerRecord, deadline: Deadline, rejectedToken = seen.accessToken): Promise<OwnerRecord> {
+async function refreshOnce(seen: OwnerRecord, rejectedToken = seen.accessToken): Promise<OwnerRecord> {
+  const deadline = requestDeadline();
   for (let poll = POLL_MS; Date.now() < deadline; poll = Math.min(POLL_MAX_MS, poll * 2)) {
     if (await acquireRefreshLease(LEASE_MS)) {
       try {
         // Someone may have refreshed (or failed) between our read and the lease.
         const owner = await currentOwner();
-        const refreshed = settled(owner, rejectedToken) ?? (await refresh(owner, deadline));
+        const refreshed = settled(owner, rejectedToken) ?? (await refresh(owner));
         if (refreshed) return refreshed;
       } finally {
         await releaseRefreshLease().catch(() => undefined);
@@ -90,7 +91,7 @@ async function refreshOnce(seen: OwnerRecord, deadline: Deadline, rejectedToken 
 }
 
 /** Refreshes the token under the lease; undefined when the lease was lost before Spotify was called. */
-async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRecord | undefined> {
+async function refresh(owner: OwnerRecord): Promise<OwnerRecord | undefined> {
   checkNotRateLimited(owner);
   const config = loadConfig();
   const credentials = { clientId: config.clientId, clientSecret: await clientSecret(), redirectUri: config.redirectUri };
@@ -99,7 +100,7 @@ async function refresh(owner: OwnerRecord, deadline: Deadline): Promise<OwnerRec
   if (!(await acquireRefreshLease(LEASE_MS))) return undefined;
   let grant;
   try {
-    grant = await refreshAccessToken(credentials, owner.refreshToken, deadline);
+    grant = await refreshAccessToken(credentials, owner.refreshToken);
   } catch (error) {
     if (!(error instanceof SpotifyError)) throw error;
     if (error.kind === 'invalid_grant') {

@@ -7,7 +7,6 @@
  */
 import { ScopeMissing, SpotifyError } from '../platform/errors';
 import { logger } from '../platform/logger';
-import type { Deadline } from '../platform/time';
 import { ownerWithToken } from './access-token';
 import { authorizationWindow } from './authorization-window';
 import { ownerKeyOf, type OwnerKey, type OwnerRecord } from './owner-store';
@@ -29,8 +28,8 @@ async function refusedScope(owner: OwnerRecord, scope: string): Promise<never> {
   throw new ScopeMissing(scope);
 }
 
-export async function callAsOwner<T>(deadline: Deadline, scope: string, read: (accessToken: string) => Promise<T>): Promise<AsOwner<T>> {
-  let owner = await ownerWithToken(deadline);
+export async function callAsOwner<T>(scope: string, read: (accessToken: string) => Promise<T>): Promise<AsOwner<T>> {
+  let owner = await ownerWithToken();
   const window = authorizationWindow(owner.authorizedAt);
   if (window.warning) logger.warn(window.warning, { daysLeft: window.daysLeft });
   try {
@@ -39,7 +38,7 @@ export async function callAsOwner<T>(deadline: Deadline, scope: string, read: (a
     } catch (error) {
       if (!refusedToken(error)) throw error;
       // Spotify says the token is no longer valid, or lacks the scope: one refresh, one retry.
-      owner = await ownerWithToken(deadline, owner.accessToken);
+      owner = await ownerWithToken(owner.accessToken);
       return { value: await read(owner.accessToken), owner: ownerKeyOf(owner) };
     }
   } catch (error) {

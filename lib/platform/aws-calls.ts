@@ -1,11 +1,9 @@
 /**
- * What bounds every AWS call (DynamoDB in table.ts, SSM in ssm.ts): each attempt's
- * timeouts and the number of attempts, set on the clients, and the deadline of the request being
- * handled, which cancels a call and its retries. route() runs each request inside `withDeadline`,
- * so no function between it and the AWS calls has to pass the deadline on.
+ * What bounds every AWS call (DynamoDB in table.ts, SSM in ssm.ts, SNS in sns.ts): each
+ * attempt's timeouts and the number of attempts, set on the clients, and the deadline of the
+ * request being handled (request-context.ts), which cancels a call and its retries.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Deadline } from './time';
+import { currentRequest } from './request-context';
 
 /**
  * DynamoDB and SSM answer in milliseconds: an attempt that has not connected in half a second, or
@@ -27,25 +25,13 @@ export function awsClientLimits() {
  */
 export const AFTER_DEADLINE_MS = 1_000;
 
-const current = new AsyncLocalStorage<Deadline>();
-
-/** Runs one request's work with its deadline set. */
-export function withDeadline<T>(deadline: Deadline, work: () => T): T {
-  return current.run(deadline, work);
-}
-
-/** The deadline of the request being handled; undefined outside one (a script, a test). */
-export function currentDeadline(): Deadline | undefined {
-  return current.getStore();
-}
-
 /**
  * The options of one AWS call (`client.send(command, options)`): inside a request, a signal that
  * cancels it, retries included, AFTER_DEADLINE_MS after the request's deadline. Outside one, the
  * client limits alone bound it.
  */
 export function awsCallOptions(): { abortSignal?: AbortSignal } {
-  const deadline = current.getStore();
+  const deadline = currentRequest()?.deadline;
   if (deadline === undefined) return {};
   return { abortSignal: AbortSignal.timeout(Math.max(0, deadline + AFTER_DEADLINE_MS - Date.now())) };
 }

@@ -1,5 +1,4 @@
 /** Spotify's accounts service: the authorize URL, the code exchange and the token refresh. */
-import type { Deadline } from '../platform/time';
 import { SpotifyError } from '../platform/errors';
 import { call, client, text } from './client';
 import type { Credentials, TokenGrant } from './types';
@@ -31,16 +30,16 @@ function grantFrom(body: Record<string, unknown>): TokenGrant {
   };
 }
 
-export async function exchangeCode(credentials: Credentials, code: string, deadline: Deadline): Promise<TokenGrant> {
+export async function exchangeCode(credentials: Credentials, code: string): Promise<TokenGrant> {
   const api = await client(credentials);
-  const body = await call(deadline, () => api.authorizationCodeGrant(code));
+  const body = await call(() => api.authorizationCodeGrant(code));
   const grant = grantFrom(body as unknown as Record<string, unknown>);
   if (!grant.refreshToken) throw new SpotifyError('bad_response');
   return grant;
 }
 
-export async function refreshAccessToken(credentials: Credentials, refreshToken: string, deadline: Deadline): Promise<TokenGrant> {
+export async function refreshAccessToken(credentials: Credentials, refreshToken: string): Promise<TokenGrant> {
   const api = await client({ ...credentials, refreshToken });
-  const body = await call(deadline, () => api.refreshAccessToken());
+  const body = await call(() => api.refreshAccessToken());
   return grantFrom(body as unknown as Record<string, unknown>);
 }

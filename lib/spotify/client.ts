@@ -1,12 +1,12 @@
 /**
  * How the adapter calls Spotify: every call goes through spotify-web-api-node, has a timeout
- * within the caller's deadline, and fails with a SpotifyError whose kind says what the caller can
+ * within the request's deadline (platform/request-context.ts), and fails with a SpotifyError whose kind says what the caller can
  * do. Reads are retried once, with jitter, when Spotify failed in a passing way; token requests
  * never are (a lost answer may have rotated the refresh token already).
  */
 import type SpotifyWebApi from 'spotify-web-api-node';
 import { SpotifyError, type SpotifyErrorKind } from '../platform/errors';
-import type { Deadline } from '../platform/time';
+import { requestDeadline } from '../platform/request-context';
 
 /** The longest one Spotify call may take; the caller's deadline may cut it shorter. */
 export const CALL_TIMEOUT_MS = 3000;
@@ -56,9 +56,9 @@ function classify(error: unknown): SpotifyError {
   return new SpotifyError('bad_response', statusCode);
 }
 
-/** One call, cut off at CALL_TIMEOUT_MS or the deadline; its body, or a classified SpotifyError. */
-export async function call<T>(deadline: Deadline, work: () => Promise<{ body: T }>): Promise<T> {
-  const timeoutMs = Math.min(CALL_TIMEOUT_MS, deadline - Date.now());
+/** One call, cut off at CALL_TIMEOUT_MS or the request's deadline; its body, or a classified SpotifyError. */
+export async function call<T>(work: () => Promise<{ body: T }>): Promise<T> {
+  const timeoutMs = Math.min(CALL_TIMEOUT_MS, requestDeadline() - Date.now());
   if (timeoutMs < MIN_CALL_MS) throw new SpotifyError('timeout');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -77,13 +77,13 @@ export async function call<T>(deadline: Deadline, work: () => Promise<{ body: T 
 const PASSING: ReadonlySet<SpotifyErrorKind> = new Set(['unavailable', 'timeout', 'bad_response']);
 
 /** A read, retried once after 50–250 ms when the failure was a passing one. */
-export async function read<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
+export async function read<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (!(error instanceof SpotifyError) || !PASSING.has(error.kind)) throw error;
     const pause = 50 + Math.random() * 200;
-    if (deadline - Date.now() - pause < MIN_CALL_MS) throw error;
+    if (requestDeadline() - Date.now() - pause < MIN_CALL_MS) throw error;
     await new Promise((done) => setTimeout(done, pause));
     return work();
   }

@@ -5,7 +5,6 @@
  * with additional_types: all of that is "nothing to show" here, never a guess.
  */
 import { SpotifyError } from '../platform/errors';
-import type { Deadline } from '../platform/time';
 import { call, client, read } from './client';
 import { toEpisode, toTrack, type RawItem } from './items';
 import type { Play, Playback, PlayingItem } from './types';
@@ -28,12 +27,12 @@ function itemOf(type: unknown, raw: RawItem | null | undefined): PlayingItem | n
 }
 
 /** What plays now, playing or paused; null when there is nothing to show. */
-export async function currentlyPlaying(accessToken: string, deadline: Deadline): Promise<Playback | null> {
+export async function currentlyPlaying(accessToken: string): Promise<Playback | null> {
   const api = await client({ accessToken });
   // The library passes every option on as a query parameter; its types know only `market`.
   const options = { additional_types: 'track,episode' } as Parameters<typeof api.getMyCurrentPlayingTrack>[0];
-  return read(deadline, async () => {
-    const body = await call<unknown>(deadline, () => api.getMyCurrentPlayingTrack(options));
+  return read(async () => {
+    const body = await call<unknown>(() => api.getMyCurrentPlayingTrack(options));
     // A 204 reaches us as {} or '' (the library parses only JSON it is told about).
     if (!body || (typeof body === 'object' && Object.keys(body).length === 0)) return null;
     if (typeof body !== 'object') throw new SpotifyError('bad_response');
@@ -47,10 +46,10 @@ export async function currentlyPlaying(accessToken: string, deadline: Deadline):
 }
 
 /** The owner's last plays, newest first (up to RECENT_PAGE; episodes are never among them); with `after` (epoch ms), only those played after it. */
-export async function recentlyPlayed(accessToken: string, deadline: Deadline, after?: number): Promise<Play[]> {
+export async function recentlyPlayed(accessToken: string, after?: number): Promise<Play[]> {
   const api = await client({ accessToken });
-  return read(deadline, async () => {
-    const body = await call<{ items?: unknown }>(deadline, () => api.getMyRecentlyPlayedTracks({ limit: RECENT_PAGE, ...(after === undefined ? {} : { after }) }));
+  return read(async () => {
+    const body = await call<{ items?: unknown }>(() => api.getMyRecentlyPlayedTracks({ limit: RECENT_PAGE, ...(after === undefined ? {} : { after }) }));
     if (!Array.isArray(body?.items)) throw new SpotifyError('bad_response');
     return (body.items as { track?: RawItem; played_at?: unknown }[]).map((entry) => {
       if (typeof entry?.played_at !== 'string' || Number.isNaN(Date.parse(entry.played_at)) || !entry.track) throw new SpotifyError('bad_response');

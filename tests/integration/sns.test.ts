@@ -40,7 +40,8 @@ async function container(endpoint = sns.url) {
   useEndpoint(endpoint);
   vi.resetModules();
   const { publishNotice } = await import('../../lib/platform/sns');
-  const { withDeadline } = await import('../../lib/platform/aws-calls');
+  const { withRequest } = await import('../../lib/platform/request-context');
+  const withDeadline = <T>(deadline: number, work: () => T): T => withRequest({ deadline, caller: 'public' }, work);
   return { publishNotice, withDeadline };
 }
 

@@ -9,7 +9,7 @@ import { topListWithRanks } from '../../listening/ranks';
 import { recentPlays } from '../../listening/recently-played';
 import { ReauthorizationRequired } from '../../platform/errors';
 import { withOwnerDefaults, type OwnerView } from '../../owner/standing';
-import type { Deadline, Freshness } from '../../platform/time';
+import type { Freshness } from '../../platform/time';
 import type { Params } from '../../platform/validation';
 import { loadPictures, type CardPictures } from './images';
 import { parseCardQuery, type CardQuery } from './query';
@@ -32,20 +32,20 @@ export function keptFor(freshness: Freshness, pictures: CardPictures): Freshness
 }
 
 /** GET /card.svg's answer to its query parameters. */
-export async function listCardFor(params: Params, deadline: Deadline): Promise<Card> {
+export async function listCardFor(params: Params): Promise<Card> {
   const { query, view } = await withOwnerDefaults((defaults) => parseCardQuery(params, defaults));
-  return listCard(query, deadline, view);
+  return listCard(query, view);
 }
 
-export async function listCard(query: CardQuery, deadline: Deadline, view?: OwnerView): Promise<Card> {
+export async function listCard(query: CardQuery, view?: OwnerView): Promise<Card> {
   if (query.type === 'recent') {
-    const { value: plays, freshness } = drawable(await recentPlays(deadline, view));
+    const { value: plays, freshness } = drawable(await recentPlays(view));
     const shown = plays.slice(0, query.limit);
-    const pictures = await loadPictures(query.images ? shown.map((play) => play.track) : [], ROW_PICTURE, deadline);
+    const pictures = await loadPictures(query.images ? shown.map((play) => play.track) : [], ROW_PICTURE);
     return { svg: renderCard(recentContent(shown, query, pictures.of, Date.now())), freshness: keptFor(freshness, pictures) };
   }
-  const { value: list, freshness, previous } = drawable(await topListWithRanks(query.type, query.timeRange, query.compare, deadline, view));
+  const { value: list, freshness, previous } = drawable(await topListWithRanks(query.type, query.timeRange, query.compare, view));
   const shown = { ...list, items: list.items.slice(0, query.limit) } as typeof list;
-  const pictures = await loadPictures(query.images ? shown.items : [], ROW_PICTURE, deadline);
+  const pictures = await loadPictures(query.images ? shown.items : [], ROW_PICTURE);
   return { svg: renderCard(cardContent(shown, query, pictures.of, previous)), freshness: keptFor(freshness, pictures) };
 }

@@ -14,7 +14,7 @@
  * smallest that still covers the size it is drawn at on a 2× screen (pickPicture), so the file
  * stays small and the picture sharp. Every URL it asks for is one Spotify listed.
  */
-import type { Deadline } from '../../platform/time';
+import { requestDeadline } from '../../platform/request-context';
 import type { Picture } from '../../spotify/types';
 
 export const IMAGE_TIMEOUT_MS = 2_000;
@@ -147,13 +147,13 @@ function recall(url: string): Kept | undefined {
 }
 
 /** The data: URI of one image (null when it cannot be shown); concurrent asks share one fetch. */
-export function imageDataUri(url: string, deadline: Deadline): Promise<string | null> {
+export function imageDataUri(url: string): Promise<string | null> {
   if (!isAllowedImageUrl(url)) return Promise.resolve(null);
   const known = recall(url);
   if (known) return Promise.resolve(known.dataUri);
   let pending = inflight.get(url);
   if (!pending) {
-    const timeoutMs = Math.min(IMAGE_TIMEOUT_MS, deadline - Date.now());
+    const timeoutMs = Math.min(IMAGE_TIMEOUT_MS, requestDeadline() - Date.now());
     // Out of time is not the image's fault: nothing is remembered.
     if (timeoutMs < MIN_FETCH_MS) return Promise.resolve(null);
     pending = download(url, AbortSignal.timeout(timeoutMs))
@@ -168,9 +168,9 @@ export function imageDataUri(url: string, deadline: Deadline): Promise<string | 
 }
 
 /** Every distinct image at once; the map has an entry (a data: URI or null) for each URL given. */
-export async function imageDataUris(urls: (string | null)[], deadline: Deadline): Promise<Map<string, string | null>> {
+export async function imageDataUris(urls: (string | null)[]): Promise<Map<string, string | null>> {
   const distinct = [...new Set(urls.filter((url): url is string => typeof url === 'string'))];
-  const dataUris = await Promise.all(distinct.map((url) => imageDataUri(url, deadline)));
+  const dataUris = await Promise.all(distinct.map((url) => imageDataUri(url)));
   return new Map(distinct.map((url, index) => [url, dataUris[index] ?? null]));
 }
 
@@ -181,9 +181,9 @@ export interface CardPictures {
 }
 
 /** The picture of each item, drawn `drawnPx` square, all fetched at once. */
-export async function loadPictures(items: Pictured[], drawnPx: number, deadline: Deadline): Promise<CardPictures> {
+export async function loadPictures(items: Pictured[], drawnPx: number): Promise<CardPictures> {
   const urls = new Map(items.map((item) => [item, pickPicture(item, drawnPx)]));
-  const dataUris = await imageDataUris([...urls.values()], deadline);
+  const dataUris = await imageDataUris([...urls.values()]);
   return {
     of: (item) => dataUris.get(urls.get(item) ?? '') ?? null,
     complete: [...dataUris.values()].every(Boolean),

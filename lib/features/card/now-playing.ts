@@ -4,7 +4,6 @@
  * than the now-playing result is fresh, nor past the item's end, when the card would be wrong.
  */
 import { nowPlaying } from '../../listening/now-playing';
-import type { Deadline } from '../../platform/time';
 import { withOwnerDefaults, type OwnerView } from '../../owner/standing';
 import type { Params } from '../../platform/validation';
 import { drawable, keptFor, type Card } from './card';
@@ -13,14 +12,14 @@ import { COVER, nowPlayingContent, renderNowPlaying } from './now-playing-render
 import { parseNowPlayingCardQuery, type NowPlayingCardQuery } from './query';
 
 /** GET /now-playing.svg's answer to its query parameters (the owner's default theme for an omitted one). */
-export async function nowPlayingCardFor(params: Params, deadline: Deadline): Promise<Card> {
+export async function nowPlayingCardFor(params: Params): Promise<Card> {
   const { query, view } = await withOwnerDefaults((defaults) => parseNowPlayingCardQuery(params, defaults));
-  return nowPlayingCard(query, deadline, view);
+  return nowPlayingCard(query, view);
 }
 
-export async function nowPlayingCard(query: NowPlayingCardQuery, deadline: Deadline, view?: OwnerView): Promise<Card> {
-  const { value, freshness } = drawable(await nowPlaying(deadline, view));
-  const pictures = await loadPictures(value.item && query.images ? [value.item] : [], COVER, deadline);
+export async function nowPlayingCard(query: NowPlayingCardQuery, view?: OwnerView): Promise<Card> {
+  const { value, freshness } = drawable(await nowPlaying(view));
+  const pictures = await loadPictures(value.item && query.images ? [value.item] : [], COVER);
   const at = Date.now();
   const content = nowPlayingContent(value, freshness, at, query, pictures.of);
   const movingUntil = content.progress?.movingMs ? at + content.progress.movingMs : Infinity;

@@ -11,7 +11,6 @@ import { clientSecret } from '../../platform/client-secret';
 import { loadConfig, redirectUriFor } from '../../platform/config';
 import { AccountNotAllowed, InvalidRequest, SpotifyError } from '../../platform/errors';
 import { logger } from '../../platform/logger';
-import type { Deadline } from '../../platform/time';
 import type { Params } from '../../platform/validation';
 import { exchangeCode } from '../../spotify/accounts';
 import { currentProfile } from '../../spotify/profile';
@@ -44,7 +43,7 @@ function single(query: Params, name: string, maxLength: number): string | undefi
   return value;
 }
 
-export async function finishLogin(request: CallbackRequest, deadline: Deadline): Promise<Connected> {
+export async function finishLogin(request: CallbackRequest): Promise<Connected> {
   const config = loadConfig();
   const redirectUri = redirectUriFor(config, request.domainName);
   const spotifyError = single(request.query, 'error', 200);
@@ -59,14 +58,14 @@ export async function finishLogin(request: CallbackRequest, deadline: Deadline):
   const credentials = { clientId: config.clientId, clientSecret: await clientSecret(), redirectUri };
   let grant;
   try {
-    grant = await exchangeCode(credentials, code, deadline);
+    grant = await exchangeCode(credentials, code);
   } catch (error) {
     if (error instanceof SpotifyError && error.kind === 'invalid_grant') {
       throw new InvalidRequest('authorization_failed', 'Spotify did not accept this sign-in (the code was already used or expired). Nothing was stored.');
     }
     throw error;
   }
-  const profile = await currentProfile(grant.accessToken, deadline).catch((error: unknown) => {
+  const profile = await currentProfile(grant.accessToken).catch((error: unknown) => {
     // /me needs no scope: refused right after Spotify granted a token, the account is not on the app's list.
     throw error instanceof SpotifyError && error.kind === 'forbidden' ? new AccountNotAllowed() : error;
   });

@@ -15,7 +15,6 @@ import { forgetStanding } from '../../owner/standing';
 import { serviceBase } from '../../platform/config';
 import { NoSession } from '../../platform/errors';
 import { logger } from '../../platform/logger';
-import type { Deadline } from '../../platform/time';
 import type { Artist } from '../../spotify/types';
 
 /** What the console's routes read of a request. */
@@ -47,14 +46,14 @@ export function signInUrl(request: OwnerRequest): string {
 }
 
 /** The console's content, or undefined without a valid session (the browser is then sent to signInUrl). */
-export async function openConsole(request: OwnerRequest, deadline: Deadline): Promise<ConsoleView | undefined> {
+export async function openConsole(request: OwnerRequest): Promise<ConsoleView | undefined> {
   const standing = await session(request).catch((error: unknown) => {
     if (error instanceof NoSession) return undefined;
     throw error;
   });
   if (!standing) return undefined;
   const status = await getStatus();
-  const topArtists = await topList('artists', standing.settings.defaults.timeRange, deadline, { standing, readNow: true }).then(
+  const topArtists = await topList('artists', standing.settings.defaults.timeRange, { standing, readNow: true }).then(
     (result) => result.value.items.slice(0, 20).map(({ id, name }) => ({ id, name })),
     // The console works without them: the ids can be typed in.
     (error: unknown) => {

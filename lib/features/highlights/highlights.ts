@@ -4,7 +4,7 @@
  * `previousRank` when the history holds the list's snapshot of `compare` days ago (listening/ranks.ts).
  */
 import { topListWithRanks, type Ranks } from '../../listening/ranks';
-import type { Deadline, Freshness } from '../../platform/time';
+import type { Freshness } from '../../platform/time';
 import type { Artist, TimeRange, Track } from '../../spotify/types';
 import { withOwnerDefaults, type OwnerView } from '../../owner/standing';
 import type { Params } from '../../platform/validation';
@@ -53,13 +53,13 @@ function ranked<T extends { id: string }>(item: T, previous: Ranks | undefined):
 }
 
 /** The answer to a /highlights query: a bad one is refused before anything is read; what it omits, the owner's defaults fill. */
-export async function highlightsFor(params: Params, deadline: Deadline): Promise<HighlightsAnswer> {
+export async function highlightsFor(params: Params): Promise<HighlightsAnswer> {
   const { query, view } = await withOwnerDefaults((defaults) => parseHighlightsQuery(params, defaults));
-  return getHighlights(query, deadline, view);
+  return getHighlights(query, view);
 }
 
-export async function getHighlights(query: HighlightsQuery, deadline: Deadline, view?: OwnerView): Promise<HighlightsAnswer> {
-  const { value: list, freshness, staleBecause, previous } = await topListWithRanks(query.type, query.timeRange, query.compare, deadline, view);
+export async function getHighlights(query: HighlightsQuery, view?: OwnerView): Promise<HighlightsAnswer> {
+  const { value: list, freshness, staleBecause, previous } = await topListWithRanks(query.type, query.timeRange, query.compare, view);
   return {
     highlights: {
       ...(list.type === 'artists'

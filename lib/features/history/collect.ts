@@ -17,7 +17,7 @@ import { RECENTLY_PLAYED } from '../../owner/scopes';
 import { historyConfig } from '../../platform/config';
 import { ServiceError } from '../../platform/errors';
 import { logger } from '../../platform/logger';
-import { addDays, localDate, startOfDay, type Deadline } from '../../platform/time';
+import { addDays, localDate, startOfDay } from '../../platform/time';
 import { recentlyPlayed } from '../../spotify/player';
 import { TIME_RANGES, TOP_TYPES, type Play } from '../../spotify/types';
 
@@ -71,20 +71,20 @@ function reasonOf(error: unknown): string {
 }
 
 /** The top lists of `date`, once: through the cached sources, so a fresh one costs Spotify nothing. */
-async function snapshotTopLists(user: string, date: string, deadline: Deadline): Promise<number> {
+async function snapshotTopLists(user: string, date: string): Promise<number> {
   let written = 0;
   for (const type of TOP_TYPES) {
     for (const range of TIME_RANGES) {
       const name = `${type}#${range}`;
       if (await snapshot(user, date, name)) continue;
-      const { value } = await topList(type, range, deadline);
+      const { value } = await topList(type, range);
       if (await putSnapshot(user, date, name, value.items.map((item) => item.id))) written += 1;
     }
   }
   return written;
 }
 
-export async function collect(deadline: Deadline, now = Date.now()): Promise<CollectReport> {
+export async function collect(now = Date.now()): Promise<CollectReport> {
   const config = historyConfig();
   const report: CollectReport = { outcome: 'collected', stored: 0, days: [], gap: null, snapshots: 0 };
   const owner = await getOwner();
@@ -99,7 +99,7 @@ export async function collect(deadline: Deadline, now = Date.now()): Promise<Col
   const state = await collectorState(user);
   let page: Play[];
   try {
-    ({ value: page } = await callAsOwner(deadline, RECENTLY_PLAYED, (token) => recentlyPlayed(token, deadline, state.cursor)));
+    ({ value: page } = await callAsOwner(RECENTLY_PLAYED, (token) => recentlyPlayed(token, state.cursor)));
   } catch (error) {
     const reason = reasonOf(error);
     logger.warn('The collector could not read the recent plays: the next run catches up', { reason });
@@ -132,7 +132,7 @@ export async function collect(deadline: Deadline, now = Date.now()): Promise<Col
   const newest = plays.at(-1);
   if (newest || !state.since) await moveCursor(user, newest ? Date.parse(newest.playedAt) : undefined, state.since ?? at);
 
-  report.snapshots = await snapshotTopLists(user, localDate(now, config.timeZone), deadline).catch((error: unknown) => {
+  report.snapshots = await snapshotTopLists(user, localDate(now, config.timeZone)).catch((error: unknown) => {
     logger.warn('The daily snapshot of the top lists waits for the next run', { reason: reasonOf(error) });
     return 0;
   });

@@ -3,7 +3,7 @@
  * played last, as exact JSON; and where a card about it should link.
  */
 import { nowPlaying } from '../../listening/now-playing';
-import type { Deadline, Freshness } from '../../platform/time';
+import type { Freshness } from '../../platform/time';
 import { itemShape, type EpisodeShape, type TrackShape } from './shapes';
 
 export interface NowPlayingJson {
@@ -24,8 +24,8 @@ export interface NowPlayingAnswer {
   freshness: Freshness;
 }
 
-export async function getNowPlaying(deadline: Deadline): Promise<NowPlayingAnswer> {
-  const { value, freshness, staleBecause, owner } = await nowPlaying(deadline);
+export async function getNowPlaying(): Promise<NowPlayingAnswer> {
+  const { value, freshness, staleBecause, owner } = await nowPlaying();
   return {
     json: {
       isPlaying: value.isPlaying,

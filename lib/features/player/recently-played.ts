@@ -1,7 +1,7 @@
 /** GET /recently-played: the owner's last plays, newest first, as exact JSON (`?limit=` 1–50, default 10). */
 import * as z from 'zod/mini';
 import { recentPlays } from '../../listening/recently-played';
-import type { Deadline, Freshness } from '../../platform/time';
+import type { Freshness } from '../../platform/time';
 import { parseWith, wholeNumber, type Params } from '../../platform/validation';
 import { RECENT_PAGE } from '../../spotify/player';
 import { playedShape, type PlayedShape } from './shapes';
@@ -20,8 +20,8 @@ export interface RecentlyPlayedJson {
   reason?: string;
 }
 
-export async function getRecentlyPlayed(query: { limit: number }, deadline: Deadline): Promise<{ json: RecentlyPlayedJson; freshness: Freshness }> {
-  const { value: plays, freshness, staleBecause } = await recentPlays(deadline);
+export async function getRecentlyPlayed(query: { limit: number }): Promise<{ json: RecentlyPlayedJson; freshness: Freshness }> {
+  const { value: plays, freshness, staleBecause } = await recentPlays();
   const tracks = plays.slice(0, query.limit).map(({ track, playedAt }) => playedShape(track, playedAt));
   return {
     json: {

@@ -22,7 +22,9 @@ async function container() {
   process.env.TABLE_NAME = 'stalled-table';
   vi.resetModules();
   const { send } = await import('../../../lib/platform/table');
-  const { withDeadline, AFTER_DEADLINE_MS } = await import('../../../lib/platform/aws-calls');
+  const { withRequest } = await import('../../../lib/platform/request-context');
+  const withDeadline = <T>(deadline: number, work: () => T): T => withRequest({ deadline, caller: 'public' }, work);
+  const { AFTER_DEADLINE_MS } = await import('../../../lib/platform/aws-calls');
   const { StorageError } = await import('../../../lib/platform/errors');
   const getOwner = () =>
     send((TableName) => new GetCommand({ TableName, Key: { pk: 'owner' } })).then(

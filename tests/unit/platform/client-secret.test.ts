@@ -37,7 +37,8 @@ async function container(endpoint = ssm.url) {
   const { clientSecret } = await import('../../../lib/platform/client-secret');
   const { logger } = await import('../../../lib/platform/logger');
   const { ConfigError, StorageError } = await import('../../../lib/platform/errors');
-  const { withDeadline } = await import('../../../lib/platform/aws-calls');
+  const { withRequest } = await import('../../../lib/platform/request-context');
+  const withDeadline = <T>(deadline: number, work: () => T): T => withRequest({ deadline, caller: 'public' }, work);
   const secret = () => clientSecret({ SPOTIFY_CLIENT_SECRET_PARAM: NAME, AWS_REGION: AWS_ENV.AWS_REGION });
   return { secret, logger, withDeadline, ConfigError, StorageError };
 }

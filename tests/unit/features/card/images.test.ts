@@ -6,6 +6,7 @@
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { withRequest } from '../../../../lib/platform/request-context';
 import {
   CACHE_BUDGET_BYTES,
   clearImageCache,
@@ -63,7 +64,8 @@ const server = setupServer(
   }),
 );
 
-const soon = (ms = 1_500) => Date.now() + ms;
+/** `work` inside a request whose deadline is `ms` away. */
+const inRequest = <T>(work: () => T, ms = 1_500): T => withRequest({ deadline: Date.now() + ms, caller: 'public' }, work);
 
 const dataUriOf = (bytes: Buffer, type = 'image/png') => `data:${type};base64,${bytes.toString('base64')}`;
 
@@ -98,7 +100,7 @@ describe('which images may be fetched', () => {
     'not a url',
   ])('refuses %s, without a request', async (url) => {
     expect(isAllowedImageUrl(url)).toBe(false);
-    expect(await imageDataUri(url, soon())).toBeNull();
+    expect(await inRequest(() => imageDataUri(url))).toBeNull();
     expect(requested).toEqual([]);
   });
 });
@@ -140,13 +142,13 @@ describe('which size of a picture', () => {
   it('loads the chosen size of each item\'s picture, and says whether every one came', async () => {
     const broken = { image: null, pictures: [picture(300, 'missing')] };
     const none = { image: null, pictures: [] };
-    const pictures = await loadPictures([artist, album, none], 44, soon());
+    const pictures = await inRequest(() => loadPictures([artist, album, none], 44));
     expect(requested.sort()).toEqual(['https://i.scdn.co/image/160', 'https://i.scdn.co/image/300']);
     expect(pictures.of(artist)).toBe(dataUriOf(PNG));
     expect(pictures.of(none)).toBeNull();
     // An item without a picture is not a failure; a picture that failed is.
     expect(pictures.complete).toBe(true);
-    const withBroken = await loadPictures([artist, broken], 44, soon());
+    const withBroken = await inRequest(() => loadPictures([artist, broken], 44));
     expect(withBroken.of(broken)).toBeNull();
     expect(withBroken.complete).toBe(false);
   });
@@ -154,9 +156,9 @@ describe('which size of a picture', () => {
 
 describe('fetching', () => {
   it('answers a data: URI typed by the bytes, fetching exactly the URL given', async () => {
-    expect(await imageDataUri('https://i.scdn.co/image/jpeg', soon())).toBe(dataUriOf(JPEG, 'image/jpeg'));
+    expect(await inRequest(() => imageDataUri('https://i.scdn.co/image/jpeg'))).toBe(dataUriOf(JPEG, 'image/jpeg'));
     const artist = 'https://i.scdn.co/image/ab6761610000e5eb0123456789abcdef01234567';
-    expect(await imageDataUri(artist, soon())).toBe(dataUriOf(PNG));
+    expect(await inRequest(() => imageDataUri(artist))).toBe(dataUriOf(PNG));
     expect(requested).toEqual(['https://i.scdn.co/image/jpeg', artist]);
   });
 
@@ -167,28 +169,28 @@ describe('fetching', () => {
     ['huge', `more than ${MAX_IMAGE_BYTES} bytes, announced`],
     ['huge-stream', `more than ${MAX_IMAGE_BYTES} bytes, streamed`],
   ])('gives null for %s (%s)', async (id) => {
-    expect(await imageDataUri(`https://i.scdn.co/image/${id}`, soon())).toBeNull();
+    expect(await inRequest(() => imageDataUri(`https://i.scdn.co/image/${id}`))).toBeNull();
     expect(requested.every((url) => url.startsWith('https://i.scdn.co/'))).toBe(true);
   });
 
   it(`accepts an image of exactly ${MAX_IMAGE_BYTES} bytes`, async () => {
-    expect(await imageDataUri('https://i.scdn.co/image/limit', soon())).toBe(dataUriOf(png(MAX_IMAGE_BYTES)));
+    expect(await inRequest(() => imageDataUri('https://i.scdn.co/image/limit'))).toBe(dataUriOf(png(MAX_IMAGE_BYTES)));
   });
 
   it('gives up at the request deadline, and does not start a fetch without time left', async () => {
     const started = Date.now();
-    expect(await imageDataUri('https://i.scdn.co/image/slow', soon(300))).toBeNull();
+    expect(await inRequest(() => imageDataUri('https://i.scdn.co/image/slow'), 300)).toBeNull();
     expect(Date.now() - started).toBeLessThan(800);
-    expect(await imageDataUri('https://i.scdn.co/image/plain', soon(50))).toBeNull();
+    expect(await inRequest(() => imageDataUri('https://i.scdn.co/image/plain'), 50)).toBeNull();
     expect(requested).toEqual(['https://i.scdn.co/image/slow']);
     // Running out of time is not the image's fault: the next request tries it.
-    expect(await imageDataUri('https://i.scdn.co/image/plain', soon())).toBe(dataUriOf(PNG));
+    expect(await inRequest(() => imageDataUri('https://i.scdn.co/image/plain'))).toBe(dataUriOf(PNG));
   });
 
   it('fetches all of a card\'s images at once, each distinct URL once', async () => {
     const urls = ['https://i.scdn.co/image/wait1', 'https://i.scdn.co/image/wait2', 'https://i.scdn.co/image/wait3', 'https://i.scdn.co/image/wait1', null];
     const started = Date.now();
-    const images = await imageDataUris(urls, soon());
+    const images = await inRequest(() => imageDataUris(urls));
     expect(Date.now() - started).toBeLessThan(400);
     expect([...images.keys()]).toEqual(urls.slice(0, 3));
     expect([...images.values()].every((value) => value === dataUriOf(PNG))).toBe(true);
@@ -199,19 +201,19 @@ describe('fetching', () => {
 describe('kept in memory', () => {
   it('fetches an image once, however many requests ask, at once or later', async () => {
     const url = 'https://i.scdn.co/image/wait-shared';
-    await Promise.all([imageDataUri(url, soon()), imageDataUri(url, soon())]);
-    await imageDataUri(url, soon());
+    await Promise.all([inRequest(() => imageDataUri(url)), inRequest(() => imageDataUri(url))]);
+    await inRequest(() => imageDataUri(url));
     expect(requested).toHaveLength(1);
   });
 
   it(`remembers a failure for ${FAILURE_TTL_MS / 1000} s, then tries again`, async () => {
     const url = 'https://i.scdn.co/image/missing';
-    await imageDataUri(url, soon());
-    await imageDataUri(url, soon());
+    await inRequest(() => imageDataUri(url));
+    await inRequest(() => imageDataUri(url));
     expect(requested).toHaveLength(1);
     const now = Date.now();
     vi.spyOn(Date, 'now').mockReturnValue(now + FAILURE_TTL_MS + 1);
-    await imageDataUri(url, now + FAILURE_TTL_MS + 2_000);
+    await inRequest(() => imageDataUri(url));
     expect(requested).toHaveLength(2);
   });
 
@@ -219,14 +221,14 @@ describe('kept in memory', () => {
     const url = (i: number) => `https://i.scdn.co/image/big${i}`;
     const perImage = dataUriOf(png(200 * 1024)).length;
     const fits = Math.floor(CACHE_BUDGET_BYTES / perImage);
-    for (let i = 0; i < fits; i++) await imageDataUri(url(i), soon());
-    await imageDataUri(url(0), soon()); // used again: now the most recent
-    await imageDataUri(url(fits), soon()); // one too many: big1 goes
+    for (let i = 0; i < fits; i++) await inRequest(() => imageDataUri(url(i)));
+    await inRequest(() => imageDataUri(url(0))); // used again: now the most recent
+    await inRequest(() => imageDataUri(url(fits))); // one too many: big1 goes
     requested.length = 0;
-    await imageDataUri(url(0), soon());
-    await imageDataUri(url(2), soon());
+    await inRequest(() => imageDataUri(url(0)));
+    await inRequest(() => imageDataUri(url(2)));
     expect(requested).toEqual([]);
-    await imageDataUri(url(1), soon());
+    await inRequest(() => imageDataUri(url(1)));
     expect(requested).toEqual([url(1)]);
   });
 });
