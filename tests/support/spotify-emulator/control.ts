@@ -1,7 +1,11 @@
 // Control plane: applied in the emulator process, called over HTTP from any process.
 import type { SpotifyModel } from './model';
 import type { Playable, Playback, PlayOptions } from './player';
-import { SCOPE_REFUSALS, WEB_API_ROUTES, type CallCounters, type Fault, type FaultTarget, type Play, type RateLimitOptions, type RequestLogEntry, type ScopeRefusal } from './types';
+import { dailyQuotaSetting } from './traffic';
+import {
+  SCOPE_REFUSALS, WEB_API_ROUTES, type CallCounters, type DailyQuotaOptions, type DailyQuotaState, type Fault, type FaultTarget,
+  type Play, type RateLimitOptions, type RequestLogEntry, type ScopeRefusal,
+} from './types';
 
 export interface EmulatorState {
   calls: CallCounters;
@@ -10,6 +14,8 @@ export interface EmulatorState {
   rotateRefreshTokens: boolean;
   latencyMs: number;
   scopeRefusal: ScopeRefusal;
+  /** The daily quota setting (null = off) and, per client id, its calls in the window and lockout end. */
+  dailyQuota: DailyQuotaState;
   now: number;
 }
 
@@ -21,6 +27,7 @@ export function stateOf(model: SpotifyModel): EmulatorState {
     rotateRefreshTokens: model.rotateRefreshTokens,
     latencyMs: model.latencyMs,
     scopeRefusal: model.scopeRefusal,
+    dailyQuota: model.dailyQuotaState(),
     now: model.now(),
   };
 }
@@ -95,6 +102,7 @@ export function applyControl(model: SpotifyModel, action: unknown, args: Args): 
     case 'setRotate': model.rotateRefreshTokens = args.on === true; return;
     case 'setLatency': model.latencyMs = num(args, 'ms'); return;
     case 'setMaxCallsPer30s': model.maxCallsPer30s = args.max === null ? null : num(args, 'max'); return;
+    case 'setDailyQuota': model.dailyQuota = dailyQuotaSetting(args.quota, 'quota'); return;
     case 'setAccessTokenTtl': model.accessTokenTtlSeconds = num(args, 'seconds'); return;
     case 'advanceClock': return model.advanceClock(num(args, 'ms'));
     case 'setAllowedUsers': return model.setAllowedUsers(optUserIds(args), optStr(args, 'clientId'));
@@ -143,6 +151,11 @@ export function emulatorControl(url: string) {
     setRotate: (on: boolean) => send('setRotate', { on }),
     setLatency: (ms: number) => send('setLatency', { ms }),
     setMaxCallsPer30s: (max: number | null) => send('setMaxCallsPer30s', { max }),
+    /**
+     * Spotify's rolling daily quota per client id; null turns it off and forgets counts and lockouts.
+     * A new setting keeps them (a lockout runs its course); reset() puts back the model's option.
+     */
+    setDailyQuota: (quota: DailyQuotaOptions | null) => send('setDailyQuota', { quota }),
     setAccessTokenTtl: (seconds: number) => send('setAccessTokenTtl', { seconds }),
     advanceClock: (ms: number) => send('advanceClock', { ms }),
     /** The app's User Management list; null lets everyone through. reset() puts the registered list back. */

@@ -6,8 +6,9 @@ import { currentlyPlayingResponse, recentlyPlayedResponse } from './player-api';
 import { sampleArtists, sampleHistory, sampleTracks } from './sample-data';
 import { Traffic } from './traffic';
 import type {
-  AppSpec, Artist, AuthorizeRequest, CallCounters, Fault, FaultTarget, ModelOptions, ModelResponse,
-  RateLimitOptions, RequestLogEntry, ScopeRefusal, TimeRange, Track, UserSpec, WebApiRoute,
+  AppSpec, Artist, AuthorizeRequest, CallCounters, DailyQuotaOptions, DailyQuotaSetting, DailyQuotaState, Fault,
+  FaultTarget, ModelOptions, ModelResponse, RateLimitOptions, RequestLogEntry, ScopeRefusal, TimeRange, Track,
+  UserSpec, WebApiRoute,
 } from './types';
 import { apiError, json, oauthError, randomToken, toParams } from './util';
 import { meBody, orderFor, topResponse } from './web-api';
@@ -99,6 +100,7 @@ export class SpotifyModel {
     this.rotateRefreshTokens = this.options.rotateRefreshTokens ?? false;
     this.latencyMs = this.options.latencyMs ?? 0;
     this.maxCallsPer30s = this.options.maxCallsPer30s ?? null;
+    this.dailyQuota = this.options.dailyQuota ?? null;
     // 403 is what Spotify documents for a scope problem and what the emulator always answered.
     this.scopeRefusal = this.options.scopeRefusal ?? 'insufficient-client-scope';
   }
@@ -110,6 +112,23 @@ export class SpotifyModel {
 
   set maxCallsPer30s(max: number | null) {
     this.traffic.maxCallsPer30s = max;
+  }
+
+  /**
+   * Spotify's rolling daily quota per client id, with its defaults filled in; null = off. Setting
+   * it checks it (throws naming the bad field) and keeps the counts and lockouts; null forgets them.
+   */
+  get dailyQuota(): DailyQuotaSetting | null {
+    return this.traffic.dailyQuota;
+  }
+
+  set dailyQuota(quota: DailyQuotaOptions | null) {
+    this.traffic.dailyQuota = quota;
+  }
+
+  /** Each client id's calls in the current window and lockout end (epoch ms, model clock). */
+  dailyQuotaState(): DailyQuotaState {
+    return this.traffic.dailyQuotaState();
   }
 
   now(): number {
@@ -229,13 +248,15 @@ export class SpotifyModel {
   }
 
   private answerToken(header: string | undefined, form: URLSearchParams, grantType?: string): ModelResponse {
-    const blocked = this.traffic.check('token');
+    // Authenticated up front (it has no side effects) only to know whose daily quota the call
+    // draws on; a client that fails to authenticate names no app, so it draws on none.
+    const client = authenticateClient(header, form, (id) => this.apps.get(id));
+    const blocked = this.traffic.check('token', 'clientId' in client ? client.clientId : undefined);
     if (blocked) return blocked;
     if (!grantType) return oauthError('unsupported_grant_type', 'grant_type parameter is missing');
     if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
       return oauthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
     }
-    const client = authenticateClient(header, form, (id) => this.apps.get(id));
     if ('status' in client) return client;
     return grantType === 'authorization_code' ? this.exchangeCode(client.clientId, form) : this.refresh(client.clientId, form);
   }
@@ -307,14 +328,16 @@ export class SpotifyModel {
   }
 
   private answerApi(route: WebApiRoute, method: string, path: string, query: URLSearchParams, header?: string): ModelResponse {
-    const blocked = this.traffic.check('api');
+    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    const access = token ? this.accessTokens.get(token) : undefined;
+    // Counted (and refused) where the 30-second window is, for the app the token was issued to,
+    // expired or not; a token the model never issued names no app, so it draws on no quota.
+    const blocked = this.traffic.check('api', access?.clientId);
     if (blocked) return blocked;
     if (method !== 'GET') return apiError(405, 'Method not allowed');
     const type = path.slice('/v1/me/top/'.length);
     if (route === 'top' && type !== 'artists' && type !== 'tracks') return apiError(404, 'Service not found');
 
-    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
-    const access = token ? this.accessTokens.get(token) : undefined;
     if (!access) return this.unauthorized('Invalid access token');
     if (this.now() >= access.expiresAt) return this.unauthorized('The access token expired');
     const allowed = this.apps.get(access.clientId)?.allowedUsers;
@@ -387,9 +410,9 @@ export class SpotifyModel {
   }
 
   /**
-   * Clears runtime state (tokens, codes, grants, faults, limits, counters, clock offset, playback)
-   * and option changes, and puts back the allow-lists apps were registered with and the histories
-   * users were added with; keeps apps and users.
+   * Clears runtime state (tokens, codes, grants, faults, limits, daily quota counts and lockouts,
+   * counters, clock offset, playback) and option changes, and puts back the allow-lists apps were
+   * registered with and the histories users were added with; keeps apps and users.
    */
   reset(): void {
     for (const [clientId, allowed] of this.registeredAllowLists) this.setAllowedUsers(allowed, clientId);

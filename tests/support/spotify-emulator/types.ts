@@ -217,6 +217,33 @@ export interface ModelOptions {
   apiBase?: string;
   /** Default 'insufficient-client-scope' (see ScopeRefusal). */
   scopeRefusal?: ScopeRefusal;
+  /** Spotify's rolling daily quota per client id; off (null) by default. */
+  dailyQuota?: DailyQuotaOptions | null;
+}
+
+/**
+ * Spotify's rolling daily quota (2026): past `calls` accepted calls in any `windowMs`, a client id
+ * gets 429 QUOTA_EXCEEDED with a Retry-After of when the window frees up, and stays refused until then.
+ */
+export interface DailyQuotaOptions {
+  /** Accepted calls per client id in the window; a whole number from 1. */
+  calls: number;
+  /** The rolling window's length; default 24 h (86_400_000). */
+  windowMs?: number;
+  /**
+   * Whether /api/token calls count and are refused too; default true. Unverified on Spotify,
+   * so the emulator budgets for the worst case.
+   */
+  countsToken?: boolean;
+}
+
+export type DailyQuotaSetting = Required<DailyQuotaOptions>;
+
+/** The quota as the control plane reports it: the setting (null = off) and each client id's standing. */
+export interface DailyQuotaState {
+  setting: DailyQuotaSetting | null;
+  /** Client ids with calls in the current window or a lockout; `lockedUntil` is epoch ms (model clock). */
+  clients: Record<string, { calls: number; lockedUntil: number | null }>;
 }
 
 export interface RateLimitOptions {
