@@ -11,6 +11,7 @@ import type { OwnerView } from '../owner/standing';
 import { historyConfig, historyTableName } from '../platform/config';
 import { ConfigError } from '../platform/errors';
 import { logger } from '../platform/logger';
+import { ContainerMemory } from '../platform/memory';
 import { addDays, localDate } from '../platform/time';
 import type { TimeRange, TopType } from '../spotify/types';
 import type { ListeningResult } from './cached-source';
@@ -28,7 +29,8 @@ const MISSING_KEPT_MS = 10 * 60_000;
 /** Six lists, a few compare values each: a container rarely keeps more than a handful. */
 const MAX_KEPT = 200;
 
-const memory = new Map<string, { ranks: Ranks | undefined; until: number }>();
+/** A day's ranks; `ranks` undefined: that day had no snapshot when read (kept MISSING_KEPT_MS). */
+const memory = new ContainerMemory<{ ranks: Ranks | undefined }>({ bound: MAX_KEPT });
 const warned = new Set<'unconfigured' | 'unreadable'>();
 
 function warnOnce(why: 'unconfigured' | 'unreadable', message: string, reason: string): void {
@@ -66,7 +68,7 @@ export async function previousRanks(user: string, type: TopType, range: TimeRang
   const list = `${type}#${range}`;
   const key = `${table}#${user}#${list}#${date}`;
   const kept = memory.get(key);
-  if (kept && kept.until > now) return kept.ranks;
+  if (kept) return kept.ranks;
 
   let ids: string[] | undefined;
   try {
@@ -76,8 +78,7 @@ export async function previousRanks(user: string, type: TopType, range: TimeRang
     return undefined;
   }
   const ranks = ids ? ranksOf(ids) : undefined;
-  if (memory.size >= MAX_KEPT) memory.clear();
-  memory.set(key, { ranks, until: ranks ? Number.POSITIVE_INFINITY : now + MISSING_KEPT_MS });
+  memory.set(key, { ranks }, ranks ? Number.POSITIVE_INFINITY : now + MISSING_KEPT_MS);
   return ranks;
 }
 

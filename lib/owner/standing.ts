@@ -7,6 +7,7 @@
  */
 import { loadConfig } from '../platform/config';
 import { NotAuthorized } from '../platform/errors';
+import { ContainerMemory } from '../platform/memory';
 import { getOwner, ownerKeyOf, type OwnerKey, type OwnerRecord } from './owner-store';
 import { settingsOf, type OwnerSettings } from './settings';
 import { withUnsavedStored } from './unsaved-tokens';
@@ -22,8 +23,19 @@ export interface Standing extends OwnerKey {
   settingsVersion: number;
 }
 
-/** Undefined: never read in this container; null: nobody was connected when it was read. */
-let known: { standing: Standing | null; readAt: number } | undefined;
+interface Snapshot {
+  /** Null: nobody was connected when it was read. */
+  standing: Standing | null;
+  readAt: number;
+}
+
+/**
+ * The one snapshot (absent: never read in this container). It does not expire: how long it is
+ * trusted is the reader's (trustedStanding), and however old, it keeps a read that started before
+ * it from replacing it.
+ */
+const known = new ContainerMemory<Snapshot>({ bound: 1 });
+const SNAPSHOT = 'owner';
 
 function standingOf(owner: OwnerRecord, readAt: number): Standing {
   const refused = owner.refusedScopes ?? [];
@@ -33,14 +45,16 @@ function standingOf(owner: OwnerRecord, readAt: number): Standing {
 
 /** Takes what a consistent read of the owner's item, started at `readAt`, said. */
 export function noteOwner(owner: OwnerRecord | undefined, readAt: number): void {
-  if (known && known.readAt > readAt) return;
-  known = { standing: owner ? standingOf(owner, readAt) : null, readAt };
+  const current = known.get(SNAPSHOT);
+  if (current && current.readAt > readAt) return;
+  known.set(SNAPSHOT, { standing: owner ? standingOf(owner, readAt) : null, readAt });
 }
 
 /** The owner as this container last read them, if that was less than `recheckMs` (OWNER_RECHECK_SECONDS) ago and all was well. */
 export function trustedStanding(recheckMs: number): Standing | undefined {
-  if (!known?.standing || known.standing.reauthRequired) return undefined;
-  return Date.now() - known.readAt < recheckMs ? known.standing : undefined;
+  const current = known.get(SNAPSHOT);
+  if (!current?.standing || current.standing.reauthRequired) return undefined;
+  return Date.now() - current.readAt < recheckMs ? current.standing : undefined;
 }
 
 /** The owner as the item says now; NotAuthorized when nobody is connected. */
@@ -80,5 +94,5 @@ export async function withOwnerDefaults<Q>(parse: (defaults?: OwnerSettings['def
 
 /** Forgets what this container knew (after it changed the owner's settings; tests). */
 export function forgetStanding(): void {
-  known = undefined;
+  known.clear();
 }

@@ -2,6 +2,7 @@
 import { optional, type Env } from './config';
 import { ConfigError, StorageError } from './errors';
 import { logger } from './logger';
+import { ContainerMemory } from './memory';
 
 /** A container asks SSM at most this often. */
 const CACHE_MS = 300_000;
@@ -9,7 +10,8 @@ const CACHE_MS = 300_000;
 /** What anyone may be told when SSM does not give the secret: the variable, never the parameter's path. */
 const UNREADABLE = "The Spotify client secret could not be read from SSM (SPOTIFY_CLIENT_SECRET_PARAM). The site owner can see why in the function's log.";
 
-let cached: { name: string; value: string; until: number } | undefined;
+/** The secret by its parameter's name: one, and a container asks SSM for it once at a time. */
+const secrets = new ContainerMemory<string>({ bound: 1 });
 
 /**
  * The client secret: SPOTIFY_CLIENT_SECRET locally; deployed, a SecureString in SSM named by
@@ -22,10 +24,11 @@ export async function clientSecret(env: Env = process.env): Promise<string> {
   if (!name || env.IS_OFFLINE) {
     throw new ConfigError('SPOTIFY_CLIENT_SECRET is not set. Copy it from your app in the Spotify developer dashboard into .env.');
   }
-  if (cached?.name === name && cached.until > Date.now()) return cached.value;
-  const value = await readParameter(name, env.AWS_REGION);
-  cached = { name, value, until: Date.now() + CACHE_MS };
-  return value;
+  return secrets.get(name) ?? secrets.load(name, async () => {
+    const value = await readParameter(name, env.AWS_REGION);
+    secrets.set(name, value, Date.now() + CACHE_MS);
+    return value;
+  });
 }
 
 async function readParameter(name: string, region: string | undefined): Promise<string> {

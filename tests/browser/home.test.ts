@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handler as homeHandler } from '../../handlers/http/home';
-import { clearImageCache } from '../../lib/features/card/images';
+import { forgetContainerMemory } from '../../lib/platform/memory';
 import { launchChromium, openSession, type BrowserSession } from '../support/browser';
 import { httpEvent, lambdaContext } from '../support/events';
 import { expectServicePage, SCREENSHOTS_DIR } from '../support/page-checks';
@@ -62,7 +62,7 @@ afterAll(async () => {
 afterEach(async () => {
   await session?.context.close();
   session = undefined;
-  clearImageCache();
+  forgetContainerMemory();
 });
 
 async function open(path = '/'): Promise<Page> {

@@ -5,9 +5,9 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clearImageCache, IMAGE_TIMEOUT_MS } from '../../lib/features/card/images';
-import { clearListeningMemory } from '../../lib/listening/cached-source';
+import { IMAGE_TIMEOUT_MS } from '../../lib/features/card/images';
 import { documentClient } from '../../lib/platform/dynamo';
+import { forgetContainerMemory } from '../../lib/platform/memory';
 import { card, useService } from '../support/service';
 import { imagePng, OWNER_ID, type Artist, type SpotifyImage } from '../support/spotify-emulator';
 
@@ -28,7 +28,7 @@ function listOnly(artist: Artist, images: SpotifyImage[]): void {
   artist.images = images;
 }
 
-beforeEach(() => clearImageCache());
+beforeEach(() => forgetContainerMemory());
 afterEach(() => {
   for (const [artist, images] of changed.splice(0)) artist.images = images;
 });
@@ -70,8 +70,7 @@ describe('GET /card.svg picks each picture\'s size from those Spotify lists', ()
     const { Item } = await documentClient().send(new GetCommand({ TableName, Key }));
     const items = (Item!.items as { pictures?: unknown }[]).map(({ pictures: _dropped, ...rest }) => rest);
     await documentClient().send(new PutCommand({ TableName, Item: { ...Item, items } }));
-    clearListeningMemory();
-    clearImageCache();
+    forgetContainerMemory();
     service.model.requests = [];
 
     const response = await card({ limit: '1' });

@@ -5,7 +5,7 @@
  * card that names it, asks Spotify nothing, and still looks as the valid options ask.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { clearImageCache } from '../../lib/features/card/images';
+import { forgetContainerMemory } from '../../lib/platform/memory';
 import { card, nowPlayingCard, useService, type Result } from '../support/service';
 import { OWNER_ID, type Play, type Track } from '../support/spotify-emulator';
 
@@ -36,7 +36,7 @@ const VARIANTS: [Record<string, string>, (svg: string) => void][] = [
   [{ radius: '0', border: '0', title: 'Tom & <Jerry>' }, (svg) => expect([frameOf(svg), svg.includes('>Tom &#38; &#60;Jerry&#62;</text>')]).toEqual([expect.not.stringContaining('stroke'), true])],
 ];
 
-beforeEach(() => clearImageCache());
+beforeEach(() => forgetContainerMemory());
 
 describe('card options share one cached result', () => {
   it.each(['artists', 'tracks'])('every variant of the top %s card comes from one Spotify call and one fetch per picture', async (type) => {

@@ -1,6 +1,6 @@
 /** /card.svg through the real handler, dynalite, and the Spotify emulator (its image CDN included). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clearImageCache } from '../../lib/features/card/images';
+import { forgetContainerMemory } from '../../lib/platform/memory';
 import { card, highlights, useService, type Result } from '../support/service';
 import { imagePng, OWNER_ID, type Artist } from '../support/spotify-emulator';
 
@@ -29,7 +29,7 @@ function change(artist: Artist, values: Partial<Artist>): void {
   Object.assign(artist, values);
 }
 
-beforeEach(() => clearImageCache());
+beforeEach(() => forgetContainerMemory());
 afterEach(() => {
   for (const [artist, original] of changed.splice(0).reverse()) Object.assign(artist, original);
 });

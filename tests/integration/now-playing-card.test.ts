@@ -4,7 +4,7 @@
  * hides (an ad, a private session), caching, and the 200 cards when only the owner can fix it.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { clearImageCache } from '../../lib/features/card/images';
+import { forgetContainerMemory } from '../../lib/platform/memory';
 import { anotherContainer, nowPlayingCard, useService, type Result } from '../support/service';
 import { imagePng, OWNER_ID, sampleEpisodes, type Track } from '../support/spotify-emulator';
 
@@ -31,7 +31,7 @@ function expectSvg(response: Result, status: number): void {
   expect(response.body.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
 }
 
-beforeEach(() => clearImageCache());
+beforeEach(() => forgetContainerMemory());
 afterEach(() => vi.useRealTimers());
 
 describe('GET /now-playing.svg before anyone connected', () => {

@@ -4,7 +4,7 @@
  * the cards' size budget with pictures as heavy as Spotify's.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { clearImageCache } from '../../lib/features/card/images';
+import { forgetContainerMemory } from '../../lib/platform/memory';
 import { card, useService } from '../support/service';
 import { OWNER_ID, type Play, type Track } from '../support/spotify-emulator';
 
@@ -17,7 +17,7 @@ const player = () => service.model.player(OWNER_ID);
 const topTrack = (index: number) => service.model.topFor(OWNER_ID, 'tracks', 'short_term')[index] as Track;
 const MINUTE = 60_000;
 
-beforeEach(() => clearImageCache());
+beforeEach(() => forgetContainerMemory());
 afterEach(() => vi.useRealTimers());
 
 describe('GET /card.svg?type=recent', () => {

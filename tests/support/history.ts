@@ -6,7 +6,7 @@ import { afterEach, beforeEach, vi } from 'vitest';
 import { handler as historyHandler } from '../../handlers/http/history';
 import { handler as collectHandler } from '../../handlers/scheduled/collect';
 import type { CollectReport } from '../../lib/features/history/collect';
-import { clearHistoryMemory } from '../../lib/features/history/history';
+import { forgetContainerMemory } from '../../lib/platform/memory';
 import { httpEvent, lambdaContext } from './events';
 import type { Result } from './service';
 
@@ -20,7 +20,7 @@ export const history = async (query: Record<string, string> = {}) => (await (his
 /** Registers the hooks that give every test of the file the history's defaults. */
 export function useHistoryDefaults(): void {
   beforeEach(() => {
-    clearHistoryMemory();
+    forgetContainerMemory();
     delete process.env.HISTORY_TIME_ZONE;
     delete process.env.HISTORY_RETENTION_DAYS;
     process.env.HISTORY_CACHE_SECONDS = '0';

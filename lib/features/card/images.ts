@@ -14,6 +14,7 @@
  * smallest that still covers the size it is drawn at on a 2× screen (pickPicture), so the file
  * stays small and the picture sharp. Every URL it asks for is one Spotify listed.
  */
+import { ContainerMemory } from '../../platform/memory';
 import { requestDeadline } from '../../platform/request-context';
 import type { Picture } from '../../spotify/types';
 
@@ -109,62 +110,25 @@ async function download(url: string, signal: AbortSignal): Promise<string | null
   }
 }
 
-interface Kept {
-  dataUri: string | null;
-  /** Failures only; a fetched image never changes at its URL. */
-  expiresAt?: number;
-}
-
-const kept = new Map<string, Kept>();
-const inflight = new Map<string, Promise<string | null>>();
-let keptBytes = 0;
-
-function keep(url: string, dataUri: string | null): void {
-  if (dataUri === null) {
-    kept.set(url, { dataUri, expiresAt: Date.now() + FAILURE_TTL_MS });
-    return;
-  }
-  kept.set(url, { dataUri });
-  keptBytes += dataUri.length;
-  // Oldest first: a Map iterates in insertion order, and a hit re-inserts (see recall).
-  for (const [oldUrl, old] of kept) {
-    if (keptBytes <= CACHE_BUDGET_BYTES) break;
-    kept.delete(oldUrl);
-    keptBytes -= old.dataUri?.length ?? 0;
-  }
-}
-
-function recall(url: string): Kept | undefined {
-  const entry = kept.get(url);
-  if (!entry) return undefined;
-  if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
-    kept.delete(url);
-    return undefined;
-  }
-  kept.delete(url);
-  kept.set(url, entry);
-  return entry;
-}
+/**
+ * Each URL's data: URI (for ever: a fetched image never changes at its URL), or null: it failed
+ * (for FAILURE_TTL_MS). Weighed by its length, so the budget bounds the memory the URIs take.
+ */
+const kept = new ContainerMemory<string | null>({ bound: CACHE_BUDGET_BYTES, weigh: (dataUri) => dataUri?.length ?? 0 });
 
 /** The data: URI of one image (null when it cannot be shown); concurrent asks share one fetch. */
 export function imageDataUri(url: string): Promise<string | null> {
   if (!isAllowedImageUrl(url)) return Promise.resolve(null);
-  const known = recall(url);
-  if (known) return Promise.resolve(known.dataUri);
-  let pending = inflight.get(url);
-  if (!pending) {
+  const known = kept.get(url);
+  if (known !== undefined) return Promise.resolve(known);
+  return kept.load(url, async () => {
     const timeoutMs = Math.min(IMAGE_TIMEOUT_MS, requestDeadline() - Date.now());
     // Out of time is not the image's fault: nothing is remembered.
-    if (timeoutMs < MIN_FETCH_MS) return Promise.resolve(null);
-    pending = download(url, AbortSignal.timeout(timeoutMs))
-      .then((dataUri) => {
-        keep(url, dataUri);
-        return dataUri;
-      })
-      .finally(() => inflight.delete(url));
-    inflight.set(url, pending);
-  }
-  return pending;
+    if (timeoutMs < MIN_FETCH_MS) return null;
+    const dataUri = await download(url, AbortSignal.timeout(timeoutMs));
+    kept.set(url, dataUri, dataUri === null ? Date.now() + FAILURE_TTL_MS : Number.POSITIVE_INFINITY);
+    return dataUri;
+  });
 }
 
 /** Every distinct image at once; the map has an entry (a data: URI or null) for each URL given. */
@@ -193,6 +157,4 @@ export async function loadPictures(items: Pictured[], drawnPx: number): Promise<
 /** Forgets every kept image (tests). */
 export function clearImageCache(): void {
   kept.clear();
-  inflight.clear();
-  keptBytes = 0;
 }

@@ -6,6 +6,7 @@
 import { readHistory, type History } from '../../listening/history';
 import { ownerView } from '../../owner/standing';
 import { historyConfig } from '../../platform/config';
+import { ContainerMemory } from '../../platform/memory';
 import { localDate, type Freshness } from '../../platform/time';
 import type { Params } from '../../platform/validation';
 import { parseHistoryQuery } from './query';
@@ -15,7 +16,9 @@ export interface HistoryAnswer {
   freshness: Freshness;
 }
 
-const memory = new Map<string, { answer: HistoryAnswer; until: number }>();
+/** A few periods per settings version are asked for: a hundred answers is plenty. */
+const ANSWERS_KEPT = 100;
+const memory = new ContainerMemory<HistoryAnswer>({ bound: ANSWERS_KEPT });
 
 export async function historyFor(params: Params): Promise<HistoryAnswer> {
   const config = historyConfig();
@@ -24,13 +27,10 @@ export async function historyFor(params: Params): Promise<HistoryAnswer> {
   const { standing } = await ownerView();
   const key = `${standing.spotifyUserId}#${standing.settingsVersion}#${period.from}#${period.to}`;
   const kept = config.cacheSeconds > 0 ? memory.get(key) : undefined;
-  if (kept && kept.until > now) return kept.answer;
+  if (kept) return kept;
   const history = await readHistory(period, standing, now);
   const answer = { history, freshness: { fetchedAt: now, freshUntil: now + config.cacheSeconds * 1000, stale: false } };
-  if (config.cacheSeconds > 0) {
-    if (memory.size > 100) memory.clear();
-    memory.set(key, { answer, until: answer.freshness.freshUntil });
-  }
+  if (config.cacheSeconds > 0) memory.set(key, answer, answer.freshness.freshUntil);
   return answer;
 }
 

@@ -6,10 +6,10 @@
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { forgetContainerMemory } from '../../../../lib/platform/memory';
 import { withRequest } from '../../../../lib/platform/request-context';
 import {
   CACHE_BUDGET_BYTES,
-  clearImageCache,
   FAILURE_TTL_MS,
   imageDataUri,
   imageDataUris,
@@ -72,7 +72,7 @@ const dataUriOf = (bytes: Buffer, type = 'image/png') => `data:${type};base64,${
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 beforeEach(() => {
-  clearImageCache();
+  forgetContainerMemory();
   requested.length = 0;
 });
 afterEach(() => server.resetHandlers());
