@@ -19,6 +19,7 @@
 
 // CommonJS, as the Framework loads these files; eslint.config.js has no exception for .cjs yet.
 const settingError = require('./setting-error.cjs');
+const { dailyBudget } = require('./budget.cjs');
 
 const LOCAL_STAGE = 'local';
 
@@ -114,8 +115,11 @@ function ownerSpotifyId(env, stage) {
   );
 }
 
-/** When the watch runs unless WATCH_SCHEDULE says otherwise. */
-const DEFAULT_WATCH_SCHEDULE = 'rate(1 day)';
+/**
+ * When the watch runs unless WATCH_SCHEDULE says otherwise: hourly, so the owner hears of Spotify's
+ * quota being spent within an hour (the other notices are sent once each, whenever the watch runs).
+ */
+const DEFAULT_WATCH_SCHEDULE = 'rate(1 hour)';
 
 /**
  * WATCH_SCHEDULE: when the watch function runs, as an EventBridge schedule expression, checked
@@ -168,14 +172,12 @@ function wholeNumber(env, name, { min, max, fallback, unit, means, unset = `it i
 }
 
 /**
- * HISTORY_COLLECT_MINUTES: every how many minutes the collect function stores the owner's plays,
- * 30 when unset; 0 turns collecting off. The schedule event for the collect function: with 0 the
- * rule is still created, disabled (EventBridge takes no rate of 0, so it keeps the default rate),
- * so a deploy with 0 stops collecting and a later deploy with a number starts it again.
+ * HISTORY_COLLECT_MINUTES as a number, checked (every function reads it: the collector's reserve
+ * of the day's Spotify budget depends on it).
  * @param {Env} env
  */
-function collectSchedule(env) {
-  const minutes = Number(
+function collectMinutes(env) {
+  return Number(
     wholeNumber(env, 'HISTORY_COLLECT_MINUTES', {
       min: 0,
       max: MAX_COLLECT_MINUTES,
@@ -184,6 +186,27 @@ function collectSchedule(env) {
       means: '0 turns collecting off',
     }),
   );
+}
+
+/**
+ * SPOTIFY_DAILY_BUDGET: the Spotify calls the service makes in any rolling 24 hours (1,000 when
+ * unset), checked to be a whole number large enough for the collector's schedule and the other
+ * reserves (config/budget.cjs).
+ * @param {Env} env
+ */
+function spotifyDailyBudget(env) {
+  return dailyBudget(env, collectMinutes(env));
+}
+
+/**
+ * HISTORY_COLLECT_MINUTES: every how many minutes the collect function stores the owner's plays,
+ * 30 when unset; 0 turns collecting off. The schedule event for the collect function: with 0 the
+ * rule is still created, disabled (EventBridge takes no rate of 0, so it keeps the default rate),
+ * so a deploy with 0 stops collecting and a later deploy with a number starts it again.
+ * @param {Env} env
+ */
+function collectSchedule(env) {
+  const minutes = collectMinutes(env);
   const every = minutes || DEFAULT_COLLECT_MINUTES;
   return { rate: every === 1 ? 'rate(1 minute)' : `rate(${every} minutes)`, enabled: minutes > 0 };
 }
@@ -342,6 +365,8 @@ module.exports = {
   notifyTopicArn: resolver((_env, stage) => notifyTopicArn(stage)),
   serviceUrl: resolver(serviceUrl),
   collectSchedule: resolver(collectSchedule),
+  collectMinutes: resolver((env) => String(collectMinutes(env))),
+  spotifyDailyBudget: resolver(spotifyDailyBudget),
   historyTimeZone: resolver(historyTimeZone),
   historyCacheSeconds: resolver(historyCacheSeconds),
   historyRetentionDays: resolver(historyRetentionDays),
@@ -359,6 +384,8 @@ module.exports = {
     notifyTopicArn,
     serviceUrl,
     collectSchedule,
+    collectMinutes,
+    spotifyDailyBudget,
     historyTimeZone,
     historyCacheSeconds,
     historyRetentionDays,

@@ -87,7 +87,7 @@ function every(name: string, what: string, after: number, interval: number): voi
 function scheduleFunctions(): void {
   scheduled = true;
   try {
-    every(WATCH_FUNCTION, 'watch', 2_000, intervalOf(process.env.WATCH_SCHEDULE || 'rate(1 day)'));
+    every(WATCH_FUNCTION, 'watch', 2_000, intervalOf(process.env.WATCH_SCHEDULE || 'rate(1 hour)'));
   } catch (error) {
     console.warn(`  ${(error as Error).message} The watch does not run locally until it is fixed.`);
   }

@@ -7,6 +7,7 @@
 import createHttpError, { isHttpError, type HttpError } from 'http-errors';
 import {
   AccountNotAllowed,
+  CollectorBehind,
   ConfigError,
   CrossSite,
   InvalidRequest,
@@ -18,6 +19,7 @@ import {
   ServiceError,
   SpotifyError,
   StorageError,
+  dailyLimitMessage,
 } from '../platform/errors';
 
 export interface ErrorAnswer {
@@ -44,6 +46,9 @@ function fromSpotify(error: SpotifyError): ErrorAnswer {
   switch (error.kind) {
     case 'invalid_grant':
       return { ...answer(503, error, new ReauthorizationRequired().message), ownerMust: 'reconnect' };
+    case 'quota_exceeded':
+    case 'budget':
+      return answer(503, error, dailyLimitMessage(error) ?? error.message, { 'Retry-After': String(error.retryAfterSeconds ?? 3600) });
     case 'rate_limited':
       return answer(503, error, 'Spotify asked us to slow down. Try again shortly.', { 'Retry-After': String(error.retryAfterSeconds ?? 30) });
     case 'forbidden':
@@ -74,6 +79,7 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof SpotifyError) return fromSpotify(error);
   if (error instanceof ConfigError) return answer(500, error);
   if (error instanceof StorageError) return answer(503, error, 'The token store is not answering right now. Try again shortly.');
+  if (error instanceof CollectorBehind) return answer(503, error);
   if (isHttpError(error) && error.expose) {
     const code = typeof error.code === 'string' ? error.code : 'error';
     return { status: error.status, code, message: error.message, headers: (error.headers ?? {}) as Record<string, string> };

@@ -1,11 +1,15 @@
 /**
  * The cached source of a listening result (a page of top artists, later what is playing now…),
  * always the current owner's: results are kept per owner and authorization, in memory and in
- * DynamoDB. A result comes from, in order:
- *   1. this container's memory, while younger than the source's cache period, when what the
- *      container knows of the owner is recent (lib/owner/standing.ts): no I/O at all;
+ * DynamoDB. A result is fresh for its source's interval (pacing.ts: at least the source's
+ * *_CACHE_SECONDS, longer when the day's Spotify budget says so), as the budget's item was when the
+ * result was fetched (its stored `freshUntil`) or, later, as this container last saw it. A result
+ * comes from, in order:
+ *   1. this container's memory, while fresh, when what the container knows of the owner is recent
+ *      (lib/owner/standing.ts): no I/O at all;
  *   2. otherwise, after reading the owner's item: memory again, then the last good result in
- *      DynamoDB while as young, then Spotify through the source's `fetch`, stored under the
+ *      DynamoDB while fresh, then Spotify through the source's `fetch` (the budget may refuse it:
+ *      the last good result is then served stale, reason "budget"), stored under the
  *      authorization that fetched it. Concurrent misses in a container share one fetch; across
  *      containers, the one that takes the fetch lease asks and the others wait for its result. A load that
  *      took OWNER_RECHECK_SECONDS or more reads the owner's item again before it is served, and
@@ -19,12 +23,15 @@
 import type { AsOwner } from '../owner/call-as-owner';
 import type { OwnerSettings } from '../owner/settings';
 import { readStanding, trustedStanding, type OwnerView, type Standing } from '../owner/standing';
-import { loadConfig, type Config } from '../platform/config';
+import { budgetConfig, loadConfig, type BudgetConfig, type Config } from '../platform/config';
 import { ReauthorizationRequired, ScopeMissing, SpotifyError, StorageError, type ServiceError } from '../platform/errors';
 import { releaseLease, takeLease } from '../platform/lease';
 import { logger } from '../platform/logger';
+import { ContainerMemory } from '../platform/memory';
 import { requestDeadline, within } from '../platform/request-context';
 import type { Freshness } from '../platform/time';
+import { knownLedger } from '../spotify/budget';
+import { freshUntil } from './pacing';
 import { getResult, putResult, resultKey, type StoredResult } from './result-store';
 
 /** After a failed fetch, the stale result is served this long before Spotify is asked again. */
@@ -39,7 +46,7 @@ export const FETCH_WAIT_MS = 2_500;
 export interface Source<T> {
   /** Names the result among the owner's, e.g. "artists#short_term". */
   name: string;
-  /** How long a fetched result is fresh, from the configuration; 0 asks Spotify every time. */
+  /** The shortest a fetched result is fresh, from the configuration (the day's budget may make it longer, pacing.ts). */
   cacheSeconds(config: Config): number;
   /** What the owner's authorization must allow (lib/owner/scopes.ts): without it, ScopeMissing, and Spotify is not asked. */
   scope: string;
@@ -64,25 +71,30 @@ interface Loaded {
   staleBecause?: ServiceError;
 }
 
-const memory = new Map<string, StoredResult<unknown>>();
-const inflight = new Map<string, Promise<Loaded>>();
-const failures = new Map<string, { until: number; error: ServiceError }>();
-/** Whose results this container's memory holds (results of any other owner or authorization are dropped). */
-let memoryOf: string | undefined;
+/**
+ * One owner and authorization has eight results (six top lists, now playing, recently played),
+ * and every other owner's and authorization's are dropped (keepMemoryFor): four times that leaves
+ * room for new sources and still bounds the memory if that ever breaks. No expiry: how fresh a
+ * result is is decided per request (isFresh), and an older one is still the last good result to
+ * serve stale.
+ */
+const RESULTS_KEPT = 32;
+const memory = new ContainerMemory<StoredResult<unknown>, Loaded>({ bound: RESULTS_KEPT });
+/** The last failure of each result, kept until a fetch succeeds; `until` ends its back-off. */
+const failures = new ContainerMemory<{ until: number; error: ServiceError }>({ bound: RESULTS_KEPT });
 
+/** This container's memory holds the current owner's results only: any other owner's or authorization's are dropped. */
 function keepMemoryFor(standing: Standing): void {
   const owner = resultKey(standing, '');
-  if (owner === memoryOf) return;
-  for (const map of [memory, failures]) for (const key of map.keys()) if (!key.startsWith(owner)) map.delete(key);
-  memoryOf = owner;
+  const another = (key: string) => !key.startsWith(owner);
+  memory.deleteWhere(another);
+  failures.deleteWhere(another);
 }
 
 /** Forgets every result this container holds in memory. */
 export function clearListeningMemory(): void {
   memory.clear();
-  inflight.clear();
   failures.clear();
-  memoryOf = undefined;
 }
 
 /** Failures for which the last good result is better than an error. */
@@ -91,7 +103,10 @@ function servableStale(error: unknown): error is ServiceError {
 }
 
 interface Periods {
-  cacheMs: number;
+  name: string;
+  /** The source's *_CACHE_SECONDS: the shortest its results are fresh. */
+  shortestMs: number;
+  budget: BudgetConfig;
   staleMaxMs: number;
   recheckMs: number;
 }
@@ -99,10 +114,27 @@ interface Periods {
 /** Read once per request: a warm hit is a few microseconds of work. */
 function periodsOf<T>(source: Source<T>): Periods {
   const config = loadConfig();
-  return { cacheMs: source.cacheSeconds(config) * 1000, staleMaxMs: config.staleMaxSeconds * 1000, recheckMs: config.ownerRecheckSeconds * 1000 };
+  return {
+    name: source.name,
+    shortestMs: source.cacheSeconds(config) * 1000,
+    budget: budgetConfig(),
+    staleMaxMs: config.staleMaxSeconds * 1000,
+    recheckMs: config.ownerRecheckSeconds * 1000,
+  };
 }
 
-const isFresh = (result: StoredResult<unknown>, { cacheMs }: Periods) => Date.now() - result.fetchedAt < cacheMs;
+/**
+ * Until when a result is fresh: the later of what the budget said when it was fetched (stored
+ * with it) and what the budget as this container last saw it says now (a feature that has spent
+ * its allowance waits longer; a stored result of an earlier version has no `freshUntil`).
+ */
+function freshUntilOf(result: StoredResult<unknown>, { name, shortestMs, budget }: Periods): number {
+  const now = Date.now();
+  const paced = freshUntil(name, result.fetchedAt, shortestMs, knownLedger(), budget, now);
+  return Math.max(result.freshUntil ?? result.fetchedAt + shortestMs, paced);
+}
+
+const isFresh = (result: StoredResult<unknown>, periods: Periods) => Date.now() < freshUntilOf(result, periods);
 
 /** The last good result, served stale because of `error` while it is young enough; else the error. */
 function staleOr(key: string, last: StoredResult<unknown> | undefined, error: ServiceError, { staleMaxMs }: Periods): Loaded {
@@ -133,26 +165,28 @@ async function load<T>(source: Source<T>, standing: Standing, periods: Periods):
     return staleOr(key, last, new ReauthorizationRequired(), periods);
   }
   const failure = failures.get(key);
-  const stored = periods.cacheMs > 0 || failure ? await getResult(key) : undefined;
+  const stored = await getResult(key);
   if (stored && isFresh(stored, periods)) return { key, result: stored };
   if (failure && failure.until > Date.now() && stored && Date.now() - stored.fetchedAt <= periods.staleMaxMs) {
     return staleOr(key, stored, failure.error, periods);
   }
-  // Across containers, one asks Spotify and the others wait for what it stores (with a cache period of 0, every request asks).
-  let leased = periods.cacheMs === 0 || (await takeLease(fetchLease(key), FETCH_LEASE_MS));
+  // Across containers, one asks Spotify and the others wait for what it stores.
+  let leased = await takeLease(fetchLease(key), FETCH_LEASE_MS);
   if (!leased) {
     const fetchedElsewhere = await storedAfter(key, stored?.fetchedAt ?? 0);
     if (fetchedElsewhere) return { key, result: fetchedElsewhere };
   }
   try {
-    if (leased && periods.cacheMs > 0) {
+    if (leased) {
       // Another container may have stored a fresh result (and let go of the lease) since it was read.
       const meanwhile = await getResult(key).catch(() => undefined);
       if (meanwhile && isFresh(meanwhile, periods) && meanwhile.fetchedAt > (stored?.fetchedAt ?? 0)) return { key, result: meanwhile };
     }
     // Spotify is asked in the name of this source: what part of the day's budget pays depends on it.
     const { value, owner } = await within({ source: source.name }, () => source.fetch());
-    const result = { value, fetchedAt: Date.now() };
+    const fetchedAt = Date.now();
+    // Fresh for the interval the budget sets now: this container has just counted the call, so it knows the item as it is.
+    const result = { value, fetchedAt, freshUntil: freshUntil(source.name, fetchedAt, periods.shortestMs, knownLedger(), periods.budget, fetchedAt) };
     // Kept as the result of the authorization that fetched it, which is the owner's as the fetch read it.
     const fetchedKey = resultKey(owner, source.name);
     failures.delete(key);
@@ -169,12 +203,12 @@ async function load<T>(source: Source<T>, standing: Standing, periods: Periods):
     failures.set(key, { until: Date.now() + FAILURE_BACKOFF_MS, error });
     return loaded;
   } finally {
-    if (leased && periods.cacheMs > 0) await releaseLease(fetchLease(key)).catch(() => undefined);
+    if (leased) await releaseLease(fetchLease(key)).catch(() => undefined);
   }
 }
 
-function answer<T>({ result, staleBecause }: Omit<Loaded, 'key'>, owner: Standing, { cacheMs }: Periods): ListeningResult<T> {
-  const freshness = { fetchedAt: result.fetchedAt, freshUntil: result.fetchedAt + cacheMs, stale: Boolean(staleBecause) };
+function answer<T>({ result, staleBecause }: Omit<Loaded, 'key'>, owner: Standing, periods: Periods): ListeningResult<T> {
+  const freshness = { fetchedAt: result.fetchedAt, freshUntil: freshUntilOf(result, periods), stale: Boolean(staleBecause) };
   return { value: result.value as T, freshness, owner: owner.spotifyUserId, settings: owner.settings, ...(staleBecause ? { staleBecause } : {}) };
 }
 
@@ -206,12 +240,7 @@ async function loadFor<T>(source: Source<T>, standing: Standing, periods: Period
   const key = resultKey(standing, source.name);
   const remembered = memory.get(key);
   if (!standing.reauthRequired && remembered && isFresh(remembered, periods)) return { key, result: remembered };
-  let pending = inflight.get(key);
-  if (!pending) {
-    pending = load(source, standing, periods).finally(() => inflight.delete(key));
-    inflight.set(key, pending);
-  }
-  const loaded = await pending;
-  if (!loaded.staleBecause && periods.cacheMs > 0 && loaded.key === key) memory.set(loaded.key, loaded.result);
+  const loaded = await memory.load(key, () => load(source, standing, periods));
+  if (!loaded.staleBecause && loaded.key === key) memory.set(loaded.key, loaded.result);
   return loaded;
 }

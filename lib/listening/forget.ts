@@ -5,17 +5,12 @@
 import type { OwnerKey } from '../owner/owner-store';
 import { deleteWithPrefixes } from '../platform/table';
 import { clearListeningMemory, FETCH_LEASE_PREFIX } from './cached-source';
-import { NOW_PLAYING_NAME } from './now-playing';
-import { RECENTLY_PLAYED_NAME } from './recently-played';
 import { deleteResults, RESULT_PREFIX, resultKey } from './result-store';
-import { TOP_LIST_NAMES } from './top-lists';
-
-/** Every result a source keeps, by name. */
-const NAMES = [...TOP_LIST_NAMES, NOW_PLAYING_NAME, RECENTLY_PLAYED_NAME];
+import { SOURCE_NAMES, TOP_LIST_NAMES } from './source-names';
 
 export async function forgetListening(previous: OwnerKey): Promise<void> {
   await deleteResults(
-    NAMES.map((name) => resultKey(previous, name)),
+    SOURCE_NAMES.map((name) => resultKey(previous, name)),
     // Earlier versions kept top lists only, under their names alone.
     TOP_LIST_NAMES,
   );

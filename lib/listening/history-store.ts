@@ -6,7 +6,7 @@
  *   pk "month#<user>"     sk "YYYY-MM"                    the month's days' totals and its tracks merged (a year is 12 of these)
  *   pk "track#<user>"     sk "<track id>"                 a played track's name, credits and explicit flag (names for the answers)
  *   pk "artist#<user>"    sk "<artist id>"                a credited artist's name
- *   pk "state#<user>"     sk "collector"                  the cursor (the newest play stored) and since when collecting runs
+ *   pk "state#<user>"     sk "collector"                  the cursor (the newest play stored), since when collecting runs, and its last successful run
  *   pk "gap#<user>"       sk "<from ISO>"                 an interval whose plays Spotify no longer had
  *   pk "run#<user>"       sk "<at ISO>"                   a run that failed: when, why (kept 30 days)
  *   pk "snapshot#<user>"  sk "YYYY-MM-DD#<type>#<range>"  that day's top list, as ids (written once a day)
@@ -17,8 +17,9 @@ import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } 
 import { historyTableName } from '../platform/config';
 import { addDays } from '../platform/time';
 import { conditionally, sendTo } from '../platform/table';
+import type { Picture, Play } from '../spotify/types';
 
-/** What a play keeps of its track: enough for every answer, nothing of its pictures. */
+/** What a play keeps of its track: enough for every answer (the last plays' too), and nothing more. */
 export interface PlayedTrack {
   id: string;
   name: string;
@@ -27,6 +28,10 @@ export interface PlayedTrack {
   album: string;
   durationMs: number;
   explicit: boolean;
+  /** The track's Spotify page, its cover's widest picture and every size listed: absent from plays stored before they were kept. */
+  url?: string;
+  image?: string | null;
+  pictures?: Picture[];
 }
 
 export interface StoredPlay {
@@ -74,11 +79,19 @@ export interface CollectorState {
   cursor?: number;
   /** ISO-8601: the first run that stored anything. */
   since?: string;
+  /** ISO-8601: when the last run that succeeded (read Spotify and stored what it got) started. */
+  lastRunAt?: string;
 }
 
 export interface Gap {
   from: string;
   to: string;
+  /**
+   * Why Spotify no longer had those plays: the reason the runs in between failed (quota_exceeded
+   * when Spotify's daily quota was spent in any of them), or over_50_plays when none failed and
+   * more were played between two runs than Spotify keeps. Absent from gaps recorded before.
+   */
+  reason?: string;
 }
 
 const send = <T>(build: (table: string) => GetCommand | PutCommand | UpdateCommand | QueryCommand) => sendTo<T>(historyTableName(), build);
@@ -116,6 +129,49 @@ async function queryBetween<T>(pk: string, from: string, to: string): Promise<T[
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/** Spotify's largest page of recently played: the most the last plays are ever asked for. */
+const LATEST_PLAYS = 50;
+
+/** The play as the service's other sources answer it; plays stored before links and pictures were kept get the track's page and none. */
+function asPlay({ playedAt, track }: StoredPlay): Play {
+  const { id, name, credits, album, durationMs, explicit } = track;
+  return {
+    track: {
+      id,
+      name,
+      url: track.url ?? `https://open.spotify.com/track/${id}`,
+      artists: credits.map((credit) => credit.name),
+      artistIds: credits.map((credit) => credit.id).filter(Boolean),
+      album,
+      image: track.image ?? null,
+      pictures: track.pictures ?? [],
+      durationMs,
+      explicit,
+    },
+    playedAt,
+  };
+}
+
+/**
+ * The owner's latest plays (at most 50), newest first: one Query. Eventually consistent (half the
+ * read's cost): this serves public requests, and a play the collector stored a moment ago showing
+ * one request later changes nothing, since the answer is only as new as the collector's last run.
+ */
+export async function latestPlays(user: string, now = Date.now()): Promise<Play[]> {
+  const { Items } = await send<{ Items?: (StoredPlay & { ttl?: number })[] }>((TableName) =>
+    new QueryCommand({
+      TableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `play#${user}` },
+      ScanIndexForward: false,
+      Limit: LATEST_PLAYS,
+      ConsistentRead: false,
+    }),
+  );
+  // dynalite expires nothing: a play past its retention is skipped here, as DynamoDB would have removed it.
+  return (Items ?? []).filter((item) => item.ttl === undefined || item.ttl * 1000 > now).map(asPlay);
 }
 
 /** The plays from `from` to `to` (ISO-8601, inclusive), oldest first. */
@@ -183,20 +239,18 @@ export async function catalogue(user: string, trackIds: string[], artistIds: str
 
 export async function collectorState(user: string): Promise<CollectorState> {
   const { Item } = await send<{ Item?: CollectorState }>((TableName) => new GetCommand({ TableName, Key: { pk: `state#${user}`, sk: 'collector' }, ConsistentRead: true }));
-  return { ...(Item?.cursor === undefined ? {} : { cursor: Item.cursor }), ...(Item?.since === undefined ? {} : { since: Item.since }) };
+  return {
+    ...(Item?.cursor === undefined ? {} : { cursor: Item.cursor }),
+    ...(Item?.since === undefined ? {} : { since: Item.since }),
+    ...(Item?.lastRunAt === undefined ? {} : { lastRunAt: Item.lastRunAt }),
+  };
 }
 
 /**
  * Moves the cursor forward to `cursor` (never back: a slower run that read older plays cannot undo
- * a newer one), and notes since when collecting runs. Without a cursor (nothing played yet) only that.
+ * a newer one), and notes since when collecting runs.
  */
-export async function moveCursor(user: string, cursor: number | undefined, since: string): Promise<void> {
-  if (cursor === undefined) {
-    await send((TableName) =>
-      new UpdateCommand({ TableName, Key: { pk: `state#${user}`, sk: 'collector' }, UpdateExpression: 'SET since = if_not_exists(since, :since)', ExpressionAttributeValues: { ':since': since } }),
-    );
-    return;
-  }
+export async function moveCursor(user: string, cursor: number, since: string): Promise<void> {
   await conditionally(() =>
     send((TableName) =>
       new UpdateCommand({
@@ -211,6 +265,24 @@ export async function moveCursor(user: string, cursor: number | undefined, since
   );
 }
 
+/**
+ * Notes a run that succeeded, started at `at` (ISO-8601): `lastRunAt` only moves forward (of two
+ * runs at once, the later start stays), and since when collecting runs, once.
+ */
+export async function noteRun(user: string, at: string, since: string): Promise<void> {
+  await conditionally(() =>
+    send((TableName) =>
+      new UpdateCommand({
+        TableName,
+        Key: { pk: `state#${user}`, sk: 'collector' },
+        UpdateExpression: 'SET lastRunAt = :at, since = if_not_exists(since, :since)',
+        ConditionExpression: 'attribute_not_exists(lastRunAt) OR lastRunAt < :at',
+        ExpressionAttributeValues: { ':at': at, ':since': since },
+      }),
+    ),
+  );
+}
+
 export async function putGap(user: string, gap: Gap): Promise<void> {
   await send((TableName) => new PutCommand({ TableName, Item: { pk: `gap#${user}`, sk: gap.from, ...gap } }));
 }
@@ -218,7 +290,7 @@ export async function putGap(user: string, gap: Gap): Promise<void> {
 /** The gaps that overlap `from`–`to` (ISO-8601). */
 export async function gapsOverlapping(user: string, from: string, to: string): Promise<Gap[]> {
   const items = await queryBetween<Gap>(`gap#${user}`, '0', to);
-  return items.filter((gap) => gap.to >= from).map(({ from: start, to: end }) => ({ from: start, to: end }));
+  return items.filter((gap) => gap.to >= from).map(({ from: start, to: end, reason }) => ({ from: start, to: end, ...(reason ? { reason } : {}) }));
 }
 
 /** A run that failed: kept 30 days, for the owner to see (the cursor did not move). */

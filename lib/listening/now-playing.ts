@@ -12,9 +12,9 @@ import type { Playback, PlayingItem } from '../spotify/types';
 import { readListening, type ListeningResult } from './cached-source';
 import type { OwnerView } from '../owner/standing';
 import { recentPlays } from './recently-played';
+import { NOW_PLAYING_NAME } from './source-names';
 import { visibleItem } from './visible';
 
-export const NOW_PLAYING_NAME = 'now-playing';
 
 export interface NowPlaying {
   /** True only while an item is really playing. */

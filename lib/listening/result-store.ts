@@ -13,6 +13,8 @@ export interface StoredResult<T> {
   value: T;
   /** Epoch milliseconds. */
   fetchedAt: number;
+  /** Until when it is fresh, as the day's budget said when it was fetched (absent from results of earlier versions). */
+  freshUntil?: number;
 }
 
 /** This container's memory and DynamoDB name a result alike. */
@@ -28,11 +30,12 @@ const pk = (key: string) => ({ pk: `${RESULT_PREFIX}${key}` });
 interface Stored<T> {
   items: T;
   fetchedAt: number;
+  freshUntil?: number;
 }
 
 export async function getResult<T>(key: string): Promise<StoredResult<T> | undefined> {
   const { Item } = await send<{ Item?: Stored<T> }>((TableName) => new GetCommand({ TableName, Key: pk(key) }));
-  return Item ? { value: Item.items, fetchedAt: Item.fetchedAt } : undefined;
+  return Item ? { value: Item.items, fetchedAt: Item.fetchedAt, ...(typeof Item.freshUntil === 'number' ? { freshUntil: Item.freshUntil } : {}) } : undefined;
 }
 
 /** Keeps the newer of two results written at once; `keepUntil` (epoch ms) is when DynamoDB may drop it. */
@@ -41,7 +44,7 @@ export async function putResult<T>(key: string, result: StoredResult<T>, keepUnt
     send((TableName) =>
       new PutCommand({
         TableName,
-        Item: { ...pk(key), items: result.value, fetchedAt: result.fetchedAt, ttl: Math.ceil(keepUntil / 1000) },
+        Item: { ...pk(key), items: result.value, fetchedAt: result.fetchedAt, freshUntil: result.freshUntil, ttl: Math.ceil(keepUntil / 1000) },
         ConditionExpression: 'attribute_not_exists(pk) OR fetchedAt < :fetchedAt',
         ExpressionAttributeValues: { ':fetchedAt': result.fetchedAt },
       }),

@@ -5,18 +5,16 @@
 import { callAsOwner } from '../owner/call-as-owner';
 import { TOP_READ } from '../owner/scopes';
 import { topItems } from '../spotify/top-items';
-import { TIME_RANGES, TOP_TYPES, type Artist, type TimeRange, type TopType, type Track } from '../spotify/types';
+import { type Artist, type TimeRange, type TopType, type Track } from '../spotify/types';
 import type { OwnerView } from '../owner/standing';
 import { readListening, type ListeningResult } from './cached-source';
+import { topListName } from './source-names';
 import { visibleArtists, visibleTracks } from './visible';
 
 /** Spotify's largest page. */
 export const PAGE_SIZE = 50;
 
 export type TopList = { timeRange: TimeRange } & ({ type: 'artists'; items: Artist[] } | { type: 'tracks'; items: Track[] });
-
-/** The names of every top-list result (each type and range). */
-export const TOP_LIST_NAMES = TOP_TYPES.flatMap((type) => TIME_RANGES.map((range) => `${type}#${range}`));
 
 /**
  * The whole page (up to PAGE_SIZE items) as the owner's settings let it be seen (visible.ts): callers
@@ -25,7 +23,7 @@ export const TOP_LIST_NAMES = TOP_TYPES.flatMap((type) => TIME_RANGES.map((range
 export async function topList(type: TopType, timeRange: TimeRange, view?: OwnerView): Promise<ListeningResult<TopList>> {
   const { value, ...rest } = await readListening(
     {
-      name: `${type}#${timeRange}`,
+      name: topListName(type, timeRange),
       cacheSeconds: (config) => config.cacheSeconds,
       scope: TOP_READ,
       fetch: () => callAsOwner(TOP_READ, (accessToken) => topItems(type, accessToken, timeRange, PAGE_SIZE)),

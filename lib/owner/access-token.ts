@@ -102,7 +102,8 @@ async function refresh(owner: OwnerRecord): Promise<OwnerRecord | undefined> {
   try {
     grant = await refreshAccessToken(credentials, owner.refreshToken);
   } catch (error) {
-    if (!(error instanceof SpotifyError)) throw error;
+    // Not made (the day's budget refused it): nothing about the token endpoint to record.
+    if (!(error instanceof SpotifyError) || error.kind === 'budget') throw error;
     if (error.kind === 'invalid_grant') {
       logger.warn('Spotify refused the refresh token: the owner must log in again');
       // A storage blip must not hide the refusal from this answer; the next request meets it again.
@@ -114,7 +115,8 @@ async function refresh(owner: OwnerRecord): Promise<OwnerRecord | undefined> {
     // A call that timed out may still have been served (and its refresh token rotated): it
     // counts as a failure, never as "nothing changed".
     logger.warn('Refreshing the access token failed', { kind: error.kind, status: error.status });
-    if (error.kind === 'rate_limited') await recordSpotifyFailure(error, true);
+    // Spotify's limits are its own, kept by every container: no back-off of the token endpoint on top.
+    if (error.kind === 'rate_limited' || error.kind === 'quota_exceeded') await recordSpotifyFailure(error, true);
     else await backOffRefreshes(owner, error);
     throw error;
   }

@@ -43,7 +43,8 @@ export async function callAsOwner<T>(scope: string, read: (accessToken: string) 
     }
   } catch (error) {
     if (error instanceof SpotifyError && error.kind === 'scope_missing') return refusedScope(owner, scope);
-    if (error instanceof SpotifyError) {
+    // A call the day's budget refused was never made: nothing to record of Spotify.
+    if (error instanceof SpotifyError && error.kind !== 'budget') {
       logger.warn('Spotify call failed', { kind: error.kind, status: error.status });
       await recordSpotifyFailure(error);
     }

@@ -1,11 +1,12 @@
 /**
  * What needs the owner, as notices: Spotify's six-month end near (14, 3 and 1 days before),
  * re-authorization required, scopes missing for some endpoints, token refreshes failing for more
- * than a day. Each has a `cause` that names it and its threshold; the watch sends each cause once
+ * than a day, and Spotify's daily quota spent (once per lockout, named by when it began). Each has a `cause` that names it and its threshold; the watch sends each cause once
  * per authorization (notice-records.ts), so a reconnect (a new authorization) starts afresh.
  * A notice says what happened, the date it matters and the one link that fixes it; it is built
  * from the owner's item alone and never carries a token, a code or a secret.
  */
+import { clockTime } from '../platform/errors';
 import { authorizationWindow } from './authorization-window';
 import type { OwnerRecord } from './owner-store';
 import { ENDPOINTS_NEEDING, missingScopes } from './scopes';
@@ -25,8 +26,22 @@ export interface Notice {
   text: string;
   /** ISO-8601: when it matters. */
   mattersAt: string;
-  /** The one link that fixes it: the service's /login. */
+  /** The one link that fixes it: the service's /login (or, for what only waiting fixes, the owner's console). */
   link: string;
+}
+
+/** Spotify's daily quota spent: every call refused from `since` until `until` (epoch ms). */
+export interface QuotaLockout {
+  since: number;
+  until: number;
+}
+
+/** What a notice may tell beside the owner's item: Spotify's quota, and where the owner's console is. */
+export interface NoticeContext {
+  lockout?: QuotaLockout;
+  consoleLink?: string;
+  /** SPOTIFY_DAILY_BUDGET, for the advice. */
+  dailyBudget?: number;
 }
 
 const day = (iso: string) => iso.slice(0, 10);
@@ -37,9 +52,26 @@ function expiryThreshold(expiresAt: number, now: number): number | undefined {
   return [...EXPIRY_DAYS].sort((a, b) => a - b).find((days) => left <= days * DAY_MS);
 }
 
+/** Spotify refuses every call until the lockout ends: the owner is told once per lockout. */
+function quotaNotice({ lockout, consoleLink = '', dailyBudget }: NoticeContext, now: number): Notice | undefined {
+  if (!lockout || lockout.until <= now) return undefined;
+  const advice = dailyBudget ? ` If it happens again, set SPOTIFY_DAILY_BUDGET (now ${dailyBudget}) below what Spotify allows your app.` : '';
+  return {
+    cause: `quota-${new Date(lockout.since).toISOString()}`,
+    title: `Spotify's daily quota is spent until ${clockTime(lockout.until)}`,
+    text:
+      `Since ${clockTime(lockout.since)}, Spotify refuses every call of this site's app: its daily quota is spent until ${clockTime(lockout.until)}. ` +
+      `Your pages show what was fetched last, marked stale, and the listening history catches up after.${advice} ${consoleLink}`.trimEnd(),
+    mattersAt: new Date(lockout.until).toISOString(),
+    link: consoleLink,
+  };
+}
+
 /** Every notice due for `owner` at `now`, most urgent first. */
-export function dueNotices(owner: OwnerRecord, link: string, now = Date.now()): Notice[] {
+export function dueNotices(owner: OwnerRecord, link: string, now = Date.now(), context: NoticeContext = {}): Notice[] {
   const notices: Notice[] = [];
+  const quota = quotaNotice(context, now);
+  if (quota) notices.push(quota);
   const fix = `Connect Spotify again (it takes a minute): ${link}`;
   if (owner.reauthRequired) {
     const at = owner.lastRefreshAt ?? new Date(now).toISOString();

@@ -5,7 +5,7 @@
  */
 import { authorizationWindow } from './authorization-window';
 import { lastSentNotice, noticeSent } from './notice-records';
-import { dueNotices, nextExpiryNotice } from './notices';
+import { dueNotices, nextExpiryNotice, type NoticeContext } from './notices';
 import { getOwner, ownerKeyOf, type OwnerRecord } from './owner-store';
 import { missingScopes } from './scopes';
 import { logger } from '../platform/logger';
@@ -44,8 +44,8 @@ const NOBODY: Status = {
   notices: { next: null, lastSent: null },
 };
 
-/** The owner's standing; a coming end of the authorization is also logged as a warning. */
-export async function getStatus(): Promise<Status> {
+/** The owner's standing (`context`: what else a notice may be due for); a coming end of the authorization is also logged as a warning. */
+export async function getStatus(context: NoticeContext = {}): Promise<Status> {
   const owner = await getOwner();
   if (!owner) return { ...NOBODY };
   const window = authorizationWindow(owner.authorizedAt);
@@ -64,16 +64,16 @@ export async function getStatus(): Promise<Status> {
     reauthorizationRequired: reauth,
     lastSpotifyError: owner.lastSpotifyError ?? null,
     rateLimitedUntil: owner.notBefore && owner.notBefore > Date.now() ? new Date(owner.notBefore).toISOString() : null,
-    notices: await noticesOf(owner),
+    notices: await noticesOf(owner, context),
   };
 }
 
 /** The next notice due and the last one sent, for this authorization. */
-async function noticesOf(owner: OwnerRecord): Promise<Status['notices']> {
+async function noticesOf(owner: OwnerRecord, context: NoticeContext): Promise<Status['notices']> {
   const key = ownerKeyOf(owner);
   const now = Date.now();
   let next: Status['notices']['next'] = null;
-  for (const notice of dueNotices(owner, '', now)) {
+  for (const notice of dueNotices(owner, '', now, context)) {
     // The log is every run's channel: a notice not logged yet is still to be sent.
     if (!(await noticeSent(key, notice.cause, 'log'))) {
       next = { cause: notice.cause, title: notice.title, at: new Date(now).toISOString() };

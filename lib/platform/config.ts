@@ -3,6 +3,7 @@
  * A missing or invalid value becomes a ConfigError that names the variable,
  * which the HTTP layer turns into a clear answer instead of a stack trace.
  */
+import { budgetParts, budgetProblem, DEFAULT_DAILY_BUDGET, SHARES, type BudgetParts } from '../../config/budget.cjs';
 import { ConfigError } from './errors';
 import { webhookProblem } from './webhook';
 
@@ -11,8 +12,8 @@ export interface Config {
   /** Empty when the redirect URI is derived from the request (deployed without SPOTIFY_REDIRECT_URI). */
   redirectUri: string;
   ownerSpotifyId: string | undefined;
+  /** The shortest refresh intervals of the top lists, what is playing now and the last plays (shortestIntervals). */
   cacheSeconds: number;
-  /** How long what is playing now, and the last plays, are fresh. */
   nowPlayingCacheSeconds: number;
   recentlyPlayedCacheSeconds: number;
   /** How long a container trusts what it knows of the owner before reading the owner's item again. */
@@ -51,15 +52,28 @@ export function redirectUriSetting(env: Env = process.env): string {
   return redirectUri;
 }
 
+/**
+ * The shortest refresh interval of each listening source (*_CACHE_SECONDS): the day's budget may
+ * make it longer (lib/listening/pacing.ts), never shorter. Needs no Spotify setting: /status shows them.
+ */
+export type ShortestIntervals = Pick<Config, 'cacheSeconds' | 'nowPlayingCacheSeconds' | 'recentlyPlayedCacheSeconds'>;
+
+export function shortestIntervals(env: Env = process.env): ShortestIntervals {
+  const means = '0 = as often as the day\'s Spotify budget allows';
+  return {
+    cacheSeconds: seconds(env, 'HIGHLIGHTS_CACHE_SECONDS', 300, means),
+    nowPlayingCacheSeconds: seconds(env, 'NOW_PLAYING_CACHE_SECONDS', 15, means),
+    recentlyPlayedCacheSeconds: seconds(env, 'RECENTLY_PLAYED_CACHE_SECONDS', 60, means),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const redirectUri = redirectUriSetting(env);
   return {
     clientId: required(env, 'SPOTIFY_CLIENT_ID', 'Copy it from your app in the Spotify developer dashboard into .env.'),
     redirectUri,
     ownerSpotifyId: optional(env, 'OWNER_SPOTIFY_ID'),
-    cacheSeconds: seconds(env, 'HIGHLIGHTS_CACHE_SECONDS', 300, '0 = always ask Spotify'),
-    nowPlayingCacheSeconds: seconds(env, 'NOW_PLAYING_CACHE_SECONDS', 15, '0 = always ask Spotify'),
-    recentlyPlayedCacheSeconds: seconds(env, 'RECENTLY_PLAYED_CACHE_SECONDS', 60, '0 = always ask Spotify'),
+    ...shortestIntervals(env),
     ownerRecheckSeconds: seconds(env, 'OWNER_RECHECK_SECONDS', 5, '0 = read the owner for every request'),
     staleMaxSeconds: seconds(env, 'STALE_MAX_SECONDS', 604_800, '0 = never serve a stale result'),
     tableName: tableName(env),
@@ -147,4 +161,34 @@ export function historyConfig(env: Env = process.env): HistoryConfig {
     cacheSeconds: seconds(env, 'HISTORY_CACHE_SECONDS', 300, '0 = always read'),
     retentionDays: retention === undefined ? undefined : Number(retention),
   };
+}
+
+/** How often the collector runs (HISTORY_COLLECT_MINUTES, 30 when unset); 0: it does not. */
+export function collectMinutes(env: Env = process.env): number {
+  const text = optional(env, 'HISTORY_COLLECT_MINUTES') ?? '30';
+  if (!/^\d+$/.test(text) || Number(text) > 1440) throw new ConfigError('HISTORY_COLLECT_MINUTES must be a whole number of minutes from 0 to 1440 (0 turns collecting off).');
+  return Number(text);
+}
+
+/**
+ * The day's Spotify budget (SPOTIFY_DAILY_BUDGET, config/budget.cjs): the calls allowed in any
+ * rolling 24 hours, the reserves of the calls that must not wait, the public features' part and
+ * their shares of it.
+ */
+export interface BudgetConfig extends BudgetParts {
+  shares: typeof SHARES;
+  collectMinutes: number;
+}
+
+export function budgetConfig(env: Env = process.env): BudgetConfig {
+  const minutes = collectMinutes(env);
+  const problem = budgetProblem(env.SPOTIFY_DAILY_BUDGET, minutes);
+  if (problem) throw new ConfigError(problem);
+  const daily = Number(optional(env, 'SPOTIFY_DAILY_BUDGET') ?? DEFAULT_DAILY_BUDGET);
+  return { ...budgetParts(daily, minutes), shares: SHARES, collectMinutes: minutes };
+}
+
+/** Whether the listening history is collected: a history table, and a collector that runs. */
+export function historyCollected(env: Env = process.env): boolean {
+  return Boolean(optional(env, 'HISTORY_TABLE_NAME')) && collectMinutes(env) > 0;
 }

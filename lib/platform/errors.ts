@@ -37,6 +37,8 @@ export type SpotifyErrorKind =
   | 'scope_missing'
   | 'forbidden'
   | 'rate_limited'
+  | 'quota_exceeded'
+  | 'budget'
   | 'unavailable'
   | 'timeout'
   | 'bad_response';
@@ -48,12 +50,19 @@ const SPOTIFY_CODES: Record<SpotifyErrorKind, string> = {
   scope_missing: 'scope_missing',
   forbidden: 'spotify_forbidden',
   rate_limited: 'rate_limited',
+  quota_exceeded: 'quota_exceeded',
+  budget: 'budget',
   unavailable: 'spotify_unavailable',
   timeout: 'spotify_timeout',
   bad_response: 'spotify_unavailable',
 };
 
-/** A call to Spotify failed; `kind` says what the caller can do about it. */
+/**
+ * A call to Spotify failed, or was not made: `kind` says what the caller can do about it. Two kinds
+ * are about the day's calls: "quota_exceeded", Spotify's own daily quota spent (hours of
+ * Retry-After), and "budget", the service's own budget refusing the call before it was made
+ * (lib/spotify/budget.ts). `retryAfterSeconds`: when it is worth asking again.
+ */
 export class SpotifyError extends ServiceError {
   override name = 'SpotifyError';
   constructor(
@@ -66,6 +75,35 @@ export class SpotifyError extends ServiceError {
 
   get code(): string {
     return SPOTIFY_CODES[this.kind];
+  }
+}
+
+/** A time for people: "2026-12-08 14:05 UTC". */
+export function clockTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * When the day's calls are why an answer is stale or refused (Spotify's quota spent, or the
+ * service's own budget), what to tell people, with when it ends; undefined for any other error.
+ */
+export function dailyLimitMessage(error: unknown, now = Date.now()): string | undefined {
+  if (!(error instanceof SpotifyError)) return undefined;
+  const until = clockTime(now + (error.retryAfterSeconds ?? 0) * 1000);
+  if (error.kind === 'quota_exceeded') return `Spotify's daily quota is spent until ${until}: nothing newer can be asked for before then.`;
+  if (error.kind === 'budget') return `This site has spent its share of the day's Spotify calls for now; it asks again after ${until}.`;
+  return undefined;
+}
+
+/**
+ * The listening history's collector has not succeeded for longer than it should (two of its
+ * periods and some): what it stored is still served, marked stale with this.
+ */
+export class CollectorBehind extends ServiceError {
+  override name = 'CollectorBehind';
+  readonly code = 'collector_behind';
+  constructor(readonly lastRunAt: number) {
+    super(`The listening history's collector has not run since ${clockTime(lastRunAt)}, so newer plays may be missing. Try again later.`);
   }
 }
 

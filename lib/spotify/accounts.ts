@@ -40,6 +40,7 @@ export async function exchangeCode(credentials: Credentials, code: string): Prom
 
 export async function refreshAccessToken(credentials: Credentials, refreshToken: string): Promise<TokenGrant> {
   const api = await client({ ...credentials, refreshToken });
-  const body = await call(() => api.refreshAccessToken());
+  // Refreshes draw on their own reserve, whoever's request needed the token.
+  const body = await call(() => api.refreshAccessToken(), 'refresh');
   return grantFrom(body as unknown as Record<string, unknown>);
 }

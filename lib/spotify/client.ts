@@ -1,12 +1,14 @@
 /**
- * How the adapter calls Spotify: every call goes through spotify-web-api-node, has a timeout
- * within the request's deadline (platform/request-context.ts), and fails with a SpotifyError whose kind says what the caller can
- * do. Reads are retried once, with jitter, when Spotify failed in a passing way; token requests
+ * How the adapter calls Spotify: every call is counted on the day's budget first (budget.ts: it
+ * may be refused there, and is never made then), goes through spotify-web-api-node, has a timeout
+ * within the request's deadline (platform/request-context.ts), and fails with a SpotifyError whose
+ * kind says what the caller can do. Reads are retried once, with jitter, when Spotify failed in a passing way; token requests
  * never are (a lost answer may have rotated the refresh token already).
  */
 import type SpotifyWebApi from 'spotify-web-api-node';
 import { SpotifyError, type SpotifyErrorKind } from '../platform/errors';
-import { requestDeadline } from '../platform/request-context';
+import { requestContext, requestDeadline } from '../platform/request-context';
+import { recordQuotaLockout, spend, type Tally } from './budget';
 
 /** The longest one Spotify call may take; the caller's deadline may cut it shorter. */
 export const CALL_TIMEOUT_MS = 3000;
@@ -50,14 +52,37 @@ function classify(error: unknown): SpotifyError {
   if (statusCode === 403) return new SpotifyError('forbidden', statusCode);
   if (statusCode === 429) {
     const retryAfter = Number(headers?.['retry-after']);
-    return new SpotifyError('rate_limited', statusCode, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined);
+    const seconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
+    // The daily quota, not the 30-second window: hours, and the same for every container.
+    if (quotaReason(body)) return new SpotifyError('quota_exceeded', statusCode, seconds ?? QUOTA_RETRY_SECONDS);
+    return new SpotifyError('rate_limited', statusCode, seconds);
   }
   if (statusCode >= 500) return new SpotifyError('unavailable', statusCode);
   return new SpotifyError('bad_response', statusCode);
 }
 
-/** One call, cut off at CALL_TIMEOUT_MS or the request's deadline; its body, or a classified SpotifyError. */
-export async function call<T>(work: () => Promise<{ body: T }>): Promise<T> {
+/** Spotify's answer past the daily quota: {"error":{"status":429,"message":"Too many requests","reason":"QUOTA_EXCEEDED"}}. */
+function quotaReason(body: { error?: unknown } | undefined): boolean {
+  const error = body?.error as { reason?: unknown } | undefined;
+  return error?.reason === 'QUOTA_EXCEEDED';
+}
+
+/** A QUOTA_EXCEEDED without a Retry-After: the shortest lockout seen (13.6 h) rounded down. */
+const QUOTA_RETRY_SECONDS = 12 * 3600;
+
+/** What a call is counted as: the reserve of whom the request works for, or the public source it fetches. */
+function tallyOfRequest(): Tally {
+  const { caller, source } = requestContext();
+  return caller === 'public' ? (source ?? 'public') : caller;
+}
+
+/**
+ * One call, counted on the day's budget as `tally` (by default what the request context says),
+ * cut off at CALL_TIMEOUT_MS or the request's deadline; its body, or a classified SpotifyError.
+ */
+export async function call<T>(work: () => Promise<{ body: T }>, tally: Tally = tallyOfRequest()): Promise<T> {
+  if (Math.min(CALL_TIMEOUT_MS, requestDeadline() - Date.now()) < MIN_CALL_MS) throw new SpotifyError('timeout');
+  await spend(tally);
   const timeoutMs = Math.min(CALL_TIMEOUT_MS, requestDeadline() - Date.now());
   if (timeoutMs < MIN_CALL_MS) throw new SpotifyError('timeout');
   let timer: NodeJS.Timeout | undefined;
@@ -68,7 +93,9 @@ export async function call<T>(work: () => Promise<{ body: T }>): Promise<T> {
     const response = await Promise.race([work(), timeout]);
     return response.body;
   } catch (error) {
-    throw classify(error);
+    const failure = classify(error);
+    if (failure.kind === 'quota_exceeded') await recordQuotaLockout(failure.retryAfterSeconds ?? QUOTA_RETRY_SECONDS).catch(() => undefined);
+    throw failure;
   } finally {
     clearTimeout(timer);
   }

@@ -6,7 +6,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../lib/platform/dynamo';
-import { anotherContainer, highlights, highlightsInAnotherContainer, useService, type Result } from '../support/service';
+import { anotherContainer, askSpotifyEveryTime, highlights, highlightsInAnotherContainer, type Result, useService } from '../support/service';
 
 const service = useService({ HIGHLIGHTS_CACHE_SECONDS: '300' });
 
@@ -69,7 +69,7 @@ describe('HTTP caching of /highlights', () => {
   });
 
   it('sends no-cache when HIGHLIGHTS_CACHE_SECONDS=0', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     expect((await highlights()).headers['Cache-Control']).toBe('no-cache');
   });
@@ -138,13 +138,15 @@ describe('cache layers', () => {
     expect(service.model.calls.top).toBe(1);
   });
 
-  it('stores a result per owner and authorization, in the shape every version reads (items, fetchedAt), with a ttl', async () => {
+  it('stores a result per owner and authorization, in the shape every version reads (items, fetchedAt), with its freshness and a ttl', async () => {
     await service.connect();
     const owner = await service.owner();
     await highlights();
     const key = { pk: `result#${owner?.spotifyUserId}#${owner?.authorizationId}#artists#short_term` };
     const { Item } = await documentClient().send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: key }));
-    expect(Object.keys(Item ?? {}).sort()).toEqual(['fetchedAt', 'items', 'pk', 'ttl']);
+    expect(Object.keys(Item ?? {}).sort()).toEqual(['fetchedAt', 'freshUntil', 'items', 'pk', 'ttl']);
+    // Fresh for HIGHLIGHTS_CACHE_SECONDS: the budget is far from stretching it.
+    expect(Item?.freshUntil).toBe((Item?.fetchedAt as number) + 300_000);
     expect(Item?.items).toHaveLength(50);
     // Kept until it is too old to be served even stale (STALE_MAX_SECONDS, a week), and a day more.
     expect(Item?.ttl).toBeCloseTo((Item?.fetchedAt as number) / 1000 + 604_800 + 86_400, -1);

@@ -1,6 +1,6 @@
 /** /highlights through the real handler, dynalite and the Spotify emulator. */
 import { describe, expect, it } from 'vitest';
-import { highlights, useService } from '../support/service';
+import { askSpotifyEveryTime, highlights, useService } from '../support/service';
 import { OWNER_ID } from '../support/spotify-emulator';
 
 const service = useService();
@@ -111,7 +111,7 @@ describe('GET /highlights', () => {
   });
 
   it('asks Spotify every time when HIGHLIGHTS_CACHE_SECONDS=0', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     await highlights();
     await highlights();
@@ -140,6 +140,7 @@ describe('GET /highlights', () => {
   });
 
   it('stores a rotated refresh token, and the next refresh uses it', async () => {
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     service.model.rotateRefreshTokens = true;
     await service.connect();
     const before = await service.owner();
@@ -148,7 +149,6 @@ describe('GET /highlights', () => {
     const rotated = await service.owner();
     expect(rotated?.refreshToken).not.toBe(before?.refreshToken);
 
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
     await service.updateOwner({ accessTokenExpiresAt: Date.now() - 1000 });
     expect((await highlights()).statusCode).toBe(200);
     expect(service.model.calls.token.refresh_token).toBe(2);

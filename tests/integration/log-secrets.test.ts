@@ -17,7 +17,7 @@ import { httpEvent, lambdaContext } from '../support/events';
 import { redact, secretFinder, send } from '../support/hostile';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lib/platform/dynamo';
-import { baseEnv, callback, highlights, login, ownerDisconnect, ownerPage, ownerSettings, sessionCookieOf, useService } from '../support/service';
+import { askSpotifyEveryTime, baseEnv, callback, highlights, login, ownerDisconnect, ownerPage, ownerSettings, sessionCookieOf, useService } from '../support/service';
 import { INTRUDER_ID, OWNER_ID } from '../support/spotify-emulator';
 
 // Before lib/platform/logger.ts is imported: a level set later with logger.setLogLevel() is reset to the
@@ -206,7 +206,7 @@ const flows: Flow[] = [
     run: async () => {
       service.model.rotateRefreshTokens = true;
       await connectOwner();
-      process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+      askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
       for (let i = 0; i < 2; i++) {
         await expireAccessToken();
         expect((await highlights()).statusCode).toBe(200);
@@ -277,7 +277,7 @@ const flows: Flow[] = [
   {
     name: 'the last good result served stale while Spotify fails',
     run: async () => {
-      process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+      askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
       await connectOwner();
       expect((await highlights()).statusCode).toBe(200);
       service.model.failNext('top', { status: 502, times: 5 });
@@ -360,6 +360,7 @@ const flows: Flow[] = [
   {
     name: 'what the owner plays: /now-playing, its card and link, /recently-played, and a scope Spotify refuses',
     run: async () => {
+      askSpotifyEveryTime('RECENTLY_PLAYED_CACHE_SECONDS');
       await connectOwner();
       service.model.player(OWNER_ID).play(undefined, { positionMs: 10_000 });
       for (const path of ['/now-playing', '/now-playing.svg', '/recently-played']) expect((await send(path)).statusCode).toBe(200);
@@ -367,7 +368,6 @@ const flows: Flow[] = [
       // A token without the player scopes, as Spotify sees it: refused after one refresh and one retry.
       const tokens = service.model.issueTokens(OWNER_ID, { scopes: ['user-top-read'] });
       await service.updateOwner({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token });
-      process.env.RECENTLY_PLAYED_CACHE_SECONDS = '0';
       expect((await send('/recently-played')).statusCode).toBe(503);
     },
     logs: [signedIn, { level: 'WARN', message: 'refuses the owner\'s token for a scope' }, refused(503, 'scope_missing')],

@@ -4,7 +4,7 @@
  * an episode), the last played, caching and coalescing across containers, stale answers.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { anotherContainer, nowPlaying, nowPlayingOpen, recentlyPlayed, useService, type Result } from '../support/service';
+import { anotherContainer, askSpotifyEveryTime, nowPlaying, nowPlayingOpen, recentlyPlayed, type Result, useService } from '../support/service';
 import { OWNER_ID, sampleEpisodes, type Track } from '../support/spotify-emulator';
 
 const service = useService();
@@ -109,7 +109,7 @@ describe('GET /now-playing', () => {
   });
 
   it('asks every time with NOW_PLAYING_CACHE_SECONDS=0', async () => {
-    process.env.NOW_PLAYING_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('NOW_PLAYING_CACHE_SECONDS');
     await service.connect();
     player().play(topTrack());
     const response = await nowPlaying();
@@ -152,7 +152,7 @@ describe('GET /now-playing', () => {
   });
 
   it('serves the last answer, stale with its reason, while Spotify rate-limits; and the error once none is stored', async () => {
-    process.env.NOW_PLAYING_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('NOW_PLAYING_CACHE_SECONDS');
     await service.connect();
     player().play(topTrack());
     const good = body(await nowPlaying());

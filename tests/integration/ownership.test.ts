@@ -6,7 +6,7 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../lib/platform/dynamo';
-import { anotherContainer, card, highlights, useService, type Result } from '../support/service';
+import { anotherContainer, askSpotifyEveryTime, card, highlights, type Result, useService } from '../support/service';
 import { INTRUDER_ID, OWNER_ID } from '../support/spotify-emulator';
 
 const service = useService({ HIGHLIGHTS_CACHE_SECONDS: '300', OWNER_RECHECK_SECONDS: '5' });
@@ -155,7 +155,7 @@ describe('after the owner reconnects', () => {
   });
 
   it('the next request is fresh in a container inside its failure back-off, which spares Spotify, not DynamoDB', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     const container = await anotherContainer();
     await container.highlights();
@@ -228,7 +228,7 @@ describe('a lost authorization always shows', () => {
     ['a refused authorization', 'reauthorization_required', 503, () => service.model.revokeRefreshTokens()],
   ] as const)('serves a stale result after %s only until STALE_MAX_SECONDS after its fetchedAt, then answers the error', async (_, reason, status, fail) => {
     process.env.STALE_MAX_SECONDS = '3600';
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     const fetchedAt = Date.parse(body(await highlights()).fetchedAt);
     fail();

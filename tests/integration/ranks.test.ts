@@ -8,14 +8,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as collectHandler } from '../../handlers/scheduled/collect';
-import { clearImageCache } from '../../lib/features/card/images';
 import { putSnapshot } from '../../lib/listening/history-store';
 import { clearRanksMemory } from '../../lib/listening/ranks';
 import { documentClient } from '../../lib/platform/dynamo';
 import { logger } from '../../lib/platform/logger';
+import { forgetContainerMemory } from '../../lib/platform/memory';
 import { addDays, localDate } from '../../lib/platform/time';
 import { lambdaContext } from '../support/events';
-import { anotherContainer, card, highlights, ownerSettings, sessionCookieOf, useService, type Result } from '../support/service';
+import { anotherContainer, askSpotifyEveryTime, card, highlights, ownerSettings, sessionCookieOf, type Result, useService } from '../support/service';
 import { INTRUDER_ID, OWNER_ID, type Artist, type Track } from '../support/spotify-emulator';
 import { expectWellFormed, extentOf, textsOf } from '../unit/features/card/svg-checks';
 
@@ -44,8 +44,9 @@ const marksOf = (svg: string) => textsOf(svg).filter((text) => text.kind === 'de
 const renamed: [Artist, string][] = [];
 
 beforeEach(() => {
+  forgetContainerMemory();
+  // Beyond the ranks kept, that the container warned (once) of a missing or unreadable history.
   clearRanksMemory();
-  clearImageCache();
   delete process.env.HISTORY_TIME_ZONE;
 });
 
@@ -174,7 +175,7 @@ describe('reading the snapshot', () => {
   });
 
   it('reads the snapshot of whoever the list belongs to: a container that still trusts the previous owner reads the new one\'s', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect(INTRUDER_ID);
     const warm = await anotherContainer();
     await warm.highlights();

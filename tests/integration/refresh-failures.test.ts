@@ -8,9 +8,9 @@ import { handler as statusHandler } from '../../handlers/http/status';
 import { saveRefreshedTokens } from '../../lib/owner/owner-updates';
 import { FIRST_REFRESH_BACKOFF_MS, MAX_REFRESH_BACKOFF_MS, refreshBackoffMs } from '../../lib/owner/spotify-trouble';
 import { httpEvent, lambdaContext } from '../support/events';
-import { anotherContainer, card, highlights, useService, type Container, type Result } from '../support/service';
+import { anotherContainer, ASK_EVERY_TIME, card, highlights, type Container, type Result, useService } from '../support/service';
 
-const service = useService({ HIGHLIGHTS_CACHE_SECONDS: '0' });
+const service = useService({ HIGHLIGHTS_CACHE_SECONDS: '0', ...ASK_EVERY_TIME });
 
 afterEach(() => {
   vi.useRealTimers();

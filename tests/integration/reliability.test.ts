@@ -9,7 +9,7 @@ import { documentClient } from '../../lib/platform/dynamo';
 import { logger } from '../../lib/platform/logger';
 import { saveRefreshedTokens } from '../../lib/owner/owner-updates';
 import { httpEvent, lambdaContext } from '../support/events';
-import { highlights, highlightsInAnotherContainer, useService, type Result } from '../support/service';
+import { askSpotifyEveryTime, highlights, highlightsInAnotherContainer, type Result, useService } from '../support/service';
 
 const service = useService();
 
@@ -36,7 +36,7 @@ const expired = () => ({ accessTokenExpiresAt: Date.now() - 1000 });
 
 describe('one refresh at a time, across containers', () => {
   it('50 concurrent requests at expiry from 3 containers cause exactly 1 refresh, and all answer 200', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     await service.updateOwner(expired());
     expect(await burstFromThreeContainers()).toEqual(Array(50).fill(200));
@@ -44,7 +44,7 @@ describe('one refresh at a time, across containers', () => {
   });
 
   it('50 concurrent 401s from Spotify across 3 containers cause exactly 1 refresh, and all answer 200', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     service.model.expireAccessTokens();
     expect(await burstFromThreeContainers()).toEqual(Array(50).fill(200));
@@ -124,7 +124,7 @@ describe('rotation safety', () => {
 
 describe('invalid_grant', () => {
   it('records that re-authorization is needed, stops calling the token endpoint, and answers 503 with the /login hint', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     service.model.revokeRefreshTokens();
     await service.updateOwner(expired());
@@ -139,7 +139,7 @@ describe('invalid_grant', () => {
   });
 
   it('serves the last good result marked stale when there is one', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     const good = json(await highlights());
     service.model.revokeRefreshTokens();
@@ -165,7 +165,7 @@ describe('invalid_grant', () => {
 
 describe('Spotify rate limits', () => {
   it('honours Retry-After in every container: no call to Spotify before it passes', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     service.model.rateLimit({ retryAfterSeconds: 120 });
     const first = await highlights();
@@ -182,7 +182,7 @@ describe('Spotify rate limits', () => {
   });
 
   it('serves the last good result marked stale while rate-limited', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     const good = json(await highlights());
     service.model.rateLimit({ retryAfterSeconds: 60 });
@@ -194,7 +194,7 @@ describe('Spotify rate limits', () => {
 
 describe('Spotify outages', () => {
   it('serves the last good result marked stale when Spotify keeps failing, then stops asking for a while', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     const good = json(await highlights());
     service.model.failNext('top', { status: 503, body: { error: { status: 503, message: 'Service unavailable' } }, times: 10 });
@@ -209,7 +209,7 @@ describe('Spotify outages', () => {
   });
 
   it('serves the last good result marked stale when Spotify hangs', async () => {
-    process.env.HIGHLIGHTS_CACHE_SECONDS = '0';
+    askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
     const good = json(await highlights());
     service.model.failNext('top', { status: 200, body: {}, delayMs: 20_000, times: 2 });

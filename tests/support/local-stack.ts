@@ -49,6 +49,8 @@ export const SERVICE_DEFAULTS: Readonly<Record<string, string>> = {
   HISTORY_TIME_ZONE: '',
   HISTORY_CACHE_SECONDS: '',
   HISTORY_RETENTION_DAYS: '',
+  // The day's Spotify budget: 1,000 calls.
+  SPOTIFY_DAILY_BUDGET: '',
   // Each start sets these for itself; empty here so that none is ever inherited.
   PORT: '',
   LAMBDA_PORT: '',

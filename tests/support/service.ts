@@ -20,9 +20,8 @@ import { handler as ownerDisconnectHandler } from '../../handlers/http/owner-dis
 import { handler as ownerSettingsHandler } from '../../handlers/http/owner-settings';
 import { handler as recentlyPlayedHandler } from '../../handlers/http/recently-played';
 import { documentClient } from '../../lib/platform/dynamo';
-import { clearListeningMemory } from '../../lib/listening/cached-source';
+import { forgetContainerMemory } from '../../lib/platform/memory';
 import { LOCAL_SESSION_COOKIE } from '../../lib/owner/session';
-import { forgetStanding } from '../../lib/owner/standing';
 import type { OwnerRecord } from '../../lib/owner/owner-store';
 import { httpEvent, lambdaContext, type EventInput } from './events';
 import {
@@ -51,7 +50,23 @@ export const baseEnv = {
   RECENTLY_PLAYED_CACHE_SECONDS: '60',
   OWNER_RECHECK_SECONDS: '5',
   STALE_MAX_SECONDS: '604800',
+  // The day's Spotify budget and the collector's schedule (its reserve), at their defaults.
+  SPOTIFY_DAILY_BUDGET: '1000',
+  HISTORY_COLLECT_MINUTES: '30',
 };
+
+/**
+ * What lets a source ask Spotify on every request: its shortest interval 0 and a budget so large
+ * that the pacing never stretches it (lib/listening/pacing.ts). With the default budget, 0 is only
+ * "as often as the budget allows".
+ */
+export const ASK_EVERY_TIME = { SPOTIFY_DAILY_BUDGET: '1000000000' } as const;
+
+/** Every request of these sources asks Spotify (see ASK_EVERY_TIME). */
+export function askSpotifyEveryTime(...settings: ('HIGHLIGHTS_CACHE_SECONDS' | 'NOW_PLAYING_CACHE_SECONDS' | 'RECENTLY_PLAYED_CACHE_SECONDS')[]): void {
+  for (const setting of settings) process.env[setting] = '0';
+  Object.assign(process.env, ASK_EVERY_TIME);
+}
 
 async function invoke(handler: Handler, path: string, input?: EventInput): Promise<Result> {
   return (await handler(httpEvent(path, input), lambdaContext(path.slice(1)))) as Result;
@@ -171,8 +186,7 @@ export function useService(env: Record<string, string> = {}): Service {
     process.env.TABLE_NAME = await createTable(inject('dynamoEndpoint'));
     process.env.HISTORY_TABLE_NAME = await createTable(inject('dynamoEndpoint'), `test-history-${randomUUID()}`, 'HistoryTable');
     service.model.reset();
-    clearListeningMemory();
-    forgetStanding();
+    forgetContainerMemory();
   });
 
   afterAll(async () => {

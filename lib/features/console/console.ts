@@ -7,7 +7,8 @@ import { forgetAllListening } from '../../listening/forget';
 import { topList } from '../../listening/top-lists';
 import { deletePendingLogins } from '../../owner/login-state';
 import { deleteNoticeRecords } from '../../owner/notice-records';
-import { getStatus, type Status } from '../../owner/owner-status';
+import { serviceStatus, type BudgetStatus } from '../../listening/budget-status';
+import type { Status } from '../../owner/owner-status';
 import { deleteOwner } from '../../owner/owner-store';
 import { endAllSessions, endSessionCookie, ownerSession } from '../../owner/session';
 import { parseSettings, saveSettings, type OwnerSettings } from '../../owner/settings';
@@ -34,7 +35,7 @@ function session(request: OwnerRequest) {
 }
 
 export interface ConsoleView {
-  status: Status;
+  status: Status & { budget: BudgetStatus };
   settings: OwnerSettings;
   /** The owner's top artists now, as the public sees them (hidden ones left out), to pick from; empty when Spotify cannot be asked. */
   topArtists: Pick<Artist, 'id' | 'name'>[];
@@ -52,7 +53,7 @@ export async function openConsole(request: OwnerRequest): Promise<ConsoleView | 
     throw error;
   });
   if (!standing) return undefined;
-  const status = await getStatus();
+  const status = await serviceStatus();
   const topArtists = await topList('artists', standing.settings.defaults.timeRange, { standing, readNow: true }).then(
     (result) => result.value.items.slice(0, 20).map(({ id, name }) => ({ id, name })),
     // The console works without them: the ids can be typed in.

@@ -61,6 +61,27 @@ function standingInWords({ status }: ConsoleView): { items: SafeHtml[]; tone: To
   return { items, tone };
 }
 
+/** A refresh interval for people: "15 s", "2 min 19 s", "1 h 5 min". */
+export function every(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min${seconds % 60 ? ` ${seconds % 60} s` : ''}`;
+  const minutes = Math.round((seconds % 3600) / 60);
+  return `${Math.floor(seconds / 3600)} h${minutes ? ` ${minutes} min` : ''}`;
+}
+
+/** The day's Spotify budget in words: what is spent, how fresh each feature is now, and Spotify's quota. */
+function budgetInWords({ status }: ConsoleView): { items: SafeHtml[]; spent: boolean } {
+  const { budget } = status;
+  const items: SafeHtml[] = [];
+  if (budget.message) items.push(html`<li><strong>${budget.message}</strong> Every container waits; you get one notice per lockout.</li>`);
+  items.push(
+    html`<li>Spotify calls in the last 24 hours: ${budget.spent} of ${budget.daily} (<code>SPOTIFY_DAILY_BUDGET</code>); your visitors' part: ${budget.public.spent} of ${budget.public.allowed}, and ${budget.reserves.refresh.allowed + budget.reserves.owner.allowed + budget.reserves.collector.allowed} kept for token refreshes, your own actions and the history's collector.</li>`,
+  );
+  const recent = budget.recentlyPlayedFrom === 'history' ? html`recently played comes from your listening history, collected every ${every(budget.intervals.recentlyPlayed)}` : html`recently played every ${every(budget.intervals.recentlyPlayed)}`;
+  items.push(html`<li>So that the day's calls stay inside it, now playing refreshes every ${every(budget.intervals.nowPlaying)}, the top lists every ${every(budget.intervals.topLists)}, and ${recent}.</li>`);
+  return { items, spent: Boolean(budget.quota) };
+}
+
 function options<T extends string>(values: readonly T[], chosen: T, label: (value: T) => string = (value) => value): SafeHtml[] {
   return values.map((value) => html`<option value="${value}"${value === chosen ? html` selected` : html``}>${label(value)}</option>`);
 }
@@ -97,10 +118,14 @@ ${picks}
 
 export function consolePage(view: ConsoleView): string {
   const { items, tone } = standingInWords(view);
+  const budget = budgetInWords(view);
   return page(
     'Your console',
     html`<ul>
 ${items.map((item) => html`${item}\n`)}</ul>
+<h2>Spotify's daily calls</h2>
+<ul>
+${budget.items.map((item) => html`${item}\n`)}</ul>
 ${settingsForm(view)}
 <h2>Disconnect</h2>
 <form method="post" action="../owner/disconnect">
@@ -109,14 +134,14 @@ ${settingsForm(view)}
 </form>
 <p class="muted"><a href="../">Home</a> · <a href="../status">/status</a> · <a href="../owner/settings">/owner/settings</a> (JSON)</p>
 <script>${new SafeHtml(SETTINGS_SCRIPT)}</script>`,
-    tone,
+    budget.spent && tone === 'ok' ? 'warn' : tone,
   );
 }
 
 export function disconnectedPage(): string {
   return page(
     'Spotify is disconnected',
-    html`<p>The service deleted your tokens, your settings, everything it kept of your listening, pending sign-ins and every session.</p>
+    html`<p>The service deleted your tokens, your settings, everything it kept of your listening, pending sign-ins and every session. It keeps only its count of the day's Spotify calls, which is your app's, not yours, so that connecting again cannot overrun Spotify's quota.</p>
 <p>Spotify still lists this app as allowed for your account: remove it there too, under <a href="https://www.spotify.com/account/apps/">Manage apps</a>.</p>
 <p><a class="button" href="../">Back to the start</a></p>`,
     'info',

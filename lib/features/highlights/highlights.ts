@@ -4,6 +4,7 @@
  * `previousRank` when the history holds the list's snapshot of `compare` days ago (listening/ranks.ts).
  */
 import { topListWithRanks, type Ranks } from '../../listening/ranks';
+import { staleFields, type StaleFields } from '../../listening/stale';
 import type { Freshness } from '../../platform/time';
 import type { Artist, TimeRange, Track } from '../../spotify/types';
 import { withOwnerDefaults, type OwnerView } from '../../owner/standing';
@@ -24,11 +25,7 @@ export type Highlights = ({ artists: Ranked<ArtistShape>[] } | { tracks: Ranked<
   timeRange: TimeRange;
   limit: number;
   fetchedAt: string;
-  /** Present (true) only when Spotify could not be asked and an older result is served… */
-  stale?: true;
-  /** …and then why: rate_limited, spotify_unavailable, spotify_timeout, reauthorization_required, … */
-  reason?: string;
-};
+} & StaleFields;
 
 export interface HighlightsAnswer {
   highlights: Highlights;
@@ -68,7 +65,7 @@ export async function getHighlights(query: HighlightsQuery, view?: OwnerView): P
       timeRange: query.timeRange,
       limit: query.limit,
       fetchedAt: new Date(freshness.fetchedAt).toISOString(),
-      ...(staleBecause ? { stale: true as const, reason: staleBecause.code } : {}),
+      ...staleFields(staleBecause),
     },
     freshness,
   };

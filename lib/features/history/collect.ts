@@ -6,10 +6,12 @@
  * day's plays (so a repeated or concurrent run writes the same numbers), and moves the cursor
  * forward. A full page whose oldest play is newer than the cursor means Spotify no longer had some
  * plays: that interval is recorded as a gap. A run that fails (Spotify down, rate limited, the
- * authorization refused) is recorded and moves nothing; the next run catches up. Once a day it
- * also keeps a snapshot of each top list, for /highlights' previousRank.
+ * authorization refused) is recorded and moves nothing; the next run catches up. A run that
+ * succeeds notes when it started (`lastRunAt`, even with no new play): the last plays answered
+ * from the history are as fresh as that (lib/listening/recently-played.ts). Once a day it also
+ * keeps a snapshot of each top list, for /highlights' previousRank.
  */
-import { collectorState, daysBetween, moveCursor, playsBetween, putCatalogue, putDay, putMonth, rollUp, putFailedRun, putGap, putPlay, putSnapshot, snapshot, type DayAggregate, type StoredPlay } from '../../listening/history-store';
+import { collectorState, daysBetween, failedRuns, moveCursor, noteRun, playsBetween, putCatalogue, putDay, putMonth, rollUp, putFailedRun, putGap, putPlay, putSnapshot, snapshot, type DayAggregate, type Gap, type StoredPlay } from '../../listening/history-store';
 import { topList } from '../../listening/top-lists';
 import { callAsOwner } from '../../owner/call-as-owner';
 import { getOwner } from '../../owner/owner-store';
@@ -30,7 +32,7 @@ export interface CollectReport {
   stored: number;
   /** Days whose aggregate this run wrote. */
   days: string[];
-  gap: { from: string; to: string } | null;
+  gap: Gap | null;
   snapshots: number;
   reason?: string;
 }
@@ -42,13 +44,14 @@ export async function rollUpMonths(user: string, dates: string[], keepUntil?: nu
   }
 }
 
-/** A play as the history keeps it. */
+/** A play as the history keeps it: what /history counts, and what the last plays answer (link and pictures), nothing more. */
 export function storedPlay({ track, playedAt }: Play): StoredPlay {
   const ids = track.artistIds ?? [];
   const credits = track.artists.map((name, index) => ({ id: ids.length === track.artists.length ? (ids[index] ?? '') : '', name }));
+  const { id, album, durationMs, explicit, url, image, pictures } = track;
   return {
     playedAt: new Date(playedAt).toISOString(),
-    track: { id: track.id, name: track.rawName ?? track.name, credits, album: track.album, durationMs: track.durationMs, explicit: track.explicit },
+    track: { id, name: track.rawName ?? track.name, credits, album, durationMs, explicit, url, image, pictures },
   };
 }
 
@@ -64,6 +67,17 @@ export function aggregate(date: string, plays: StoredPlay[]): DayAggregate {
     tracks.set(track.id, entry);
   }
   return { date, plays: plays.length, ms, tracks: [...tracks.values()] };
+}
+
+/**
+ * Why plays were lost between the last successful run and this one: Spotify's daily quota if any
+ * run in between met it (the lockout is what kept the collector away), else the last failure's
+ * reason, else more plays than Spotify keeps between two runs.
+ */
+async function gapReason(user: string, lastRun: string, now: string): Promise<string> {
+  const failed = await failedRuns(user, lastRun, now);
+  if (failed.some((run) => run.reason === 'quota_exceeded')) return 'quota_exceeded';
+  return failed.at(-1)?.reason ?? 'over_50_plays';
 }
 
 function reasonOf(error: unknown): string {
@@ -125,12 +139,14 @@ export async function collect(now = Date.now()): Promise<CollectReport> {
   await rollUpMonths(user, report.days, keepUntil);
   const oldest = plays[0];
   if (page.length >= PAGE && state.cursor !== undefined && oldest && Date.parse(oldest.playedAt) > state.cursor + 1) {
-    report.gap = { from: new Date(state.cursor).toISOString(), to: oldest.playedAt };
+    report.gap = { from: new Date(state.cursor).toISOString(), to: oldest.playedAt, reason: await gapReason(user, state.lastRunAt ?? new Date(state.cursor).toISOString(), at) };
     await putGap(user, report.gap);
-    logger.warn('Spotify no longer had some plays: a gap in the history', report.gap);
+    logger.warn('Spotify no longer had some plays: a gap in the history', { ...report.gap });
   }
   const newest = plays.at(-1);
-  if (newest || !state.since) await moveCursor(user, newest ? Date.parse(newest.playedAt) : undefined, state.since ?? at);
+  if (newest) await moveCursor(user, Date.parse(newest.playedAt), state.since ?? at);
+  // Read and stored, even nothing: what the last plays' freshness counts from (lib/listening/recently-played.ts).
+  await noteRun(user, at, state.since ?? at);
 
   report.snapshots = await snapshotTopLists(user, localDate(now, config.timeZone)).catch((error: unknown) => {
     logger.warn('The daily snapshot of the top lists waits for the next run', { reason: reasonOf(error) });

@@ -3,18 +3,17 @@
  * played last, as exact JSON; and where a card about it should link.
  */
 import { nowPlaying } from '../../listening/now-playing';
+import { staleFields, type StaleFields } from '../../listening/stale';
 import type { Freshness } from '../../platform/time';
 import { itemShape, type EpisodeShape, type TrackShape } from './shapes';
 
-export interface NowPlayingJson {
+export interface NowPlayingJson extends StaleFields {
   isPlaying: boolean;
   item: TrackShape | EpisodeShape | null;
   /** The position at `fetchedAt` (clients extrapolate while isPlaying); null for the last played. */
   progressMs: number | null;
   playedAt: string | null;
   fetchedAt: string;
-  stale?: true;
-  reason?: string;
 }
 
 export interface NowPlayingAnswer {
@@ -33,7 +32,7 @@ export async function getNowPlaying(): Promise<NowPlayingAnswer> {
       progressMs: value.progressMs,
       playedAt: value.playedAt,
       fetchedAt: new Date(freshness.fetchedAt).toISOString(),
-      ...(staleBecause ? { stale: true as const, reason: staleBecause.code } : {}),
+      ...staleFields(staleBecause),
     },
     openUrl: value.item?.url ?? `https://open.spotify.com/user/${encodeURIComponent(owner)}`,
     freshness,

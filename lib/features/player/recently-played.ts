@@ -1,6 +1,7 @@
 /** GET /recently-played: the owner's last plays, newest first, as exact JSON (`?limit=` 1–50, default 10). */
 import * as z from 'zod/mini';
 import { recentPlays } from '../../listening/recently-played';
+import { staleFields, type StaleFields } from '../../listening/stale';
 import type { Freshness } from '../../platform/time';
 import { parseWith, wholeNumber, type Params } from '../../platform/validation';
 import { RECENT_PAGE } from '../../spotify/player';
@@ -12,12 +13,10 @@ export function parseRecentlyPlayedQuery(params: Params): { limit: number } {
   return parseWith(schema, params ?? {});
 }
 
-export interface RecentlyPlayedJson {
+export interface RecentlyPlayedJson extends StaleFields {
   tracks: PlayedShape[];
   limit: number;
   fetchedAt: string;
-  stale?: true;
-  reason?: string;
 }
 
 export async function getRecentlyPlayed(query: { limit: number }): Promise<{ json: RecentlyPlayedJson; freshness: Freshness }> {
@@ -28,7 +27,7 @@ export async function getRecentlyPlayed(query: { limit: number }): Promise<{ jso
       tracks,
       limit: query.limit,
       fetchedAt: new Date(freshness.fetchedAt).toISOString(),
-      ...(staleBecause ? { stale: true as const, reason: staleBecause.code } : {}),
+      ...staleFields(staleBecause),
     },
     freshness,
   };

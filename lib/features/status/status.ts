@@ -1,6 +1,7 @@
 /**
  * GET /status: what the owner (or their monitoring) needs to know: who is connected, until when
- * Spotify will honour the authorization, and how the last dealings with Spotify went. Never a
- * token or a secret. The facts come from lib/owner/owner-status.ts, which the console shows in words.
+ * Spotify will honour the authorization, how the last dealings with Spotify went, and the day's
+ * Spotify budget (what is spent, how often each feature refreshes, Spotify's quota). Never a token
+ * or a secret. The facts come from lib/listening/budget-status.ts, which the console shows in words.
  */
-export { getStatus, type Status } from '../../owner/owner-status';
+export { serviceStatus as getStatus } from '../../listening/budget-status';

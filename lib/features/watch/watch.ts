@@ -1,6 +1,6 @@
 /**
- * The watch (issue 13), run on a schedule: reads the owner's standing, and sends each notice that
- * is due (lib/owner/notices.ts) on every channel configured: the log always, the webhook when
+ * The watch, run on a schedule (hourly unless WATCH_SCHEDULE says): reads the owner's standing
+ * and Spotify's quota (the budget's item), and sends each notice that is due (lib/owner/notices.ts) on every channel configured: the log always, the webhook when
  * NOTIFY_WEBHOOK_URL is set, email through SNS when NOTIFY_TOPIC_ARN is. Each notice goes once per
  * channel (a conditional claim, lib/owner/notice-records.ts); one that fails on a channel is logged
  * and tried again by the next run. Nothing a notice carries is a token, a code, a secret or the
@@ -9,10 +9,11 @@
 import { claimNotice, markFailed, markSent } from '../../owner/notice-records';
 import { dueNotices, type Notice } from '../../owner/notices';
 import { getOwner, ownerKeyOf } from '../../owner/owner-store';
-import { noticeConfig, type NoticeConfig } from '../../platform/config';
+import { budgetConfig, noticeConfig, type NoticeConfig } from '../../platform/config';
 import { logger } from '../../platform/logger';
 import { publishNotice } from '../../platform/sns';
 import { postJson, WebhookError } from '../../platform/webhook';
+import { quotaLockout, readLedger } from '../../spotify/budget';
 
 export type Channel = 'log' | 'webhook' | 'email';
 
@@ -69,7 +70,10 @@ export async function runWatch(now = Date.now()): Promise<WatchReport> {
   }
   const key = ownerKeyOf(owner);
   const link = config.serviceUrl ? new URL('login', config.serviceUrl).toString() : '/login';
-  const notices = dueNotices(owner, link, now);
+  const consoleLink = config.serviceUrl ? new URL('owner', config.serviceUrl).toString() : '/owner';
+  // Spotify's quota is the app's, kept on the budget's item: a lockout in force is a notice due.
+  const lockout = quotaLockout(await readLedger(), now);
+  const notices = dueNotices(owner, link, now, { lockout, consoleLink, dailyBudget: budgetConfig().daily });
   report.due = notices.map((notice) => notice.cause);
   for (const notice of notices) {
     for (const channel of channelsOf(config)) {

@@ -17,6 +17,8 @@ interface Checks {
   notifyTopicArn(stage: string): unknown;
   serviceUrl(env: Env, stage: string): unknown;
   collectSchedule(env: Env): { rate: string; enabled: boolean };
+  collectMinutes(env: Env): number;
+  spotifyDailyBudget(env: Env): string;
   historyTimeZone(env: Env): string;
   historyCacheSeconds(env: Env): string;
   historyRetentionDays(env: Env): string;
@@ -114,10 +116,10 @@ describe('the local stage', () => {
 });
 
 describe('WATCH_SCHEDULE', () => {
-  it('is rate(1 day) unless set', () => {
-    expect(checks.DEFAULT_WATCH_SCHEDULE).toBe('rate(1 day)');
-    expect(checks.watchSchedule({})).toBe('rate(1 day)');
-    expect(checks.watchSchedule({ WATCH_SCHEDULE: ' ' })).toBe('rate(1 day)');
+  it('is rate(1 hour) unless set: the owner hears of a spent quota within the hour', () => {
+    expect(checks.DEFAULT_WATCH_SCHEDULE).toBe('rate(1 hour)');
+    expect(checks.watchSchedule({})).toBe('rate(1 hour)');
+    expect(checks.watchSchedule({ WATCH_SCHEDULE: ' ' })).toBe('rate(1 hour)');
   });
 
   it.each(['rate(1 minute)', 'rate(5 minutes)', 'rate(1 hour)', 'rate(12 hours)', 'rate(2 days)', 'cron(0 9 * * ? *)', 'cron(30 7 ? * MON-FRI *)', 'cron(0 18 L * ? 2030)', 'cron(0/15 8-17 ? * 2#1 *)'])(
@@ -250,6 +252,29 @@ describe('HISTORY_COLLECT_MINUTES', () => {
     expect(() => checks.collectSchedule({ HISTORY_COLLECT_MINUTES: minutes })).toThrow(
       /^HISTORY_COLLECT_MINUTES must be a whole number of minutes, from 0 to 1440 \(0 turns collecting off\); unset, it is 30\./,
     );
+  });
+});
+
+describe('SPOTIFY_DAILY_BUDGET', () => {
+  it('is 1,000 calls unless set', () => {
+    expect(checks.spotifyDailyBudget({})).toBe('1000');
+    expect(checks.spotifyDailyBudget({ SPOTIFY_DAILY_BUDGET: ' 2500 ' })).toBe('2500');
+  });
+
+  it.each(['1,000', '1e3', '-5', '12.5', 'lots'])('refuses %s, naming SPOTIFY_DAILY_BUDGET', (budget) => {
+    expect(() => checks.spotifyDailyBudget({ SPOTIFY_DAILY_BUDGET: budget })).toThrow(/^SPOTIFY_DAILY_BUDGET must be a whole number of Spotify calls a day \(unset, it is 1000\)\./);
+  });
+
+  it('must leave the public endpoints 100 calls beside the reserves of the collector\'s schedule, the refreshes and the owner', () => {
+    // Every 30 minutes: the 50 runs of the budget's 25-hour window, 13 retries, two days' 6
+    // snapshots; refreshes 48; the owner 24; public 100.
+    expect(checks.spotifyDailyBudget({ SPOTIFY_DAILY_BUDGET: '247' })).toBe('247');
+    expect(() => checks.spotifyDailyBudget({ SPOTIFY_DAILY_BUDGET: '246' })).toThrow(
+      'SPOTIFY_DAILY_BUDGET is 246, too small: the collector running every 30 minutes (HISTORY_COLLECT_MINUTES) needs 75, token refreshes 48 and the owner\'s own actions 24, and the public endpoints need at least 100. Set it to 247 or more, or collect less often.',
+    );
+    // Collecting every minute needs 1,887 calls of its own; without a collector, 172 is enough.
+    expect(() => checks.spotifyDailyBudget({ SPOTIFY_DAILY_BUDGET: '1000', HISTORY_COLLECT_MINUTES: '1' })).toThrow(/needs 1887,.*Set it to 2059 or more/);
+    expect(checks.spotifyDailyBudget({ SPOTIFY_DAILY_BUDGET: '172', HISTORY_COLLECT_MINUTES: '0' })).toBe('172');
   });
 });
 
