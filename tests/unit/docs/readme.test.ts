@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const root = resolve(import.meta.dirname, '../../..');
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
@@ -39,10 +40,18 @@ describe('the README', () => {
     expect(readme).toMatch(/at most 5 users/);
   });
 
-  it('says what serverless remove and a redeploy do with the retained table', () => {
-    expect(readme).toMatch(/serverless remove[^.]*deletes the\s+functions/);
-    expect(readme).toMatch(/keeps the table/);
-    expect(readme).toMatch(/blocks a new\s+deploy of the same stage/);
+  it('says what serverless remove and a redeploy do with the retained tables, and deletes every one of them before a redeploy', () => {
+    expect(readme).toMatch(/serverless remove[^.]*\s+deletes the functions/);
+    expect(readme).toMatch(/keeps the two tables/);
+    expect(readme).toMatch(/block a new deploy of the same stage/);
+    // Every table serverless.yml retains, by the name the prod stage gives it.
+    const config = parse(readFileSync(resolve(root, 'serverless.yml'), 'utf8'));
+    const retained = Object.values(config.resources.Resources as Record<string, { Type: string; DeletionPolicy?: string; Properties: { TableName: string } }>)
+      .filter((resource) => resource.Type === 'AWS::DynamoDB::Table' && resource.DeletionPolicy === 'Retain')
+      .map((resource) => resource.Properties.TableName.replace(/\$\{self:custom\.(\w+)\}/, (_, name: string) => config.custom[name]).replace('${self:service}', config.service).replace('${sls:stage}', 'prod'));
+    expect(retained).toEqual(['spotify-highlights-prod', 'spotify-highlights-prod-history']);
+    const deletes = commands().filter((line) => line.startsWith('aws dynamodb delete-table')).map((line) => /--table-name (\S+)/.exec(line)?.[1]);
+    expect(deletes.sort()).toEqual(retained.sort());
   });
 
   it('says what is stored, the cached results too, and for how long', () => {
