@@ -6,12 +6,10 @@
  * in DynamoDB (pk "session-key"): never in the environment, a log or the template. Deleting that
  * item (disconnect) ends every session too: every check reads it.
  */
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import { NoSession, NotAuthorized } from '../platform/errors';
-import { conditionally, send } from '../platform/table';
 import type { OwnerKey } from './owner-store';
+import { deleteKey, readKey, sign, signedBy, signingKey } from './signing-key';
 import { readStanding, type Standing } from './standing';
 
 export const SESSION_HOURS = 12;
@@ -22,36 +20,8 @@ export const SECURE_SESSION_COOKIE = '__Host-owner-session';
 /** Over plain http (a local run on 127.0.0.1) browsers refuse Secure and __Host- cookies. */
 export const LOCAL_SESSION_COOKIE = 'owner-session';
 
-const KEY_ITEM = { pk: 'session-key' };
-
-interface SigningKey {
-  id: string;
-  secret: Buffer;
-}
-
-/**
- * The key as DynamoDB holds it now (a consistent read, on every use: console requests are few, and
- * a key deleted by a disconnect must stop working in every container at once).
- */
-async function readKey(): Promise<SigningKey | undefined> {
-  const { Item } = await send<{ Item?: { keyId?: string; secret?: string } }>((TableName) => new GetCommand({ TableName, Key: KEY_ITEM, ConsistentRead: true }));
-  if (!Item?.keyId || !Item.secret) return undefined;
-  return { id: Item.keyId, secret: Buffer.from(Item.secret, 'base64') };
-}
-
-/** The key, created on first use; two containers creating it at once agree on one (a conditional write). */
-async function signingKey(): Promise<SigningKey> {
-  const stored = await readKey();
-  if (stored) return stored;
-  const created = { keyId: randomUUID(), secret: randomBytes(32).toString('base64'), createdAt: new Date().toISOString() };
-  const won = await conditionally(() =>
-    send((TableName) => new PutCommand({ TableName, Item: { ...KEY_ITEM, ...created }, ConditionExpression: 'attribute_not_exists(pk)' })),
-  );
-  if (won) return { id: created.keyId, secret: Buffer.from(created.secret, 'base64') };
-  const theirs = await readKey();
-  if (!theirs) throw new Error('the session key vanished as it was created');
-  return theirs;
-}
+/** The key that signs sessions (lib/owner/signing-key.ts): read on every use, as console requests are few. */
+const SESSION_KEY = 'session-key';
 
 interface Claims {
   /** The owner's Spotify user id, the authorization, the key's id, and when it ends (epoch ms). */
@@ -61,15 +31,13 @@ interface Claims {
   e: number;
 }
 
-const sign = (key: SigningKey, payload: string) => createHmac('sha256', key.secret).update(payload).digest('base64url');
-
 function cookieName(secure: boolean): string {
   return secure ? SECURE_SESSION_COOKIE : LOCAL_SESSION_COOKIE;
 }
 
 /** The Set-Cookie value that starts a session for `owner` (just bound under that authorization). */
 export async function startSession(owner: OwnerKey, secure: boolean): Promise<string> {
-  const key = await signingKey();
+  const key = await signingKey(SESSION_KEY);
   const claims: Claims = { u: owner.spotifyUserId, a: owner.authorization, k: key.id, e: Date.now() + SESSION_MS };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return serializeCookie(cookieName(secure), `${payload}.${sign(key, payload)}`, {
@@ -106,12 +74,6 @@ function claimsOf(value: string): { claims: Claims; payload: string; signature: 
   }
 }
 
-function signedBy(key: SigningKey, payload: string, signature: string): boolean {
-  const expected = Buffer.from(sign(key, payload));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
-}
-
 /**
  * The owner, when the request carries a valid session: signed with the current key, not expired,
  * and naming the authorization the owner's item holds now (read consistently). NoSession otherwise.
@@ -120,7 +82,7 @@ export async function ownerSession(cookies: readonly string[] | undefined, secur
   const value = sessionValue(cookies, secure);
   const parsed = value && claimsOf(value);
   if (!parsed || parsed.claims.e <= Date.now()) throw new NoSession();
-  const key = await readKey();
+  const key = await readKey(SESSION_KEY);
   if (!key || key.id !== parsed.claims.k || !signedBy(key, parsed.payload, parsed.signature)) throw new NoSession();
   const standing = await readStanding().catch((error: unknown) => {
     throw error instanceof NotAuthorized ? new NoSession() : error;
@@ -131,5 +93,5 @@ export async function ownerSession(cookies: readonly string[] | undefined, secur
 
 /** Ends every session: the key goes, and the next session is signed with a new one. */
 export async function endAllSessions(): Promise<void> {
-  await send((TableName) => new DeleteCommand({ TableName, Key: KEY_ITEM }));
+  await deleteKey(SESSION_KEY);
 }

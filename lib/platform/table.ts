@@ -2,7 +2,8 @@
  * The one DynamoDB table and its key model:
  *   pk "owner"                 the bound owner, their tokens and Spotify's standing (owner/owner-store.ts)
  *   pk "refresh-lease"         who may call Spotify's token endpoint right now (owner/refresh-lease.ts)
- *   pk "login-state#<sha256>"  a pending /login, single use, short-lived (owner/login-state.ts)
+ *   pk "login-key"             the key that signs /login's states, which store nothing while pending (owner/login-state.ts)
+ *   pk "used-state#<sha256>"   a state spent at /callback, so none is used twice (owner/login-state.ts)
  *   pk "result#<name>"         the last good result of a listening source, e.g. "result#artists#short_term"
  *                              (listening/result-store.ts)
  *   pk "session-key"           the key that signs the owner's sessions (owner/session.ts)

@@ -1,7 +1,7 @@
 /** /login and /callback through the real handlers, dynalite and the Spotify emulator. */
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it, vi } from 'vitest';
+import { deletePendingLogins } from '../../lib/owner/login-state';
 import { documentClient } from '../../lib/platform/dynamo';
 import { callback, cookiePair, highlights, highlightsInAnotherContainer, login, useService } from '../support/service';
 import { INTRUDER_ID, OWNER_ID, UNREGISTERED_ID } from '../support/spotify-emulator';
@@ -18,7 +18,8 @@ describe('GET /login', () => {
     expect(location.searchParams.get('client_id')).toBe('test-client-id');
     expect(location.searchParams.get('redirect_uri')).toBe('http://127.0.0.1:3000/callback');
     expect(location.searchParams.get('scope')?.split(' ')).toEqual(['user-top-read', 'user-read-currently-playing', 'user-read-recently-played']);
-    expect(location.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Its expiry, a random nonce, and their signature.
+    expect(location.searchParams.get('state')).toMatch(/^\d{13}\.[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}$/);
     // Spotify (emulated) accepts the request as built.
     expect(() => service.model.authorize(location.searchParams)).not.toThrow();
   });
@@ -161,18 +162,33 @@ describe('GET /callback', () => {
     await refusedWithoutExchange({ code: 'abc', state: forged }, [`spotify_highlights_state=${forged}`]);
   });
 
-  it('refuses an expired state', async () => {
+  it('refuses an expired state: ten minutes and a second later', async () => {
     const { params, cookie } = await service.startLogin();
-    const state = params.get('state') ?? '';
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: process.env.TABLE_NAME,
-        Key: { pk: `login-state#${createHash('sha256').update(state).digest('hex')}` },
-        UpdateExpression: 'SET expiresAt = :past',
-        ExpressionAttributeValues: { ':past': Date.now() - 1 },
-      }),
-    );
-    await refusedWithoutExchange({ code: 'abc', state }, [cookie]);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 601_000 });
+    try {
+      await refusedWithoutExchange({ code: 'abc', state: params.get('state') ?? '' }, [cookie]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses a state whose expiry was changed: it is signed', async () => {
+    const { params } = await service.startLogin();
+    const [expiry, nonce, signature] = (params.get('state') ?? '').split('.');
+    const stretched = `${Number(expiry) + 86_400_000}.${nonce}.${signature}`;
+    await refusedWithoutExchange({ code: 'abc', state: stretched }, [`spotify_highlights_state=${stretched}`]);
+  });
+
+  it('stores nothing for a login that is only started: anonymous /login calls pile nothing up', async () => {
+    for (let i = 0; i < 20; i++) expect((await login()).statusCode).toBe(302);
+    const { Items = [] } = await documentClient().send(new ScanCommand({ TableName: process.env.TABLE_NAME, ConsistentRead: true }));
+    expect(Items.map((item) => item.pk)).toEqual(['login-key']);
+  });
+
+  it('refuses a login started before a disconnect: the key that signed it is gone', async () => {
+    const { params, cookie } = await service.startLogin();
+    await deletePendingLogins();
+    await refusedWithoutExchange({ code: 'abc', state: params.get('state') ?? '' }, [cookie]);
   });
 
   it('refuses a state that was already used, and keeps what the first use stored', async () => {

@@ -339,7 +339,7 @@ describe('open redirects', () => {
           client_id: DEFAULT_CLIENT_ID,
           redirect_uri: REDIRECT_URI,
           scope: 'user-top-read user-read-currently-playing user-read-recently-played',
-          state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+          state: expect.stringMatching(/^\d{13}\.[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}$/),
         });
         expect(response.cookies?.join('\n')).not.toContain(EVIL);
         expect(response.cookies?.join('\n')).not.toContain('attacker-chosen-state');

@@ -210,7 +210,7 @@ describe('POST /owner/disconnect', () => {
     expect((await highlights()).statusCode).toBe(200);
     await service.startLogin();
     const kinds = (items: Record<string, unknown>[]) => new Set(items.map((item) => String(item.pk).split('#')[0]));
-    expect(kinds(await tableItems())).toEqual(new Set(['owner', 'result', 'login-state', 'session-key', 'budget']));
+    expect(kinds(await tableItems())).toEqual(new Set(['owner', 'result', 'login-key', 'used-state', 'session-key', 'budget']));
 
     const response = await disconnect(cookie);
     expect(response.statusCode).toBe(200);
