@@ -9,6 +9,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as statusHandler } from '../../handlers/http/status';
 import { handler as watchHandler } from '../../handlers/scheduled/watch';
+import { authorizationWindow } from '../../lib/owner/authorization-window';
 import { CLAIM_MS, claimNotice } from '../../lib/owner/notice-records';
 import { startSession } from '../../lib/owner/session';
 import { documentClient } from '../../lib/platform/dynamo';
@@ -33,11 +34,9 @@ async function watchAt(ms: number): Promise<Report> {
   }
 }
 
-/** Milliseconds from now to Spotify's end of the stored authorization. */
+/** Milliseconds from now to Spotify's end of the stored authorization, by the service's own rule. */
 async function untilEnd(): Promise<number> {
-  const end = new Date((await service.owner())!.authorizedAt);
-  end.setUTCMonth(end.getUTCMonth() + 6);
-  return end.getTime() - Date.now();
+  return Date.parse(authorizationWindow((await service.owner())!.authorizedAt).expiresAt) - Date.now();
 }
 
 interface Hook {
