@@ -5,7 +5,7 @@
  * when a result is read, never when it is stored, so a change of settings needs no new fetch.
  */
 import type { OwnerSettings } from '../owner/settings';
-import type { Artist, Play, PlayingItem, Track } from '../spotify/types';
+import type { Artist, LocalTrack, Play, PlayingItem, Track } from '../spotify/types';
 
 /** " - Remastered 2011", " - 2011 Remaster", " (Remastered)", " [2009 Digital Remaster]", " - Remastered 2011 Version"… */
 const REMASTER = /\s*(?:-|\(|\[)\s*(?:\d{4}\s+)?(?:digital(?:ly)?\s+)?re-?master(?:ed)?(?:\s+\d{4})?(?:\s+(?:version|edition))?\s*[)\]]?\s*$/i;
@@ -20,14 +20,15 @@ export function artistShown(artist: Pick<Artist, 'id'>, settings: OwnerSettings)
   return !settings.hiddenArtists.includes(artist.id);
 }
 
-export function trackShown(track: Pick<Track, 'id' | 'artistIds' | 'explicit'>, settings: OwnerSettings): boolean {
-  if (settings.hiddenTracks.includes(track.id)) return false;
+/** A local file (no id, nor its artists') can be hidden only as explicit, which Spotify never says it is. */
+export function trackShown(track: { id: string | null; artistIds?: string[]; explicit: boolean }, settings: OwnerSettings): boolean {
+  if (track.id !== null && settings.hiddenTracks.includes(track.id)) return false;
   if (settings.hideExplicit && track.explicit) return false;
   return !(track.artistIds ?? []).some((id) => settings.hiddenArtists.includes(id));
 }
 
 /** The track as shown: its name cleaned when the settings say so. */
-export function shownTrack<T extends Track>(track: T, settings: OwnerSettings): T {
+export function shownTrack<T extends Track | LocalTrack>(track: T, settings: OwnerSettings): T {
   if (!settings.cleanTitles) return track;
   const name = cleanTitle(track.name);
   return name === track.name ? track : { ...track, name, rawName: track.name };

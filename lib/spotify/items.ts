@@ -1,10 +1,11 @@
 /**
  * Spotify's artist, track and episode objects, cleaned up into the service's shapes. Nothing here
  * depends on followers or popularity (absent for development-mode apps); a missing or malformed
- * required field makes the whole answer malformed.
+ * required field makes the whole answer malformed. A track from the owner's own files (`is_local`)
+ * has no id, page or picture: it is a LocalTrack, never a malformed track.
  */
 import { text } from './client';
-import type { Artist, Episode, Picture, Track } from './types';
+import type { Artist, Episode, LocalTrack, Picture, Track } from './types';
 
 export interface RawImage {
   url?: unknown;
@@ -24,6 +25,7 @@ export interface RawItem {
   show?: { name?: unknown; images?: RawImage[] };
   duration_ms?: unknown;
   explicit?: unknown;
+  is_local?: unknown;
 }
 
 const size = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null);
@@ -64,6 +66,21 @@ export function toTrack(raw: RawItem): Track {
     artistIds: strings(raw.artists?.map((artist) => artist?.id)),
     album: typeof raw.album?.name === 'string' ? raw.album.name : '',
     ...withPictures(raw.album?.images),
+    durationMs: duration(raw.duration_ms),
+    explicit: raw.explicit === true,
+  };
+}
+
+/** A track from the owner's own files: its name, its artists' and album's names (from the file's tags), no id, link or picture. */
+export function toLocalTrack(raw: RawItem): LocalTrack {
+  return {
+    id: null,
+    name: text(raw.name),
+    url: null,
+    artists: strings(raw.artists?.map((artist) => artist?.name)).filter(Boolean),
+    album: typeof raw.album?.name === 'string' ? raw.album.name : '',
+    image: null,
+    pictures: [],
     durationMs: duration(raw.duration_ms),
     explicit: raw.explicit === true,
   };

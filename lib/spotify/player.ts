@@ -2,11 +2,12 @@
  * The owner's player: what is playing now (GET /me/player/currently-playing) and the last plays
  * (GET /me/player/recently-played). Spotify answers 204 with no body when nothing plays or in a
  * private session, an ad or an unknown item as `item: null`, and an episode only when asked for
- * with additional_types: all of that is "nothing to show" here, never a guess.
+ * with additional_types: all of that is "nothing to show" here, never a guess. A file from the
+ * owner's own library plays as a track with `is_local` and no id: shown, without a link or picture.
  */
 import { SpotifyError } from '../platform/errors';
 import { call, client, read } from './client';
-import { toEpisode, toTrack, type RawItem } from './items';
+import { toEpisode, toLocalTrack, toTrack, type RawItem } from './items';
 import type { Play, Playback, PlayingItem } from './types';
 
 /** The most plays Spotify answers at once, and about the most it keeps reachable. */
@@ -21,7 +22,7 @@ interface RawPlayback {
 
 function itemOf(type: unknown, raw: RawItem | null | undefined): PlayingItem | null {
   if (!raw || typeof raw !== 'object') return null;
-  if (type === 'track') return { type: 'track', ...toTrack(raw) };
+  if (type === 'track') return { type: 'track', ...(raw.is_local === true ? toLocalTrack(raw) : toTrack(raw)) };
   if (type === 'episode') return { type: 'episode', ...toEpisode(raw) };
   return null;
 }
@@ -45,15 +46,19 @@ export async function currentlyPlaying(accessToken: string): Promise<Playback | 
   });
 }
 
-/** The owner's last plays, newest first (up to RECENT_PAGE; episodes are never among them); with `after` (epoch ms), only those played after it. */
+/**
+ * The owner's last plays, newest first (up to RECENT_PAGE; episodes are never among them, nor
+ * files from the owner's own library: one that came would be left out); with `after` (epoch ms),
+ * only those played after it.
+ */
 export async function recentlyPlayed(accessToken: string, after?: number): Promise<Play[]> {
   const api = await client({ accessToken });
   return read(async () => {
     const body = await call<{ items?: unknown }>(() => api.getMyRecentlyPlayedTracks({ limit: RECENT_PAGE, ...(after === undefined ? {} : { after }) }));
     if (!Array.isArray(body?.items)) throw new SpotifyError('bad_response');
-    return (body.items as { track?: RawItem; played_at?: unknown }[]).map((entry) => {
+    return (body.items as { track?: RawItem; played_at?: unknown }[]).flatMap((entry) => {
       if (typeof entry?.played_at !== 'string' || Number.isNaN(Date.parse(entry.played_at)) || !entry.track) throw new SpotifyError('bad_response');
-      return { track: toTrack(entry.track), playedAt: entry.played_at };
+      return entry.track.is_local === true ? [] : [{ track: toTrack(entry.track), playedAt: entry.played_at }];
     });
   });
 }

@@ -72,7 +72,18 @@ export interface Episode {
   explicit: boolean;
 }
 
-export type PlayingItem = ({ type: 'track' } & Track) | ({ type: 'episode' } & Episode);
+/**
+ * A track from the owner's own files, as currently-playing answers it (`is_local`; recently played
+ * leaves them out): Spotify has no id, page or picture for it, nor ids for its artists.
+ */
+export interface LocalTrack extends Omit<Track, 'id' | 'url' | 'artistIds' | 'image' | 'pictures'> {
+  id: null;
+  url: null;
+  image: null;
+  pictures: [];
+}
+
+export type PlayingItem = ({ type: 'track' } & (Track | LocalTrack)) | ({ type: 'episode' } & Episode);
 
 /** What the player shows: an item playing or paused, at a position (ms) when it was asked. */
 export interface Playback {

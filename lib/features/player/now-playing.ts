@@ -5,11 +5,12 @@
 import { nowPlaying } from '../../listening/now-playing';
 import { staleFields, type StaleFields } from '../../listening/stale';
 import type { Freshness } from '../../platform/time';
-import { itemShape, type EpisodeShape, type TrackShape } from './shapes';
+import { itemShape, type EpisodeShape, type LocalTrackShape, type TrackShape } from './shapes';
 
 export interface NowPlayingJson extends StaleFields {
   isPlaying: boolean;
-  item: TrackShape | EpisodeShape | null;
+  /** A track from the owner's own files has no id, link or picture (LocalTrackShape). */
+  item: TrackShape | LocalTrackShape | EpisodeShape | null;
   /** The position at `fetchedAt` (clients extrapolate while isPlaying); null for the last played. */
   progressMs: number | null;
   playedAt: string | null;
@@ -18,7 +19,7 @@ export interface NowPlayingJson extends StaleFields {
 
 export interface NowPlayingAnswer {
   json: NowPlayingJson;
-  /** The item's Spotify page, or the owner's profile when there is nothing at all. */
+  /** The item's Spotify page, or the owner's profile when it has none (a local file) or there is nothing at all. */
   openUrl: string;
   freshness: Freshness;
 }

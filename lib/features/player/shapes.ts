@@ -1,5 +1,5 @@
 /** The exact public shapes of what the owner plays, for /now-playing and /recently-played. */
-import type { Episode, PlayingItem, Track } from '../../spotify/types';
+import type { Episode, LocalTrack, PlayingItem, Track } from '../../spotify/types';
 
 export interface TrackShape {
   type: 'track';
@@ -15,6 +15,16 @@ export interface TrackShape {
   explicit: boolean;
 }
 
+/**
+ * A track from the owner's own files (only ever playing: Spotify's history leaves them out): a
+ * track with no id, no link and no picture, as Spotify gives it (`is_local`, `id: null`).
+ */
+export interface LocalTrackShape extends Omit<TrackShape, 'id' | 'url' | 'image'> {
+  id: null;
+  url: null;
+  image: null;
+}
+
 export interface EpisodeShape {
   type: 'episode';
   id: string;
@@ -26,11 +36,12 @@ export interface EpisodeShape {
   explicit: boolean;
 }
 
-const raw = ({ rawName }: Track) => (rawName === undefined ? {} : { rawName });
+const raw = ({ rawName }: Track | LocalTrack) => (rawName === undefined ? {} : { rawName });
 
-export function trackShape(track: Track): TrackShape {
+export function trackShape(track: Track | LocalTrack): TrackShape | LocalTrackShape {
   const { id, name, url, artists, album, image, durationMs, explicit } = track;
-  return { type: 'track', id, name, ...raw(track), url, artists, album, image, durationMs, explicit };
+  // id, url and image are null together (a LocalTrack) or none is: TypeScript cannot follow that through the spread.
+  return { type: 'track', id, name, ...raw(track), url, artists, album, image, durationMs, explicit } as TrackShape | LocalTrackShape;
 }
 
 /** A track in the list of last plays: the track's fields (no type: they are all tracks) and when. */
@@ -46,6 +57,6 @@ function episodeShape(episode: Episode): EpisodeShape {
   return { type: 'episode', id, name, url, show, image, durationMs, explicit };
 }
 
-export function itemShape(item: PlayingItem): TrackShape | EpisodeShape {
+export function itemShape(item: PlayingItem): TrackShape | LocalTrackShape | EpisodeShape {
   return item.type === 'track' ? trackShape(item) : episodeShape(item);
 }

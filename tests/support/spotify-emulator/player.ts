@@ -1,7 +1,9 @@
 // One user's playback and play history, moved on by the model clock; no HTTP here.
 // What plays is worked out when it is read: a playing item's position is its start position plus
 // the time since, and an item that has reached its end gives way to the next (see settle()).
-import type { Episode, Play, PlayContext, SpotifyImage, Track, UserSpec } from './types';
+// A track from the user's own files (a LocalTrack) plays like any track but is never recorded:
+// Spotify leaves local files out of recently played.
+import type { Episode, LocalTrack, Play, PlayContext, SpotifyImage, Track, UserSpec } from './types';
 
 /** Spotify answers about the last 50 plays, whatever the cursors. */
 export const MAX_REACHABLE_PLAYS = 50;
@@ -12,14 +14,14 @@ export const MAX_REACHABLE_PLAYS = 50;
 export const PAUSED_FORGOTTEN_AFTER_MS = 2 * 60_000;
 export const AD_DURATION_MS = 30_000;
 
-export type Playable = Track | Episode;
+export type Playable = Track | LocalTrack | Episode;
 
 export interface PlayOptions {
   /** Where in the item playback starts; default 0. */
   positionMs?: number;
   /** Start paused; default false. */
   paused?: boolean;
-  /** Default: the track's album or the episode's show; null for none. */
+  /** Default: the track's album or the episode's show (none for a local file); null for none. */
   context?: PlayContext | null;
   /** What plays next, in order, each from its start; after the last, nothing plays. */
   queue?: Playable[];
@@ -50,10 +52,15 @@ interface Current {
   changedAt: number;
 }
 
-export function contextOf(item: Playable): PlayContext {
+export function contextOf(item: Track | Episode): PlayContext {
   const { href, external_urls, uri } = item.type === 'track' ? item.album : item.show;
   return { type: item.type === 'track' ? 'album' : 'show', href, external_urls, uri };
 }
+
+const isLocal = (item: Playable): item is LocalTrack => item.type === 'track' && item.is_local;
+
+/** Where an item plays from when nobody says: its album or show; a local file's album is no Spotify page, so none. */
+const defaultContext = (item: Playable): PlayContext | null => (isLocal(item) ? null : contextOf(item));
 
 const newestFirst = (plays: Play[]): Play[] => [...plays].sort((a, b) => b.playedAt - a.playedAt);
 
@@ -90,7 +97,7 @@ export class Player {
     this.settle();
     [item, ...queue].forEach((given) => this.given.add(given));
     this.queue = [...queue];
-    this.start(item.type, item, item.duration_ms, context === undefined ? contextOf(item) : context, positionMs, this.now());
+    this.start(item.type, item, item.duration_ms, context === undefined ? defaultContext(item) : context, positionMs, this.now());
     if (paused) this.current!.isPlaying = false;
   }
 
@@ -143,11 +150,12 @@ export class Player {
     return this.privateSession;
   }
 
-  /** Replaces the play history (tracks only: Spotify never lists episodes there). */
+  /** Replaces the play history (tracks only: Spotify never lists episodes there, nor local files). */
   setHistory(plays: Play[]): void {
     if (plays.some((play) => play.track?.type !== 'track' || !isPlayable(play.track) || !Number.isFinite(play.playedAt))) {
       throw new Error('a play is { track (a track), playedAt (ms), context }');
     }
+    if (plays.some((play) => isLocal(play.track))) throw new Error('Spotify leaves local files out of the play history');
     this.settle();
     plays.forEach((play) => this.given.add(play.track));
     this.plays = newestFirst(plays.map((play) => ({ ...play, context: play.context ?? null })));
@@ -200,7 +208,7 @@ export class Player {
 
   /**
    * Brings the player up to the model clock: each item that reached its end in the meantime is
-   * recorded (a track, outside a private session, at the moment it ended) and the next queued
+   * recorded (a track, not a local file, outside a private session, at the moment it ended) and the next queued
    * item starts at that moment; after the last, nothing plays. A playback paused for
    * PAUSED_FORGOTTEN_AFTER_MS is forgotten.
    */
@@ -213,11 +221,11 @@ export class Player {
       }
       const endsAt = current.since + current.durationMs - current.positionMs;
       if (now < endsAt) return;
-      if (current.item?.type === 'track' && !this.privateSession) {
+      if (current.item?.type === 'track' && current.item.is_local === false && !this.privateSession) {
         this.plays.unshift({ track: current.item, playedAt: endsAt, context: current.context });
       }
       const next = this.queue.shift();
-      if (next) this.start(next.type, next, next.duration_ms, contextOf(next), 0, endsAt);
+      if (next) this.start(next.type, next, next.duration_ms, defaultContext(next), 0, endsAt);
       else this.current = null;
     }
   }

@@ -1,6 +1,6 @@
 import type { SpotifyModel } from './model';
 import { contextOf } from './player';
-import type { Album, Artist, Episode, Play, Show, SimplifiedArtist, SpotifyImage, Track, UserSpec } from './types';
+import type { Album, Artist, Episode, LocalTrack, Play, Show, SimplifiedArtist, SpotifyImage, Track, UserSpec } from './types';
 import { hash, hex, prng, spotifyId } from './util';
 
 const FIRST = ['Velvet', 'Neon', 'Paper', 'Golden', 'Hollow', 'Silver', 'Quiet', 'Wild', 'Electric', 'Northern', 'Crimson', 'Midnight', 'Glass', 'Lunar', 'Copper', 'Static'];
@@ -114,6 +114,35 @@ export function sampleTracks(n: number, prefix = ''): Track[] {
       uri: `spotify:track:${id}`,
     };
   });
+}
+
+/** A part of a local file's uri: URL-encoded, spaces as '+', as Spotify writes them. */
+const uriPart = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+
+/**
+ * A track from the user's own files, as currently-playing answers it: the names come from the
+ * file's tags; nothing has an id, a page or a picture. Play it with Player.play(); Spotify never
+ * records it in the history.
+ */
+export function localTrack({ title = 'Kitchen Demo (Take 3)', artist = 'The Garage Band', album = 'Voice Memos', durationMs = 187_000 }: { title?: string; artist?: string; album?: string; durationMs?: number } = {}): LocalTrack {
+  return {
+    album: {
+      album_type: null, artists: [], external_urls: {}, href: null, id: null, images: [], name: album,
+      release_date: null, release_date_precision: null, type: 'album', uri: null,
+    },
+    artists: [{ external_urls: {}, href: null, id: null, name: artist, type: 'artist', uri: null }],
+    disc_number: 0,
+    duration_ms: durationMs,
+    explicit: false,
+    external_urls: {},
+    href: null,
+    id: null,
+    is_local: true,
+    name: title,
+    track_number: 0,
+    type: 'track',
+    uri: `spotify:local:${uriPart(artist)}:${uriPart(album)}:${uriPart(title)}:${Math.round(durationMs / 1000)}`,
+  };
 }
 
 const SHOWS = ['The Listening Room', 'Liner Notes', 'Studio Hours', 'B-Sides Weekly', 'Soundcheck Radio', 'Vinyl Hour'];

@@ -57,9 +57,42 @@ export interface Track {
   external_urls: ExternalUrls;
   href: string;
   id: string;
-  is_local: boolean;
+  is_local: false;
   name: string;
   track_number: number;
+  type: 'track';
+  uri: string;
+}
+
+/**
+ * A track from the user's own files, as currently-playing answers it (spotify-web-api.md): no id,
+ * href or page, its artists and album named (from the file's tags) but with `id: null` and empty
+ * `external_urls`, no album images; its `uri` spells it out, spotify:local:<artist>:<album>:<title>:<seconds>.
+ */
+export interface LocalTrack {
+  album: {
+    album_type: null;
+    artists: [];
+    external_urls: Record<string, never>;
+    href: null;
+    id: null;
+    images: [];
+    name: string;
+    release_date: null;
+    release_date_precision: null;
+    type: 'album';
+    uri: null;
+  };
+  artists: { external_urls: Record<string, never>; href: null; id: null; name: string; type: 'artist'; uri: null }[];
+  disc_number: 0;
+  duration_ms: number;
+  explicit: false;
+  external_urls: Record<string, never>;
+  href: null;
+  id: null;
+  is_local: true;
+  name: string;
+  track_number: 0;
   type: 'track';
   uri: string;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanTitle, visibleArtists, visibleItem, visiblePlays, visibleTracks } from '../../../lib/listening/visible';
 import { DEFAULT_SETTINGS, type OwnerSettings } from '../../../lib/owner/settings';
-import type { Artist, Track } from '../../../lib/spotify/types';
+import type { Artist, LocalTrack, Track } from '../../../lib/spotify/types';
 
 const settings = (values: Partial<OwnerSettings>): OwnerSettings => ({ ...DEFAULT_SETTINGS, ...values });
 const artist = (id: string): Artist => ({ id, name: id, url: '', image: null, pictures: [], genres: [] });
@@ -48,5 +48,12 @@ describe('what the settings let be seen', () => {
     const episode = { type: 'episode' as const, id: 'e', name: 'E', url: '', show: 'S', image: null, pictures: [], durationMs: 1, explicit: true };
     expect(visibleItem(episode, settings({ hideExplicit: true }))).toBeUndefined();
     expect(visibleItem(episode, settings({}))).toBe(episode);
+  });
+
+  it('shows a local file (no id, nor its artists\') whatever is hidden by id, and cleans its name', () => {
+    const local: LocalTrack = { id: null, name: 'Demo - Remastered', url: null, artists: ['B'], album: 'Tapes', image: null, pictures: [], durationMs: 1, explicit: false };
+    const hiding = settings({ hiddenTracks: ['t1'], hiddenArtists: ['b'], hideExplicit: true, cleanTitles: true });
+    expect(visibleItem({ type: 'track', ...local }, hiding)).toEqual({ type: 'track', ...local, name: 'Demo', rawName: 'Demo - Remastered' });
+    expect(visibleItem({ type: 'track', ...local }, settings({}))).toEqual({ type: 'track', ...local });
   });
 });

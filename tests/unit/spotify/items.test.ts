@@ -1,7 +1,7 @@
 /** Spotify's objects cleaned up into the service's shapes: pictures, durations, explicit flags, episodes. */
 import { describe, expect, it } from 'vitest';
 import { SpotifyError } from '../../../lib/platform/errors';
-import { pictures, toArtist, toEpisode, toTrack } from '../../../lib/spotify/items';
+import { pictures, toArtist, toEpisode, toLocalTrack, toTrack } from '../../../lib/spotify/items';
 
 const image = (url: string, size: number | null) => ({ url, width: size, height: size });
 
@@ -20,6 +20,23 @@ describe('pictures', () => {
       { url: 'a', width: null, height: null },
       { url: 'b', width: null, height: null },
     ]);
+  });
+});
+
+describe('toLocalTrack', () => {
+  it('keeps a local file\'s names from its tags, and has no id, link or picture', () => {
+    const raw = {
+      id: null, is_local: true, name: 'Kitchen Demo', uri: 'spotify:local:Band:Tapes:Kitchen+Demo:187', href: null, external_urls: {},
+      artists: [{ id: null, name: 'Band', external_urls: {} }, { id: null, name: '' }],
+      album: { id: null, name: 'Tapes', images: [], external_urls: {} },
+      duration_ms: 187_000, explicit: false,
+    };
+    expect(toLocalTrack(raw)).toEqual({ id: null, name: 'Kitchen Demo', url: null, artists: ['Band'], album: 'Tapes', image: null, pictures: [], durationMs: 187_000, explicit: false });
+    expect(toLocalTrack({ is_local: true, name: 'Untagged' })).toEqual({ id: null, name: 'Untagged', url: null, artists: [], album: '', image: null, pictures: [], durationMs: 0, explicit: false });
+  });
+
+  it('still refuses one without a name', () => {
+    expect(() => toLocalTrack({ is_local: true, id: null })).toThrow(SpotifyError);
   });
 });
 

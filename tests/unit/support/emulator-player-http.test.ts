@@ -11,6 +11,7 @@ import {
   DEFAULT_REDIRECT_URI,
   emulatorControl,
   interceptSpotify,
+  localTrack,
   OWNER_ID,
   sampleEpisodes,
   startEmulator,
@@ -128,6 +129,17 @@ describe('the control plane', () => {
     await control.stop(OWNER_ID);
     expect((await now()).status).toBe(204);
     expect(await control.playback(OWNER_ID)).toBeNull();
+  });
+
+  it('plays a local file, which currently-playing answers exactly, its nulls and empty objects included', async () => {
+    const accessToken = await ownerToken();
+    await control.play(OWNER_ID, localTrack());
+    const response = await get(CURRENTLY_PLAYING, accessToken);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ context: null, currently_playing_type: 'track', is_playing: true });
+    expect(body.item).toEqual(localTrack());
+    expect((await control.playback(OWNER_ID))?.item).toEqual(localTrack());
   });
 
   it('reads and replaces a history, and refuses bad input with its reason', async () => {

@@ -10,6 +10,7 @@ import {
   contextOf,
   createDefaultModel,
   INTRUDER_ID,
+  localTrack,
   MAX_REACHABLE_PLAYS,
   OWNER_ID,
   PAUSED_FORGOTTEN_AFTER_MS,
@@ -322,5 +323,63 @@ describe('sample players', () => {
     player.setHistory(playsOf([tracks[0]!], START));
     expect(model.imageIds().has(episodePicture)).toBe(true);
     expect(model.image('GET', `/image/${episodePicture}`).status).toBe(200);
+  });
+});
+
+/** A file from the user's own library, as Spotify's currently-playing sends it (spotify-web-api.md). */
+const LOCAL_JSON = {
+  album: {
+    album_type: null, artists: [], external_urls: {}, href: null, id: null, images: [], name: 'Voice Memos',
+    release_date: null, release_date_precision: null, type: 'album', uri: null,
+  },
+  artists: [{ external_urls: {}, href: null, id: null, name: 'The Garage Band', type: 'artist', uri: null }],
+  disc_number: 0,
+  duration_ms: 187_000,
+  explicit: false,
+  external_urls: {},
+  href: null,
+  id: null,
+  is_local: true,
+  name: 'Kitchen Demo (Take 3)',
+  track_number: 0,
+  type: 'track',
+  uri: 'spotify:local:The+Garage+Band:Voice+Memos:Kitchen+Demo+(Take+3):187',
+};
+
+describe('a local file', () => {
+  it('is built as Spotify sends it: names from the tags, no id, page or picture, a spotify:local: uri', () => {
+    expect(localTrack()).toEqual(LOCAL_JSON);
+    expect(localTrack({ title: 'Ünïcode & Co', artist: 'A:B', album: '', durationMs: 61_400 }).uri).toBe('spotify:local:A%3AB::%C3%9Cn%C3%AFcode+%26+Co:61');
+  });
+
+  it('plays as a track, with no context, and currently-playing answers it as it is', () => {
+    const { model, clock, token, player } = clockedModel();
+    player.play(localTrack(), { positionMs: 1_000 });
+    clock.t += 4_000;
+    expect(nowPlaying(model, token, { additional_types: 'track,episode' })).toEqual({
+      status: 200,
+      headers: undefined,
+      body: {
+        timestamp: START, context: null, progress_ms: 5_000, item: LOCAL_JSON, currently_playing_type: 'track',
+        actions: { disallows: { resuming: true } }, is_playing: true,
+      },
+    });
+  });
+
+  it('is never recorded: the history goes on from the track before it, and lists the next one', () => {
+    const { model, clock, token, player, tracks } = clockedModel();
+    const before = player.history();
+    player.play(localTrack({ durationMs: 60_000 }), { queue: [tracks[1]!] });
+    clock.t += 60_000;
+    expect(player.history()).toEqual(before);
+    expect(nowPlaying(model, token).body).toMatchObject({ item: { id: tracks[1]!.id } });
+    clock.t += tracks[1]!.duration_ms;
+    expect(player.history()).toEqual([{ track: tracks[1], playedAt: START + 60_000 + tracks[1]!.duration_ms, context: contextOf(tracks[1]!) }, ...before]);
+    expect(recentBody(model, token, { limit: '50' }).items.every((item) => item.track.is_local === false && item.track.id)).toBe(true);
+  });
+
+  it('cannot be put in the history, as Spotify never lists one there', () => {
+    const { player } = clockedModel();
+    expect(() => player.setHistory([{ track: localTrack() as unknown as Track, playedAt: START, context: null }])).toThrow(/local files/);
   });
 });
