@@ -6,9 +6,10 @@
  * interval however many visitors it has.
  *
  * Shares: the public part of the budget is shared between now playing, recently played and the
- * top lists (SHARES). A feature that made no call in the last ACTIVE_HOURS lends its share to those
- * that did, and takes it back with its first call; the six top lists split theirs between the lists
- * in use.
+ * top lists (SHARES). A feature with no call in the window lends its share to those that have
+ * some, and takes it back with its first call; the six top lists split theirs between the lists in
+ * use. Lending for less than the window would let a borrower spend calls that stay counted for the
+ * whole window: a top list asking once an hour or so would come back to find the public part spent.
  *
  * The pace: the budget counts the calls of a window of 25 hours, by the hour, so the ledger says
  * exactly how much room the feature's allowance has now and how much each coming hour frees (the
@@ -24,8 +25,6 @@ import { NOW_PLAYING_NAME, RECENTLY_PLAYED_NAME, TOP_LIST_NAMES } from './source
 
 export type Feature = keyof BudgetConfig['shares'];
 
-/** A feature without a call for this long lends its share. */
-export const ACTIVE_HOURS = 2;
 /** After a busy hour, the pace never drops below this part of the steady pace. */
 export const FLOOR = 0.7;
 
@@ -38,7 +37,7 @@ export function featureOf(source: string): Feature {
 /** How many of a window's calls (whole) `source` may make: its feature's share (with what idle features lend), split between the top lists in use. */
 export function allowance(source: string, ledger: Ledger | undefined, budget: BudgetConfig, now = Date.now()): number {
   const feature = featureOf(source);
-  const recent = [...recentTallies(ledger, ACTIVE_HOURS, now)];
+  const recent = [...recentTallies(ledger, WINDOW_HOURS, now)];
   const active = new Set<Feature>([feature, ...recent.filter((tally) => tally === NOW_PLAYING_NAME || tally === RECENTLY_PLAYED_NAME || TOP_LIST_NAMES.includes(tally)).map(featureOf)]);
   const weight = [...active].reduce((sum, each) => sum + budget.shares[each], 0);
   const share = (budget.public * budget.shares[feature]) / weight;

@@ -41,7 +41,8 @@ describe('Spotify\'s quota spent (QUOTA_EXCEEDED)', { timeout: 240_000 }, () => 
     const firstFailed = run.collects.findIndex(({ report }) => report.outcome === 'failed');
     const caughtUp = run.collects.findIndex(({ report }, index) => index > firstFailed && report.outcome === 'collected');
     const lockout = run.collects.slice(firstFailed, caughtUp);
-    expect(lockout.length).toBeGreaterThan(10);
+    // Hourly runs through a lockout of more than six hours (above).
+    expect(lockout.length).toBeGreaterThanOrEqual(6);
     expect(lockout.every(({ report }) => report.outcome === 'failed' && report.reason === 'quota_exceeded')).toBe(true);
     expect(run.collects[caughtUp]?.report).toMatchObject({ outcome: 'collected', stored: 50, gap: { reason: 'quota_exceeded' } });
   });

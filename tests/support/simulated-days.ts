@@ -82,7 +82,11 @@ export function useSimulatedDays(): SimulatedDays {
   const service = useService({ SPOTIFY_DAILY_BUDGET: String(BUDGET), HISTORY_COLLECT_MINUTES: '60', OWNER_RECHECK_SECONDS: '600' });
   let simulated = 0;
   beforeEach(() => {
-    simulated = Date.now();
+    // A fixed start, so a run is the same on every machine (where in the hour it starts matters:
+    // this one once found a share lent for less than the window); SIMULATED_START tries another.
+    simulated = Date.parse(process.env.SIMULATED_START ?? '2026-12-07T23:32:51.330Z');
+    // The emulator's clock (real time plus what advanceClock adds) starts there too.
+    service.model.advanceClock(simulated - service.model.now());
     vi.useFakeTimers({ toFake: ['Date'], now: simulated });
   });
   afterEach(() => vi.useRealTimers());

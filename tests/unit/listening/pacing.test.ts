@@ -74,10 +74,24 @@ describe('shares', () => {
     book.count('recently-played', START);
     expect(allowance('now-playing', book, budget, START)).toBe(Math.floor(853 * 0.6));
     expect(allowance('recently-played', book, budget, START)).toBe(Math.floor(853 * 0.2));
-    // Two hours without a call, and recently played lends its share again.
-    book.count('now-playing', START + 2 * HOUR_MS);
-    book.count('artists#short_term', START + 2 * HOUR_MS);
-    expect(allowance('now-playing', book, budget, START + 2 * HOUR_MS)).toBe(Math.floor(853 * 0.75));
+    // Recently played keeps its share while any of its calls is in the window (this hour and the 24 before)…
+    const later = (hours: number) => START + hours * HOUR_MS;
+    book.count('now-playing', later(24));
+    book.count('artists#short_term', later(24));
+    expect(allowance('now-playing', book, budget, later(24))).toBe(Math.floor(853 * 0.6));
+    // …and lends it again once its last call has left the window.
+    book.count('now-playing', later(25));
+    book.count('artists#short_term', later(25));
+    expect(allowance('now-playing', book, budget, later(25))).toBe(Math.floor(853 * 0.75));
+  });
+
+  it('keeps a share for a top list that asks less often than once an hour', () => {
+    const book = ledger();
+    book.count('now-playing', START);
+    book.count('artists#short_term', START);
+    // Three hours later, the top list has made no call since: now playing still has three quarters, not all.
+    book.count('now-playing', START + 3 * HOUR_MS);
+    expect(allowance('now-playing', book, budget, START + 3 * HOUR_MS)).toBe(Math.floor(853 * 0.75));
   });
 
   it('splits the top lists\' share between the lists in use', () => {
