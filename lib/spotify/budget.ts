@@ -225,8 +225,10 @@ export async function spend(tally: Tally, budget: BudgetConfig = budgetConfig())
     // Refused: learn why, once (a refusal is cheap to keep: nothing changes it before the hour ends).
     const ledger = await readLedger();
     if (ledger.lockedUntil !== undefined && ledger.lockedUntil > now) throw quotaSpent(ledger.lockedUntil, now);
-    if (!ledger.started.includes(limit) && attempt === 0) {
-      await startCounts();
+    // Not a full window: the counts were not started when this call was written (another container
+    // may have started them since), or calls left the window meanwhile. Once more, then refused.
+    if (attempt < 2 && (!ledger.started.includes(limit) || spentByLimit(ledger, now)[limit] < allowed)) {
+      if (!ledger.started.includes(limit)) await startCounts();
       continue;
     }
     full.set(limit, nextHour(now), nextHour(now));
