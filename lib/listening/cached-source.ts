@@ -207,8 +207,15 @@ async function load<T>(source: Source<T>, standing: Standing, periods: Periods):
   }
 }
 
+/**
+ * The answer's freshness, which is what a browser or CDN may keep it for: no longer than the
+ * owner's *_CACHE_SECONDS after it was fetched, so a change of settings reaches every visitor
+ * within it. The budget's longer interval decides only when Spotify is asked again: a request
+ * after the first and before the second is answered from memory, with no call.
+ */
 function answer<T>({ result, staleBecause }: Omit<Loaded, 'key'>, owner: Standing, periods: Periods): ListeningResult<T> {
-  const freshness = { fetchedAt: result.fetchedAt, freshUntil: freshUntilOf(result, periods), stale: Boolean(staleBecause) };
+  const keepable = Math.min(freshUntilOf(result, periods), result.fetchedAt + periods.shortestMs);
+  const freshness = { fetchedAt: result.fetchedAt, freshUntil: keepable, stale: Boolean(staleBecause) };
   return { value: result.value as T, freshness, owner: owner.spotifyUserId, settings: owner.settings, ...(staleBecause ? { staleBecause } : {}) };
 }
 

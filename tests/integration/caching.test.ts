@@ -68,6 +68,22 @@ describe('HTTP caching of /highlights', () => {
     expect(service.model.calls.top).toBe(1);
   });
 
+  it('lets a browser keep an answer no longer than HIGHLIGHTS_CACHE_SECONDS, however long the budget keeps it fresh', async () => {
+    // A small budget (153 public calls a day): the top list's interval is over a minute, its shortest 10 s.
+    Object.assign(process.env, { HIGHLIGHTS_CACHE_SECONDS: '10', SPOTIFY_DAILY_BUDGET: '300' });
+    await service.connect();
+    const first = await highlights();
+    expect(maxAge(first)).toBeGreaterThanOrEqual(9);
+    expect(maxAge(first)).toBeLessThanOrEqual(10);
+    // Past those 10 s a visitor's browser asks again: the service answers from what it keeps, with
+    // no call to Spotify, and no-cache, so a change of the owner's settings shows at once.
+    travel(30_000);
+    const later = await highlights();
+    expect(later.headers['Cache-Control']).toBe('no-cache');
+    expect(later.body).toBe(first.body);
+    expect(service.model.calls.top).toBe(1);
+  });
+
   it('sends no-cache when HIGHLIGHTS_CACHE_SECONDS=0', async () => {
     askSpotifyEveryTime('HIGHLIGHTS_CACHE_SECONDS');
     await service.connect();
