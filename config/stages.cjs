@@ -20,6 +20,7 @@
 // CommonJS, as the Framework loads these files; eslint.config.js has no exception for .cjs yet.
 const settingError = require('./setting-error.cjs');
 const { dailyBudget } = require('./budget.cjs');
+const { isLoopback } = require('./loopback.cjs');
 
 const LOCAL_STAGE = 'local';
 
@@ -33,17 +34,6 @@ function whereToSet(name, stage) {
   );
 }
 
-/** 127.0.0.0/8, [::1] (also as an IPv4-mapped 127.x address) and localhost, as the URL parser writes them. */
-function isLoopback(hostname) {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    /^127\.\d+\.\d+\.\d+$/.test(host) ||
-    host === '[::1]' ||
-    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host)
-  );
-}
 
 /**
  * SPOTIFY_CLIENT_ID for `stage`. Deployed without it, /login could not start.

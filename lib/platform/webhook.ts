@@ -4,11 +4,10 @@
  * failure). A failure names what went wrong, never the URL: a Slack or Discord webhook URL is
  * itself a secret.
  */
+import { isLoopback } from '../../config/loopback.cjs';
 
 /** How long the webhook may take to answer. */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
-
-const LOOPBACK = /^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
 
 export class WebhookError extends Error {
   override name = 'WebhookError';
@@ -23,7 +22,7 @@ export function webhookProblem(raw: string): string | undefined {
     return 'NOTIFY_WEBHOOK_URL is not a URL.';
   }
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return undefined;
+  if (url.protocol === 'http:' && isLoopback(url.hostname)) return undefined;
   return 'NOTIFY_WEBHOOK_URL must be an https URL (plain http only to 127.0.0.1 or localhost, for local runs).';
 }
 
