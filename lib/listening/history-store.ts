@@ -2,22 +2,29 @@
  * The owner's listening history, in its own table (HISTORY_TABLE_NAME: partition key `pk`, sort
  * key `sk`), kept per Spotify account so it outlives reconnects:
  *   pk "play#<user>"      sk "<playedAt ISO>#<track id>"  one play (stored once: a conditional put)
- *   pk "day#<user>"       sk "YYYY-MM-DD"                 the day's plays and milliseconds, per track in one compact string (what /history reads)
- *   pk "month#<user>"     sk "YYYY-MM"                    the month's days' totals and its tracks merged (a year is 12 of these)
+ *   pk "day#<user>"       sk "YYYY-MM-DD[#…]"             the day's aggregate, in parts (history-aggregates.ts)
+ *   pk "month#<user>"     sk "YYYY-MM[#…]"                the month's roll-up, in parts (history-aggregates.ts)
  *   pk "track#<user>"     sk "<track id>"                 a played track's name, credits and explicit flag (names for the answers)
  *   pk "artist#<user>"    sk "<artist id>"                a credited artist's name
- *   pk "state#<user>"     sk "collector"                  the cursor (the newest play stored), since when collecting runs, and its last successful run
+ *   pk "state#<user>"     sk "collector"                  the cursor (the newest play stored), since when collecting runs, its last
+ *                                                         successful run, and the days runs under way (or that died) are rewriting
  *   pk "gap#<user>"       sk "<from ISO>"                 an interval whose plays Spotify no longer had
  *   pk "run#<user>"       sk "<at ISO>"                   a run that failed: when, why (kept 30 days)
  *   pk "snapshot#<user>"  sk "YYYY-MM-DD#<type>#<range>"  that day's top list, as ids (written once a day)
  * Dates are in HISTORY_TIME_ZONE. Plays and days carry a ttl when HISTORY_RETENTION_DAYS is set,
- * and reads skip what is past it (dynalite does not expire items).
+ * and reads skip what is past it (dynalite does not expire items). Only I/O and the stored shapes
+ * live here: the numbers are history-numbers.ts's.
  */
+import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { historyTableName } from '../platform/config';
-import { addDays } from '../platform/time';
 import { conditionally, sendTo } from '../platform/table';
 import type { Picture, Play } from '../spotify/types';
+import { consistentReads, queryBetween, send, ttlOf } from './history-table';
+
+// scripts/bench/history.ts seeds the aggregates through these.
+export { daysBetween, putDay } from './history-aggregates';
+export type { DayAggregate, DayTrack } from './history-numbers';
 
 /** What a play keeps of its track: enough for every answer (the last plays' too), and nothing more. */
 export interface PlayedTrack {
@@ -39,41 +46,6 @@ export interface StoredPlay {
   track: PlayedTrack;
 }
 
-/** One track's share of a day: all the answers need of it (its names are in the catalogue). */
-export interface DayTrack {
-  id: string;
-  plays: number;
-  ms: number;
-  explicit: boolean;
-  /** The credited artists' ids (for the owner's hidden artists, and the artists' counts). */
-  artistIds: string[];
-}
-
-/**
- * A day's aggregate. Its tracks are kept as one string, "id:plays:ms:explicit:artist,artist;…"
- * (Spotify ids are letters and digits), not a map of maps: a year is 365 small items that
- * DynamoDB (and dynalite) read in one page, names fetched only for the few tracks and artists an
- * answer ranks.
- */
-export interface DayAggregate {
-  date: string;
-  plays: number;
-  ms: number;
-  tracks: DayTrack[];
-}
-
-export function encodeTracks(tracks: DayTrack[]): string {
-  return tracks.map((track) => `${track.id}:${track.plays}:${track.ms}:${track.explicit ? 1 : 0}:${track.artistIds.join(',')}`).join(';');
-}
-
-export function decodeTracks(text: string): DayTrack[] {
-  if (!text) return [];
-  return text.split(';').map((entry) => {
-    const [id = '', plays = '0', ms = '0', explicit = '0', artists = ''] = entry.split(':');
-    return { id, plays: Number(plays), ms: Number(ms), explicit: explicit === '1', artistIds: artists ? artists.split(',') : [] };
-  });
-}
-
 export interface CollectorState {
   /** Epoch ms of the newest play stored: the next run asks for plays after it. */
   cursor?: number;
@@ -81,7 +53,18 @@ export interface CollectorState {
   since?: string;
   /** ISO-8601: when the last run that succeeded (read Spotify and stored what it got) started. */
   lastRunAt?: string;
+  /** The days runs are rewriting: each run's, until it has (see markPending). */
+  pending?: PendingDays[];
 }
+
+/** Days whose aggregates a run set out to rewrite, under its marker's name, and when that run is over (epoch ms): by then it has either cleared them or died. */
+export interface PendingDays {
+  marker: string;
+  dates: string[];
+  endsBy: number;
+}
+
+const MARKER = 'pending#';
 
 export interface Gap {
   from: string;
@@ -94,10 +77,6 @@ export interface Gap {
   reason?: string;
 }
 
-const send = <T>(build: (table: string) => GetCommand | PutCommand | UpdateCommand | QueryCommand) => sendTo<T>(historyTableName(), build);
-
-const ttlOf = (keepUntil: number | undefined) => (keepUntil === undefined ? {} : { ttl: Math.ceil(keepUntil / 1000) });
-
 /** Stores a play unless it is stored already; true when this call stored it. */
 export async function putPlay(user: string, play: StoredPlay, keepUntil?: number): Promise<boolean> {
   return conditionally(() =>
@@ -109,26 +88,6 @@ export async function putPlay(user: string, play: StoredPlay, keepUntil?: number
       }),
     ),
   );
-}
-
-/** Every item of one partition between two sort keys (inclusive), page after page. */
-async function queryBetween<T>(pk: string, from: string, to: string): Promise<T[]> {
-  const items: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await send<{ Items?: T[]; LastEvaluatedKey?: Record<string, unknown> }>((TableName) =>
-      new QueryCommand({
-        TableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
 }
 
 /** Spotify's largest page of recently played: the most the last plays are ever asked for. */
@@ -180,26 +139,6 @@ export async function playsBetween(user: string, from: string, to: string): Prom
   return items.map(({ playedAt, track }) => ({ playedAt, track }));
 }
 
-export async function putDay(user: string, day: DayAggregate, keepUntil?: number): Promise<void> {
-  await send((TableName) =>
-    new PutCommand({ TableName, Item: { pk: `day#${user}`, sk: day.date, plays: day.plays, ms: day.ms, tracks: encodeTracks(day.tracks), ...ttlOf(keepUntil) } }),
-  );
-}
-
-/** Days read by one Query: a year is read as several ranges at once, not as pages one after another. */
-const DAYS_PER_QUERY = 92;
-
-/** The day aggregates from `from` to `to` (YYYY-MM-DD, inclusive), oldest first. */
-export async function daysBetween(user: string, from: string, to: string): Promise<DayAggregate[]> {
-  const ranges: [string, string][] = [];
-  for (let start = from; start <= to; start = addDays(start, DAYS_PER_QUERY)) {
-    const end = addDays(start, DAYS_PER_QUERY - 1);
-    ranges.push([start, end < to ? end : to]);
-  }
-  const parts = await Promise.all(ranges.map(([start, end]) => queryBetween<{ sk: string; plays: number; ms: number; tracks: string }>(`day#${user}`, start, end)));
-  return parts.flat().map(({ sk, plays, ms, tracks }) => ({ date: sk, plays, ms, tracks: decodeTracks(tracks) }));
-}
-
 /** Keeps the names of played tracks and their artists, for the answers (an overwrite: the latest name wins). */
 export async function putCatalogue(user: string, tracks: PlayedTrack[]): Promise<void> {
   const seen = new Set<string>();
@@ -226,7 +165,7 @@ export async function catalogue(user: string, trackIds: string[], artistIds: str
   for (let attempt = 0; pending.length && attempt < 5; attempt++) {
     const { Responses, UnprocessedKeys } = await sendTo<{ Responses?: Record<string, { pk: string; sk: string; name: string; credits?: PlayedTrack['credits'] }[]>; UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }> }>(
       table,
-      (TableName) => new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ConsistentRead: true } } }),
+      (TableName) => new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ConsistentRead: consistentReads() } } }),
     );
     for (const item of Responses?.[table] ?? []) {
       if (item.pk.startsWith('track#')) tracks.set(item.sk, { name: item.name, credits: item.credits ?? [] });
@@ -237,25 +176,68 @@ export async function catalogue(user: string, trackIds: string[], artistIds: str
   return { tracks, artists };
 }
 
+const STATE = (user: string) => ({ pk: `state#${user}`, sk: 'collector' });
+
 export async function collectorState(user: string): Promise<CollectorState> {
-  const { Item } = await send<{ Item?: CollectorState }>((TableName) => new GetCommand({ TableName, Key: { pk: `state#${user}`, sk: 'collector' }, ConsistentRead: true }));
+  const { Item } = await send<{ Item?: Omit<CollectorState, 'pending'> & Record<string, unknown> }>((TableName) => new GetCommand({ TableName, Key: STATE(user), ConsistentRead: consistentReads() }));
+  const pending = Object.entries(Item ?? {})
+    .filter(([name, dates]) => name.startsWith(MARKER) && typeof dates === 'string')
+    .map(([marker, dates]) => ({ marker, dates: (dates as string).split(',').filter(Boolean), endsBy: Number(marker.split('#')[1]) }));
   return {
     ...(Item?.cursor === undefined ? {} : { cursor: Item.cursor }),
     ...(Item?.since === undefined ? {} : { since: Item.since }),
     ...(Item?.lastRunAt === undefined ? {} : { lastRunAt: Item.lastRunAt }),
+    ...(pending.length ? { pending } : {}),
   };
 }
 
 /**
+ * Before a run stores anything: marks the days whose aggregates it will rewrite (`dates`, those of
+ * the dead runs it takes over included), as over by `endsBy` (epoch ms, when its calls are cut
+ * off), and drops the markers of those dead runs (`takeOver`) in the same write, so the state item
+ * holds one marker per run under way or dead, never one per failure. The run clears its marker once
+ * every aggregate is written (clearPending); a marker left past its `endsBy` is a run that died or
+ * failed: readers say its days are not complete, and the next run rewrites them. Answers its name.
+ */
+export async function markPending(user: string, dates: string[], endsBy: number, takeOver: string[]): Promise<string> {
+  const marker = `${MARKER}${endsBy}#${randomUUID().slice(0, 8)}`;
+  const names = Object.fromEntries([marker, ...takeOver].map((name, index) => [`#m${index}`, name]));
+  await send((TableName) =>
+    new UpdateCommand({
+      TableName,
+      Key: STATE(user),
+      UpdateExpression: `SET #m0 = :dates${takeOver.length ? ` REMOVE ${takeOver.map((_, index) => `#m${index + 1}`).join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':dates': dates.join(',') },
+    }),
+  );
+  return marker;
+}
+
+/** Clears a run's marker (and those it took over): every day it named is rewritten. */
+export async function clearPending(user: string, markers: string[]): Promise<void> {
+  if (!markers.length) return;
+  await send((TableName) =>
+    new UpdateCommand({
+      TableName,
+      Key: STATE(user),
+      UpdateExpression: `REMOVE ${markers.map((_, index) => `#m${index}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(markers.map((name, index) => [`#m${index}`, name])),
+    }),
+  );
+}
+
+/**
  * Moves the cursor forward to `cursor` (never back: a slower run that read older plays cannot undo
- * a newer one), and notes since when collecting runs.
+ * a newer one; tests/integration/history-store.test.ts fails if it can), and notes since when
+ * collecting runs.
  */
 export async function moveCursor(user: string, cursor: number, since: string): Promise<void> {
   await conditionally(() =>
     send((TableName) =>
       new UpdateCommand({
         TableName,
-        Key: { pk: `state#${user}`, sk: 'collector' },
+        Key: STATE(user),
         UpdateExpression: 'SET #cursor = :cursor, since = if_not_exists(since, :since)',
         ConditionExpression: 'attribute_not_exists(#cursor) OR #cursor < :cursor',
         ExpressionAttributeNames: { '#cursor': 'cursor' },
@@ -274,7 +256,7 @@ export async function noteRun(user: string, at: string, since: string): Promise<
     send((TableName) =>
       new UpdateCommand({
         TableName,
-        Key: { pk: `state#${user}`, sk: 'collector' },
+        Key: STATE(user),
         UpdateExpression: 'SET lastRunAt = :at, since = if_not_exists(since, :since)',
         ConditionExpression: 'attribute_not_exists(lastRunAt) OR lastRunAt < :at',
         ExpressionAttributeValues: { ':at': at, ':since': since },
@@ -315,47 +297,6 @@ export async function putSnapshot(user: string, date: string, list: string, ids:
 }
 
 export async function snapshot(user: string, date: string, list: string): Promise<string[] | undefined> {
-  const { Item } = await send<{ Item?: { ids?: string[] } }>((TableName) => new GetCommand({ TableName, Key: { pk: `snapshot#${user}`, sk: `${date}#${list}` }, ConsistentRead: true }));
+  const { Item } = await send<{ Item?: { ids?: string[] } }>((TableName) => new GetCommand({ TableName, Key: { pk: `snapshot#${user}`, sk: `${date}#${list}` }, ConsistentRead: consistentReads() }));
   return Item?.ids;
-}
-
-/** A month rolled up from its days: each day's totals, and its tracks merged (what a long period reads when nothing is hidden). */
-export interface MonthAggregate {
-  month: string;
-  days: { date: string; plays: number; ms: number }[];
-  tracks: DayTrack[];
-}
-
-/** The month's roll-up, from its day aggregates. */
-export function rollUp(month: string, days: DayAggregate[]): MonthAggregate {
-  const tracks = new Map<string, DayTrack>();
-  for (const day of days) {
-    for (const track of day.tracks) {
-      const entry = tracks.get(track.id) ?? { ...track, plays: 0, ms: 0 };
-      entry.plays += track.plays;
-      entry.ms += track.ms;
-      tracks.set(track.id, entry);
-    }
-  }
-  return { month, days: days.map(({ date, plays, ms }) => ({ date, plays, ms })), tracks: [...tracks.values()] };
-}
-
-export async function putMonth(user: string, month: MonthAggregate, keepUntil?: number): Promise<void> {
-  const days = month.days.map((day) => `${day.date.slice(8)}:${day.plays}:${day.ms}`).join(';');
-  await send((TableName) => new PutCommand({ TableName, Item: { pk: `month#${user}`, sk: month.month, days, tracks: encodeTracks(month.tracks), ...ttlOf(keepUntil) } }));
-}
-
-/** The roll-ups of the months `from` to `to` (YYYY-MM, inclusive). */
-export async function monthsBetween(user: string, from: string, to: string): Promise<MonthAggregate[]> {
-  const items = await queryBetween<{ sk: string; days: string; tracks: string }>(`month#${user}`, from, to);
-  return items.map(({ sk, days, tracks }) => ({
-    month: sk,
-    days: days
-      ? days.split(';').map((entry) => {
-          const [day = '01', plays = '0', ms = '0'] = entry.split(':');
-          return { date: `${sk}-${day}`, plays: Number(plays), ms: Number(ms) };
-        })
-      : [],
-    tracks: decodeTracks(tracks),
-  }));
 }

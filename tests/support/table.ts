@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { parse } from 'yaml';
 
 interface TableResource {
@@ -21,11 +21,20 @@ export function tableDefinition(logicalName = 'HighlightsTable'): CreateTableCom
   return { TableName: '', AttributeDefinitions, KeySchema, BillingMode: 'PAY_PER_REQUEST' };
 }
 
-/** Creates a table shaped as `logicalName` in serverless.yml (the main table unless named) and returns its name. */
+/**
+ * Creates a table shaped as `logicalName` in serverless.yml (the main table unless named) and
+ * returns its name once it is ACTIVE: dynalite answers CreateTable while the table is still
+ * CREATING, and refuses a write to it then as a table not found (a busy machine saw it).
+ */
 export async function createTable(endpoint: string, tableName = `test-${randomUUID()}`, logicalName?: string): Promise<string> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     await client.send(new CreateTableCommand({ ...tableDefinition(logicalName), TableName: tableName }));
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   } finally {
     client.destroy();
   }

@@ -1,40 +1,25 @@
 /**
  * GET /history: what the owner played over a period (lib/listening/history.ts), kept in this
  * container's memory for HISTORY_CACHE_SECONDS (0 = always read), per owner, settings version and
- * period.
+ * period (whole days: `days=7` and the same `from`/`to` are one answer).
  */
-import { readHistory, type History } from '../../listening/history';
+import { clearHistoryAnswers, historyAnswer, type HistoryAnswer } from '../../listening/history';
 import { ownerView } from '../../owner/standing';
 import { historyConfig } from '../../platform/config';
-import { ContainerMemory } from '../../platform/memory';
-import { localDate, type Freshness } from '../../platform/time';
+import { localDate } from '../../platform/time';
 import type { Params } from '../../platform/validation';
 import { parseHistoryQuery } from './query';
 
-export interface HistoryAnswer {
-  history: History;
-  freshness: Freshness;
-}
-
-/** A few periods per settings version are asked for: a hundred answers is plenty. */
-const ANSWERS_KEPT = 100;
-const memory = new ContainerMemory<HistoryAnswer>({ bound: ANSWERS_KEPT });
+export type { HistoryAnswer };
 
 export async function historyFor(params: Params): Promise<HistoryAnswer> {
-  const config = historyConfig();
   const now = Date.now();
-  const period = parseHistoryQuery(params, localDate(now, config.timeZone));
+  const period = parseHistoryQuery(params, localDate(now, historyConfig().timeZone));
   const { standing } = await ownerView();
-  const key = `${standing.spotifyUserId}#${standing.settingsVersion}#${period.from}#${period.to}`;
-  const kept = config.cacheSeconds > 0 ? memory.get(key) : undefined;
-  if (kept) return kept;
-  const history = await readHistory(period, standing, now);
-  const answer = { history, freshness: { fetchedAt: now, freshUntil: now + config.cacheSeconds * 1000, stale: false } };
-  if (config.cacheSeconds > 0) memory.set(key, answer, answer.freshness.freshUntil);
-  return answer;
+  return historyAnswer(period, standing, now);
 }
 
-/** Forgets the answers this container keeps (tests). */
+/** Forgets the answers this container keeps (scripts/bench/history.ts). */
 export function clearHistoryMemory(): void {
-  memory.clear();
+  clearHistoryAnswers();
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTracks, encodeTracks, type DayTrack } from '../../../lib/listening/history-store';
+import { decodeTracks, encodeTracks } from '../../../lib/listening/history-format';
+import type { DayTrack } from '../../../lib/listening/history-numbers';
 
 describe("a day's tracks, as one compact string", () => {
   it('round-trips ids, counts, milliseconds, the explicit flag and the artists', () => {
