@@ -1,16 +1,40 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { attributeHandlers } from './tests/support/attribute-handlers';
+
+/** Holds what the functions sent during the run against their roles: it runs after every other test file. */
+const IAM_CHECK = 'tests/integration/iam.test.ts';
+
+/** What both groups of test files share. */
+const shared = {
+  pool: 'forks',
+  // Two cores: two test files at a time.
+  maxWorkers: 2,
+  testTimeout: 20_000,
+  hookTimeout: 60_000,
+  restoreMocks: true,
+} as const;
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    // The run's dynalite, and the run's Chromium (unpacked once, before the workers start).
-    globalSetup: ['tests/support/global-setup.ts', 'tests/support/chromium-setup.ts'],
-    setupFiles: ['tests/support/setup.ts'],
-    pool: 'forks',
-    // Two cores: two test files at a time.
-    maxWorkers: 2,
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
-    restoreMocks: true,
+    // The run's dynalite, the run's Chromium (unpacked once, before the workers start), and the
+    // run's folder for what the functions send to AWS: every project of the run sees them.
+    globalSetup: ['tests/support/global-setup.ts', 'tests/support/chromium-setup.ts', 'tests/support/aws-calls-setup.ts'],
+    projects: [
+      {
+        // Each handler loaded as its function, for the recorder of what it sends to AWS (tests/support/aws-recorder.ts).
+        plugins: [attributeHandlers()],
+        test: {
+          ...shared,
+          name: 'suites',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, IAM_CHECK],
+          setupFiles: ['tests/support/setup.ts'],
+        },
+      },
+      {
+        // A group of its own, run when every other test file has finished (groups run in order).
+        test: { ...shared, name: 'iam', include: [IAM_CHECK], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -1,7 +1,8 @@
 /**
  * What bounds every AWS call (DynamoDB in table.ts, SSM in ssm.ts, SNS in sns.ts): each
  * attempt's timeouts and the number of attempts, set on the clients, and the deadline of the
- * request being handled (request-context.ts), which cancels a call and its retries.
+ * request being handled (request-context.ts), which cancels a call and its retries. Every client
+ * those modules create is also shown to the tests' recorder, if one listens (`shownToTests`).
  */
 import { currentRequest } from './request-context';
 
@@ -34,4 +35,17 @@ export function awsCallOptions(): { abortSignal?: AbortSignal } {
   const deadline = currentRequest()?.deadline;
   if (deadline === undefined) return {};
   return { abortSignal: AbortSignal.timeout(Math.max(0, deadline + AFTER_DEADLINE_MS - Date.now())) };
+}
+
+/** Where tests/support/aws-recorder.ts listens: a global, as the tests load the service's modules more than once. */
+const RECORDER = Symbol.for('spotify-highlights.aws-client-recorder');
+
+/**
+ * `client`, shown to the tests' recorder, which adds a middleware recording each command and the
+ * function that sent it (tests/integration/iam.test.ts holds those against the function's role:
+ * dynalite has no IAM). Nothing listens in production: the client is returned as it is.
+ */
+export function shownToTests<T extends object>(client: T): T {
+  (globalThis as { [RECORDER]?: (client: object) => void })[RECORDER]?.(client);
+  return client;
 }

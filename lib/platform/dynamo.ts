@@ -5,14 +5,14 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsClientLimits } from './aws-calls';
+import { awsClientLimits, shownToTests } from './aws-calls';
 
 let client: DynamoDBDocumentClient | undefined;
 
 export function documentClient(): DynamoDBDocumentClient {
   if (!client) {
     const endpoint = process.env.DYNAMODB_ENDPOINT;
-    const base = new DynamoDBClient({
+    const base = shownToTests(new DynamoDBClient({
       ...awsClientLimits(),
       ...(endpoint
         ? {
@@ -22,7 +22,7 @@ export function documentClient(): DynamoDBDocumentClient {
             credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
           }
         : {}),
-    });
+    }));
     client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   }
   return client;

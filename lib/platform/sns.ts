@@ -5,7 +5,7 @@
  * publishes a few messages a day at most, so its load time does not matter and its size would.
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { awsCallOptions, awsClientLimits } from './aws-calls';
+import { awsCallOptions, awsClientLimits, shownToTests } from './aws-calls';
 
 /** SNS takes a Subject of printable ASCII, with no line breaks, "less than 100 characters long". */
 const SUBJECT_MAX = 99;
@@ -43,7 +43,7 @@ let client: SNSClient | undefined;
  * the message, so it is left out.
  */
 export async function publishNotice(topicArn: string, subject: string, message: string): Promise<void> {
-  client ??= new SNSClient(awsClientLimits());
+  client ??= shownToTests(new SNSClient(awsClientLimits()));
   const fitted = fitSubject(subject);
   try {
     await client.send(new PublishCommand({ TopicArn: topicArn, Message: message, ...(fitted ? { Subject: fitted } : {}) }), awsCallOptions());

@@ -5,7 +5,7 @@
  * import() of the SDK itself would not look there.
  */
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { awsCallOptions, awsClientLimits } from './aws-calls';
+import { awsCallOptions, awsClientLimits, shownToTests } from './aws-calls';
 
 // The runtime's SDK may be older than ours; there requestTimeout is how long the socket may stay
 // silent, which bounds a stalled attempt just the same.
@@ -13,7 +13,7 @@ let client: SSMClient | undefined;
 
 /** A parameter's decrypted value (undefined if it has none), within the request's deadline. */
 export async function decryptedParameter(name: string): Promise<string | undefined> {
-  client ??= new SSMClient(awsClientLimits());
+  client ??= shownToTests(new SSMClient(awsClientLimits()));
   const { Parameter } = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }), awsCallOptions());
   return Parameter?.Value;
 }
