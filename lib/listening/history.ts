@@ -90,7 +90,7 @@ const monthEnd = (month: string) => addDays(`${addDays(`${month}-28`, 4).slice(0
 /** The top counts of aggregates whose tracks are still written down: counted straight from the text. */
 function countWritten(aggregates: { tracks: string }[]): TopCounts {
   const counts = new TopCounts();
-  for (const { tracks } of aggregates) forEachTrack(tracks, (id, plays, _ms, _explicit, artists) => counts.add(id, plays, artists ? artists.split(',') : []));
+  for (const { tracks } of aggregates) forEachTrack(tracks, (id, plays, _ms, _explicit, artists) => counts.add(id, plays, artists));
   return counts;
 }
 

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AGGREGATE_ITEM_BYTES, decodeTracks, DYNAMODB_ITEM_BYTES, itemBytes, packTracks, PART_BYTES } from '../../../lib/listening/history-format';
-import { aggregateDay, periodNumbers, ranked, rollUp, sumTracks, totalsOf, visibleDay, type CountedPlay, type DayAggregate, type MonthAggregate } from '../../../lib/listening/history-numbers';
+import { aggregateDay, periodNumbers, ranked, rollUp, sumTracks, TopCounts, totalsOf, visibleDay, type CountedPlay, type DayAggregate, type MonthAggregate } from '../../../lib/listening/history-numbers';
 import { DEFAULT_SETTINGS } from '../../../lib/owner/settings';
 import { datesBetween, DirectCount, heavyListener } from '../../support/heavy-listening';
 import { prng } from '../../support/spotify-emulator/util';
@@ -92,6 +92,20 @@ describe("a period's numbers", () => {
         { id: 'b', plays: 1 },
       ],
     });
+  });
+
+  it("counts an artist every play of every track crediting it, the track's credits being its first entry's, given as ids or as written", () => {
+    const fromIds = new TopCounts();
+    const fromText = new TopCounts();
+    for (const [id, plays, artists] of [['a', 2, ['x', 'y']], ['b', 1, ['y']], ['a', 3, ['z']], ['c', 4, []]] as const) {
+      fromIds.add(id, plays, artists);
+      fromText.add(id, plays, artists.join(','));
+    }
+    for (const counts of [fromIds, fromText]) {
+      expect(ranked(counts.tracks)).toEqual([{ id: 'a', plays: 5 }, { id: 'c', plays: 4 }, { id: 'b', plays: 1 }]);
+      // A month's roll-up keeps a track's first credits (sumTracks): the period counts it alike.
+      expect(ranked(counts.artists())).toEqual([{ id: 'y', plays: 6 }, { id: 'x', plays: 5 }]);
+    }
   });
 
   it('ranks the top 10 by plays, ties by id, as sorting every entry would', () => {
