@@ -62,3 +62,17 @@ export function changesFromOwnSite(kind: 'json' | 'form'): middy.MiddlewareObj<H
     },
   };
 }
+
+/**
+ * A field of what changesFromOwnSite let through: the parsed JSON's (a string, or true as "yes"),
+ * or the form's (API Gateway may hand a form over base64-encoded).
+ */
+export function bodyField(event: HttpEvent, name: string): string | undefined {
+  const { body } = event as { body?: unknown };
+  if (body && typeof body === 'object') {
+    const value = (body as Record<string, unknown>)[name];
+    return value === true ? 'yes' : typeof value === 'string' ? value : undefined;
+  }
+  if (typeof body !== 'string' || !FORM_TYPE.test(event.headers?.['content-type'] ?? '')) return undefined;
+  return new URLSearchParams(event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body).get(name) ?? undefined;
+}

@@ -11,7 +11,7 @@
  * a conditional single-item write, and expiry times are checked in code.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, ScanCommand, type BatchGetCommand, type GetCommand, type PutCommand, type QueryCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, ScanCommand, type BatchGetCommand, type GetCommand, type PutCommand, type QueryCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awsCallOptions } from './aws-calls';
 import { tableName } from './config';
 import { documentClient } from './dynamo';
@@ -28,7 +28,7 @@ export async function send<T>(build: (table: string) => Command): Promise<T> {
 }
 
 /** `send`, to another of the service's tables (the listening history's). */
-export async function sendTo<T>(table: string, build: (table: string) => Command | QueryCommand | BatchGetCommand): Promise<T> {
+export async function sendTo<T>(table: string, build: (table: string) => Command | QueryCommand | BatchGetCommand | BatchWriteCommand): Promise<T> {
   const command = build(table);
   try {
     // The client's overloads cannot take a union of commands; each caller names its output type.
@@ -70,4 +70,54 @@ export async function deleteWithPrefixes(prefixes: readonly string[]): Promise<n
     start = page.LastEvaluatedKey;
   } while (start);
   return deleted;
+}
+
+/** The most deletes one BatchWriteItem takes. */
+export const BATCH_WRITE_MAX = 25;
+/** Batches in flight at once while emptying a table: a few, so a large history goes in seconds without a burst of throttling. */
+const BATCHES_AT_ONCE = 4;
+
+/**
+ * Deletes every item of `table` (keys `keyNames`), by a Scan of the keys alone and BatchWriteItem
+ * deletes of 25, until `stopBy` (epoch ms) comes near: a heavy listener's years of plays take
+ * longer than one request may. Answers how many went and whether the table is empty; run again,
+ * it goes on where it stopped (what is deleted is gone, so the Scan starts over on what is left).
+ * What DynamoDB leaves unprocessed is sent again, after a short pause.
+ */
+export async function emptyTable(table: string, keyNames: readonly string[], stopBy: number): Promise<{ deleted: number; done: boolean }> {
+  const names = Object.fromEntries(keyNames.map((name, index) => [`#k${index}`, name]));
+  let deleted = 0;
+  let start: Record<string, unknown> | undefined;
+  const timeLeft = () => stopBy - Date.now() > 1_000;
+  do {
+    if (!timeLeft()) return { deleted, done: false };
+    const page = await sendTo<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>(table, (TableName) =>
+      new ScanCommand({ TableName, ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names, ExclusiveStartKey: start }),
+    );
+    const keys = page.Items ?? [];
+    const batches: Record<string, unknown>[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_WRITE_MAX) batches.push(keys.slice(i, i + BATCH_WRITE_MAX));
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length && timeLeft()) {
+        const batch = batches[next++]!;
+        await deleteBatch(table, batch);
+        deleted += batch.length;
+      }
+    };
+    await Promise.all(Array.from({ length: BATCHES_AT_ONCE }, worker));
+    if (next < batches.length) return { deleted, done: false };
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return { deleted, done: true };
+}
+
+async function deleteBatch(table: string, keys: Record<string, unknown>[]): Promise<void> {
+  let requests = keys.map((Key) => ({ DeleteRequest: { Key } }));
+  for (let attempt = 0; requests.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((done) => setTimeout(done, Math.min(1_000, 50 * 2 ** attempt)));
+    const { UnprocessedItems } = await sendTo<{ UnprocessedItems?: Record<string, typeof requests> }>(table, (TableName) => new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
+    requests = UnprocessedItems?.[table] ?? [];
+    if (attempt >= 8 && requests.length > 0) throw new StorageError('DynamoDB left deletes unprocessed');
+  }
 }

@@ -3,7 +3,7 @@
  * /owner/settings (JSON), POST /owner/disconnect. Every one needs the owner's session
  * (lib/owner/session.ts); a request that changes something is also checked by lib/http/body.ts.
  */
-import { forgetAllListening } from '../../listening/forget';
+import { forgetAllListening, forgetHistory } from '../../listening/forget';
 import { topList } from '../../listening/top-lists';
 import { deletePendingLogins } from '../../owner/login-state';
 import { deleteNoticeRecords } from '../../owner/notice-records';
@@ -16,6 +16,8 @@ import { forgetStanding } from '../../owner/standing';
 import { serviceBase } from '../../platform/config';
 import { NoSession } from '../../platform/errors';
 import { logger } from '../../platform/logger';
+import { forgetContainerMemory } from '../../platform/memory';
+import { requestDeadline } from '../../platform/request-context';
 import type { Artist } from '../../spotify/types';
 
 /** What the console's routes read of a request. */
@@ -80,21 +82,36 @@ export async function changeSettings(request: OwnerRequest, body: unknown): Prom
   return settings;
 }
 
+/** What a disconnect did: all of it (the cookie that removes this browser's session), or part of the history's deletion so far. */
+export type Disconnected = { outcome: 'disconnected'; clearCookie: string; keptHistory: boolean } | { outcome: 'history_left'; deleted: number };
+
+/** Time kept back from the request's deadline for what comes after the history, and the answer. */
+const AFTER_HISTORY_MS = 3_000;
+
 /**
- * Forgets the owner: their tokens and settings (the owner's item), every stored result, pending
- * logins, the record of notices sent, and sessions. Answers the cookie that removes this browser's
- * session. The next public request answers not_authorized (from memory, a container notices
- * within OWNER_RECHECK_SECONDS).
+ * Forgets the owner: the listening history (unless `keepHistory`), every stored result, the record
+ * of notices sent, pending logins, their tokens and settings (the owner's item), and last their
+ * sessions, so that a disconnect that fails half way can be run again from the console and
+ * finishes. Years of plays may take longer than one request: then it answers how many went, and
+ * the next run goes on. The next public request answers not_authorized (a container notices within
+ * OWNER_RECHECK_SECONDS).
  */
-export async function disconnect(request: OwnerRequest): Promise<{ clearCookie: string }> {
+export async function disconnect(request: OwnerRequest, { keepHistory }: { keepHistory: boolean }): Promise<Disconnected> {
   const owner = await session(request);
+  if (!keepHistory) {
+    const history = await forgetHistory(requestDeadline() - AFTER_HISTORY_MS);
+    if (!history.done) {
+      logger.info('Disconnecting: the history is not all deleted yet', { deleted: history.deleted });
+      return { outcome: 'history_left', deleted: history.deleted };
+    }
+  }
+  await forgetAllListening();
+  await deleteNoticeRecords();
+  const logins = await deletePendingLogins();
   // Conditional on the session's authorization: a reconnect that won the race stays.
   if (!(await deleteOwner(owner))) throw new NoSession();
   await endAllSessions();
-  const logins = await deletePendingLogins();
-  await deleteNoticeRecords();
-  await forgetAllListening();
-  forgetStanding();
-  logger.info('Owner disconnected', { pendingLoginsDeleted: logins });
-  return { clearCookie: endSessionCookie(secure(request)) };
+  forgetContainerMemory();
+  logger.info('Owner disconnected', { pendingLoginsDeleted: logins, keptHistory: keepHistory });
+  return { outcome: 'disconnected', clearCookie: endSessionCookie(secure(request)), keptHistory: keepHistory };
 }

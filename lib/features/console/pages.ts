@@ -129,7 +129,8 @@ ${budget.items.map((item) => html`${item}\n`)}</ul>
 ${settingsForm(view)}
 <h2>Disconnect</h2>
 <form method="post" action="../owner/disconnect">
-<p>Deletes your tokens, settings and everything kept of your listening here. Your site then shows nothing until you connect again.</p>
+<p>Deletes your tokens, your settings and everything kept of your listening here, the listening history included. Your site then shows nothing until you connect again.</p>
+<p><label><input type="checkbox" name="keepHistory" value="yes"> Keep my listening history: <code>/history</code> and its card go on showing it, and it is there when I connect again.</label></p>
 <p><button type="submit" name="confirm" value="yes">Disconnect Spotify</button></p>
 </form>
 <p class="muted"><a href="../">Home</a> · <a href="../status">/status</a> · <a href="../owner/settings">/owner/settings</a> (JSON)</p>
@@ -138,12 +139,38 @@ ${settingsForm(view)}
   );
 }
 
-export function disconnectedPage(): string {
+export function disconnectedPage(keptHistory: boolean): string {
+  const deleted = keptHistory
+    ? html`<p>The service deleted your tokens, your settings, the last results it kept of your listening, pending sign-ins and every session. <strong>It kept your listening history</strong>, as you asked: <code>/history</code> and its card still show it. To delete it too, connect again and disconnect without keeping it.</p>`
+    : html`<p>The service deleted your tokens, your settings, everything it kept of your listening (your listening history included), pending sign-ins and every session.</p>`;
   return page(
     'Spotify is disconnected',
-    html`<p>The service deleted your tokens, your settings, everything it kept of your listening, pending sign-ins and every session. It keeps only its count of the day's Spotify calls, which is your app's, not yours, so that connecting again cannot overrun Spotify's quota.</p>
+    html`${deleted}
+<p>It keeps only its count of the day's Spotify calls, which is your app's, not yours, so that connecting again cannot overrun Spotify's quota.</p>
 <p>Spotify still lists this app as allowed for your account: remove it there too, under <a href="https://www.spotify.com/account/apps/">Manage apps</a>.</p>
 <p><a class="button" href="../">Back to the start</a></p>`,
+    'info',
+  );
+}
+
+/** Sends the form below at once: the next part of the history is deleted without a click. */
+const GO_ON_SCRIPT = "document.getElementById('go-on').submit();";
+export const HISTORY_LEFT_HEADERS = pageHeaders({ formAction: 'self', scripts: [GO_ON_SCRIPT] });
+
+/**
+ * A disconnect that has deleted part of a long listening history in the time one request has:
+ * nothing else is deleted yet and the owner is still connected; the page goes on by itself (its
+ * form, sent by its script), or with the button.
+ */
+export function historyLeftPage(deleted: number): string {
+  return page(
+    'Still deleting your listening history',
+    html`<p>${deleted.toLocaleString('en-US')} more items of your listening history are deleted: there is more than one request can delete, so this page goes on by itself until it is all gone. Nothing else is deleted yet, and you are still connected.</p>
+<form id="go-on" method="post" action="../owner/disconnect">
+<p><button type="submit" name="confirm" value="yes">Go on disconnecting</button></p>
+</form>
+<p><a href="../owner">Back to your console</a></p>
+<script>${new SafeHtml(GO_ON_SCRIPT)}</script>`,
     'info',
   );
 }
