@@ -50,34 +50,43 @@ interface ServiceConfig {
   custom: { esbuild: EsbuildSettings };
 }
 
-const config = (): ServiceConfig => parse(readFileSync(join(root, 'serverless.yml'), 'utf8'));
+const config = (serviceRoot = root): ServiceConfig => parse(readFileSync(join(serviceRoot, 'serverless.yml'), 'utf8'));
 
 /** `handlers/http/highlights.handler` → `handlers/http/highlights` + the bundle's extension. */
 function bundlePath(handler: string, settings: EsbuildSettings): string {
   return handler.slice(0, handler.lastIndexOf('.')) + (settings.outputFileExtension ?? '.js');
 }
 
+/**
+ * Builds every function of the service at `serviceRoot` into `outDir` with esbuild alone, with that
+ * service's own serverless.yml settings: one build for every entry point (esbuild parses the
+ * modules they share once). `nodePaths`: where packages resolve when `serviceRoot` has no
+ * node_modules of its own (a worktree of an older commit).
+ */
+export async function esbuildFunctions(serviceRoot: string, outDir: string, nodePaths: string[] = []): Promise<{ name: string; file: string }[]> {
+  const { functions, custom } = config(serviceRoot);
+  const settings = custom.esbuild;
+  const sources = Object.entries(functions).map(([name, { handler }]) => {
+    const source = handler.slice(0, handler.lastIndexOf('.'));
+    return { name, source, file: join(outDir, name, bundlePath(handler, settings)) };
+  });
+  const { bundle, minify, sourcemap, target, platform, format, outputFileExtension = '.js', external = [], exclude = [] } = settings;
+  await build({
+    bundle, minify, sourcemap, target, platform, format, nodePaths,
+    external: [...external, ...(exclude.includes('*') ? [] : exclude)],
+    entryPoints: Object.fromEntries(sources.map(({ name, source }) => [join(name, source), join(serviceRoot, `${source}.ts`)])),
+    outdir: outDir,
+    outExtension: { '.js': outputFileExtension },
+    logLevel: 'error',
+  });
+  return sources.map(({ name, file }) => ({ name, file }));
+}
+
 /** Builds every function into `outDir`: the real package (zips) or, for smoke runs, esbuild alone. */
 async function buildBundles(outDir: string, smoke: boolean): Promise<{ name: string; file: string; zipBytes: number | null }[]> {
   const { functions, custom } = config();
   const settings = custom.esbuild;
-  if (smoke) {
-    // One build for every entry point: esbuild parses the modules they share once.
-    const sources = Object.entries(functions).map(([name, { handler }]) => {
-      const source = handler.slice(0, handler.lastIndexOf('.'));
-      return { name, source, file: join(outDir, name, bundlePath(handler, settings)) };
-    });
-    const { bundle, minify, sourcemap, target, platform, format, outputFileExtension = '.js', external = [], exclude = [] } = settings;
-    await build({
-      bundle, minify, sourcemap, target, platform, format,
-      external: [...external, ...(exclude.includes('*') ? [] : exclude)],
-      entryPoints: Object.fromEntries(sources.map(({ name, source }) => [join(name, source), join(root, `${source}.ts`)])),
-      outdir: outDir,
-      outExtension: { '.js': outputFileExtension },
-      logLevel: 'error',
-    });
-    return sources.map(({ name, file }) => ({ name, file, zipBytes: null }));
-  }
+  if (smoke) return (await esbuildFunctions(root, outDir)).map((bundle) => ({ ...bundle, zipBytes: null }));
   // As a deploy would package it, in a copy of the service (no developer's .env can reach it), with
   // the settings a deploy needs and no AWS credentials.
   const service = copyOfService();

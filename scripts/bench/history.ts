@@ -96,18 +96,23 @@ function catalogue(random: () => number, tracks: number, artists: number): Playe
 }
 
 /**
- * `days × playsPerDay` plays between the start of the first day and `now`, oldest first: at
- * random instants, of tracks picked with a skew (a few favourites, a long tail), as a listener would.
+ * `playsPerDay` plays on each of `days` days ending today (today's before `now`), oldest first: at
+ * random instants, of tracks picked with a skew (a few favourites, a long tail), as a listener
+ * would. Every day has its plays, even just after midnight.
  */
 function yearOfPlays(options: HistoryOptions, now: number, timeZone: string): StoredPlay[] {
   const random = prng(14);
   const tracks = catalogue(random, options.tracks, options.artists);
-  const start = startOfDay(addDays(localDate(now, timeZone), -(options.days - 1)), timeZone);
-  const plays = Array.from({ length: options.days * options.playsPerDay }, () => {
-    const at = start + Math.floor(random() * (now - start));
-    const track = tracks[Math.floor(random() ** 2 * tracks.length)]!;
-    return { playedAt: new Date(at).toISOString(), track };
-  });
+  const first = addDays(localDate(now, timeZone), -(options.days - 1));
+  const plays = Array.from({ length: options.days }, (_, day) => {
+    const start = startOfDay(addDays(first, day), timeZone);
+    const end = Math.min(startOfDay(addDays(first, day + 1), timeZone), now);
+    return Array.from({ length: options.playsPerDay }, () => {
+      const at = start + Math.floor(random() * (end - start));
+      const track = tracks[Math.floor(random() ** 2 * tracks.length)]!;
+      return { playedAt: new Date(at).toISOString(), track };
+    });
+  }).flat();
   return plays.sort((a, b) => a.playedAt.localeCompare(b.playedAt));
 }
 

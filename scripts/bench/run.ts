@@ -1,7 +1,9 @@
 /**
  * One bench run: the service and both baselines, side by side, on one Spotify emulator and one
- * dynalite. Untimed heavy work (packaging, starting serverless offline) runs first, in parallel;
- * then each measurement runs alone, so they do not compete for the two cores.
+ * dynalite, then the simulated days (days/section.ts), each design in processes of its own. Untimed
+ * heavy work (packaging, starting serverless offline) runs first, in parallel; then each
+ * measurement runs alone, so they do not compete for the two cores. `--only` runs some sections
+ * alone (options.ts); the figures of the others are then absent.
  *
  * Import this only after POWERTOOLS_LOG_LEVEL is set (scripts/bench.ts does): the service's
  * logger reads it when its module loads.
@@ -11,15 +13,17 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
+import { shortestIntervals } from '../../lib/platform/config';
 import { freePort } from '../../tests/support/local-stack';
 import { measureInit, prepareBundles, type BundleFigure } from './bundles';
 import { measureBurst, type BurstFigure } from './burst';
 import { useSimulatedClock } from './clock';
+import { measureDays, type DaysFigure } from './days/section';
 import { measureEndToEnd, startInProcessServer, startOfflineServers, type EndToEndFigure, type Servers } from './e2e';
 import { measureHistory, type HistoryFigure } from './history';
 import { measureLatency, type LatencyFigures } from './latency';
 import { measureNowPlaying, type NowPlayingFigure } from './now-playing';
-import type { BenchOptions } from './options';
+import type { BenchOptions, Section } from './options';
 import { measureWindow, type WindowFigure } from './window';
 import { createWorld, type Design } from './world';
 
@@ -36,8 +40,12 @@ export interface Machine {
 export interface BenchResult {
   mode: 'full' | 'smoke';
   startedAt: string;
+  /** The sections this run measured (all, unless --only named some); the figures of the others are absent. */
+  sections: Section[];
   /** From the bench process's start to its last measurement and clean-up. */
   durationSeconds: number;
+  /** Each section's own time (the untimed set-up they share is in none). */
+  sectionSeconds: Partial<Record<Section, number>>;
   machine: Machine;
   settings: {
     spotifyLatencyMs: number;
@@ -49,19 +57,22 @@ export interface BenchResult {
     endToEnd: BenchOptions['endToEnd'];
     history: BenchOptions['history'];
     initRuns: number;
+    days: BenchOptions['days'];
   };
-  spotifyCalls: Record<Design, WindowFigure>;
-  latency: LatencyFigures;
+  spotifyCalls?: Record<Design, WindowFigure>;
+  latency?: LatencyFigures;
   /** Each design's burst in one container. */
-  burst: Record<Design, BurstFigure>;
+  burst?: Record<Design, BurstFigure>;
   /** The service's burst spread over several containers (copies of its built bundle). */
-  burstAcrossContainers: BurstFigure;
+  burstAcrossContainers?: BurstFigure;
   /** /now-playing over the window, over several containers, against asking Spotify every time. */
-  nowPlaying: NowPlayingFigure;
+  nowPlaying?: NowPlayingFigure;
   /** /history?days=365 from the daily aggregates, against reading every play of the year. */
-  history: HistoryFigure;
-  endToEnd: { via: string; figures: EndToEndFigure[] };
-  bundles: BundleFigure[];
+  history?: HistoryFigure;
+  endToEnd?: { via: string; figures: EndToEndFigure[] };
+  bundles?: BundleFigure[];
+  /** Two simulated days of the day's Spotify budget, for this service and today's design. */
+  days?: DaysFigure;
 }
 
 function machine(): Machine {
@@ -103,57 +114,80 @@ async function database(smoke: boolean): Promise<{ endpoint: string; port: numbe
 
 const BASELINES_TABLE = 'bench-baselines';
 
-export async function runBench(options: BenchOptions, say: (line: string) => void = () => undefined): Promise<BenchResult> {
-  const startedAt = new Date().toISOString();
-  const runStarted = performance.now();
-  const log = (line: string) => say(`[${((performance.now() - runStarted) / 1000).toFixed(1).padStart(5)} s] ${line}`);
-  const host = machine();
-  const cleanups: (() => Promise<void> | void)[] = [];
+/** The figures of the sections that run in the bench process, on its world (all but the simulated days). */
+type CoreFigures = Pick<BenchResult, 'spotifyCalls' | 'latency' | 'burst' | 'burstAcrossContainers' | 'nowPlaying' | 'history' | 'endToEnd' | 'bundles'>;
+
+const IN_PROCESS: readonly Section[] = ['init', 'calls', 'latency', 'burst', 'now-playing', 'history', 'e2e'];
+
+/** Runs `work` as section `section` when the run includes it, timing it; undefined otherwise. */
+function sectionRunner(options: BenchOptions, seconds: Partial<Record<Section, number>>, log: (line: string) => void) {
+  return async <T>(section: Section, label: string, work: () => Promise<T>): Promise<T | undefined> => {
+    if (!options.sections.includes(section)) return undefined;
+    log(label);
+    const started = performance.now();
+    const figure = await work();
+    seconds[section] = (performance.now() - started) / 1000;
+    return figure;
+  };
+}
+
+async function runInProcess(
+  options: BenchOptions,
+  run: ReturnType<typeof sectionRunner>,
+  log: (line: string) => void,
+  cleanups: (() => Promise<void> | void)[],
+): Promise<CoreFigures> {
+  const wants = (...sections: Section[]) => sections.some((section) => options.sections.includes(section));
+  if (!wants(...IN_PROCESS)) return {};
+  const db = await database(options.smoke);
+  cleanups.push(db.close);
+  const world = await createWorld({ latencyMs: options.spotifyLatencyMs, dynamoEndpoint: db.endpoint });
+  cleanups.push(world.close);
+
+  const needsBundles = wants('init', 'burst', 'now-playing');
+  const needsOffline = !options.smoke && wants('e2e');
+  log(needsOffline ? 'Packaging the prod stage and starting serverless offline (untimed)…' : needsBundles ? 'Bundling the handlers…' : 'Setting up…');
+  const [prepared, offline] = await Promise.all([
+    needsBundles || needsOffline ? prepareBundles(options.smoke) : undefined,
+    needsOffline
+      ? startOfflineServers({ emulatorUrl: world.emulatorUrl, cacheSeconds: world.cacheSeconds, dynamoPort: db.port, dataDir: db.dataDir, baselinesTable: BASELINES_TABLE })
+      : undefined,
+  ]);
+  if (prepared) cleanups.push(prepared.dispose);
+  if (offline) cleanups.push(offline.stop);
+  const bundleOf = (name: string) => {
+    const bundle = prepared?.bundles.find((each) => each.name === name);
+    if (!bundle) throw new Error(`serverless.yml has no ${name} function`);
+    return bundle.file;
+  };
+
+  const bundles = await run('init', 'Cold module initialisation per function…', () => measureInit(prepared!.bundles, options.initRuns));
+
+  world.routeSpotify(true);
+  const restoreClock = useSimulatedClock();
+  const figures: CoreFigures = { bundles };
   try {
-    const db = await database(options.smoke);
-    cleanups.push(db.close);
-    const world = await createWorld({ latencyMs: options.spotifyLatencyMs, dynamoEndpoint: db.endpoint });
-    cleanups.push(world.close);
+    figures.spotifyCalls = await run('calls', `Spotify calls over ${options.window.windowMinutes} simulated minutes…`, () => measureWindow(world, options.window));
+    figures.latency = await run('latency', 'In-process handler latency…', () => measureLatency(world, options.latency));
+    const bursts = await run('burst', `${options.burstSize}-request burst at token expiry…`, () => measureBurst(world, options.burstSize, bundleOf('highlights')));
+    figures.burst = bursts?.oneContainer;
+    figures.burstAcrossContainers = bursts?.serviceAcrossContainers;
+    const { requestsPerMinute, minutes, containers } = options.nowPlaying;
+    figures.nowPlaying = await run(
+      'now-playing',
+      `/now-playing: ${requestsPerMinute} requests a minute for ${minutes} simulated minutes over ${containers} containers, against the naive design…`,
+      () => measureNowPlaying(world, bundleOf('nowPlaying'), options.nowPlaying),
+    );
+  } finally {
+    restoreClock();
+  }
 
-    log(options.smoke ? 'Bundling the handlers…' : 'Packaging the prod stage and starting serverless offline (untimed)…');
-    const [prepared, offline] = await Promise.all([
-      prepareBundles(options.smoke),
-      options.smoke
-        ? undefined
-        : startOfflineServers({ emulatorUrl: world.emulatorUrl, cacheSeconds: world.cacheSeconds, dynamoPort: db.port, dataDir: db.dataDir, baselinesTable: BASELINES_TABLE }),
-    ]);
-    cleanups.push(prepared.dispose);
-    if (offline) cleanups.push(offline.stop);
+  const { days, playsPerDay } = options.history;
+  figures.history = await run('history', `/history?days=365 from the daily aggregates, against reading every play: seeding ${days} days × ${playsPerDay} plays (untimed)…`, () =>
+    measureHistory(world, options.history, log),
+  );
 
-    log('Cold module initialisation per function…');
-    const bundles = await measureInit(prepared.bundles, options.initRuns);
-
-    world.routeSpotify(true);
-    const restoreClock = useSimulatedClock();
-    let spotifyCalls, latency, bursts, nowPlaying;
-    try {
-      log(`Spotify calls over ${options.window.windowMinutes} simulated minutes…`);
-      spotifyCalls = await measureWindow(world, options.window);
-      log('In-process handler latency…');
-      latency = await measureLatency(world, options.latency);
-      log(`${options.burstSize}-request burst at token expiry…`);
-      const highlightsBundle = prepared.bundles.find((bundle) => bundle.name === 'highlights');
-      if (!highlightsBundle) throw new Error('serverless.yml has no highlights function');
-      bursts = await measureBurst(world, options.burstSize, highlightsBundle.file);
-      const { requestsPerMinute, minutes, containers } = options.nowPlaying;
-      log(`/now-playing: ${requestsPerMinute} requests a minute for ${minutes} simulated minutes over ${containers} containers, against the naive design…`);
-      const nowPlayingBundle = prepared.bundles.find((bundle) => bundle.name === 'nowPlaying');
-      if (!nowPlayingBundle) throw new Error('serverless.yml has no nowPlaying function');
-      nowPlaying = await measureNowPlaying(world, nowPlayingBundle.file, options.nowPlaying);
-    } finally {
-      restoreClock();
-    }
-
-    const { days, playsPerDay } = options.history;
-    log(`/history?days=365 from the daily aggregates, against reading every play: seeding ${days} days × ${playsPerDay} plays (untimed)…`);
-    const history = await measureHistory(world, options.history, log);
-
-    log('End to end over HTTP…');
+  figures.endToEnd = await run('e2e', 'End to end over HTTP…', async () => {
     await world.startAfresh(offline ? BASELINES_TABLE : undefined);
     let servers: Servers;
     if (offline) {
@@ -165,32 +199,49 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
       servers = await startInProcessServer();
       cleanups.push(servers.stop);
     }
-    const endToEnd = { via: servers.via, figures: await measureEndToEnd(servers, options.endToEnd, world) };
+    return { via: servers.via, figures: await measureEndToEnd(servers, options.endToEnd, world) };
+  });
+  return figures;
+}
 
+export async function runBench(options: BenchOptions, say: (line: string) => void = () => undefined): Promise<BenchResult> {
+  const startedAt = new Date().toISOString();
+  const runStarted = performance.now();
+  const log = (line: string) => say(`[${((performance.now() - runStarted) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+  const host = machine();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const sectionSeconds: Partial<Record<Section, number>> = {};
+  const run = sectionRunner(options, sectionSeconds, log);
+  try {
+    const figures = await runInProcess(options, run, log, cleanups);
+    const { hours, levels, designs, quota } = options.days;
+    const days = await run(
+      'days',
+      `Simulated days: ${hours} h of ${designs.join(' and ')} at ${levels.join(', ')}${quota ? `, and Spotify's quota at ${quota.calls}` : ''}, ${options.days.workers} at a time…`,
+      () => measureDays(options.days, log),
+    );
     return {
       mode: options.smoke ? 'smoke' : 'full',
       startedAt,
+      sections: options.sections,
       durationSeconds: 0,
+      sectionSeconds,
       machine: host,
       settings: {
         spotifyLatencyMs: options.spotifyLatencyMs,
-        cacheSeconds: world.cacheSeconds,
-        accessTokenTtlSeconds: world.model.accessTokenTtlSeconds,
+        cacheSeconds: shortestIntervals().cacheSeconds,
+        // Spotify's (and the emulator's) one-hour access tokens.
+        accessTokenTtlSeconds: 3600,
         window: options.window,
         burstSize: options.burstSize,
         nowPlaying: options.nowPlaying,
         endToEnd: options.endToEnd,
         history: options.history,
         initRuns: options.initRuns,
+        days: options.days,
       },
-      spotifyCalls,
-      latency,
-      burst: bursts.oneContainer,
-      burstAcrossContainers: bursts.serviceAcrossContainers,
-      nowPlaying,
-      history,
-      endToEnd,
-      bundles,
+      ...figures,
+      ...(days ? { days } : {}),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();

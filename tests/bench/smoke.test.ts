@@ -1,20 +1,31 @@
 /**
- * `npm run bench` with tiny counts (--smoke: no serverless offline, no packaging), so the bench
- * keeps working as the service changes. The real figures come from `npm run bench` alone.
+ * `npm run bench` with tiny counts (--smoke: no serverless offline, no packaging, no worktree), so
+ * the bench keeps working as the service changes. The real figures come from `npm run bench` alone.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from '../../scripts/bench';
-import { markdown, targets } from '../../scripts/bench/report';
+import { BUDGET } from '../../scripts/bench/days/report';
+import { ENDPOINTS } from '../../scripts/bench/days/traffic';
+import { benchOptions, SECTIONS } from '../../scripts/bench/options';
+import { markdown, targets, updatePage } from '../../scripts/bench/report';
+import type { BenchResult } from '../../scripts/bench/run';
 import { DESIGNS } from '../../scripts/bench/world';
 
 const functions = Object.keys(parse(readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8')).functions);
 
+/** The figures of every section, which a run without --only has. */
+function complete(result: BenchResult): Required<BenchResult> {
+  for (const section of ['spotifyCalls', 'latency', 'burst', 'burstAcrossContainers', 'nowPlaying', 'history', 'endToEnd', 'bundles', 'days'] as const) expect(result[section]).toBeDefined();
+  return result as Required<BenchResult>;
+}
+
 describe('npm run bench -- --smoke', () => {
-  it('measures every figure for the service and both baselines', async () => {
-    const result = await main(['--smoke', '--quiet']);
+  it('measures every figure for the service and both baselines, and the simulated days', async () => {
+    const result = complete(await main(['--smoke', '--quiet']));
     const { window, burstSize, endToEnd } = result.settings;
+    expect(result.sections).toEqual([...SECTIONS]);
 
     for (const design of DESIGNS) {
       const calls = result.spotifyCalls[design];
@@ -80,5 +91,64 @@ describe('npm run bench -- --smoke', () => {
       expect(bundle.bundleBytes).toBeGreaterThan(0);
       expect(bundle.initMs.median).toBeGreaterThan(0);
     }
-  }, 60_000);
+
+    // The simulated days: the service alone (no worktree in a smoke run), one level and the quota scenario.
+    const { days } = result;
+    const settings = result.settings.days;
+    expect(days.designs.map((design) => design.design)).toEqual(['service']);
+    expect(days.runs.map((run) => run.scenario)).toEqual([...settings.levels.map((level) => ({ level })), { level: settings.quota!.level, quotaCalls: settings.quota!.calls }]);
+    for (const run of days.runs) {
+      expect(run).toMatchObject({ design: 'service', hours: settings.hours, containers: settings.containers });
+      // 1 request a minute, spread evenly over the endpoints; every one counted, by few invocations.
+      expect(run.requests).toBe(settings.hours * 60);
+      expect(run.invocations).toBeGreaterThan(0);
+      expect(run.invocations).toBeLessThanOrEqual(run.requests);
+      for (const { fn } of ENDPOINTS) expect(run.byFunction[fn]?.requests).toBe((settings.hours * 60) / ENDPOINTS.length);
+      expect(run.byFunction.collect?.requests).toBe(run.collector.runs);
+      expect(run.collector.runs).toBe(settings.hours * 2 + 1);
+      // Every call is put down to one Spotify endpoint and to one function (or to connecting the owner).
+      expect(Object.values(run.spotify.byEndpoint).reduce((sum, calls) => sum + calls, 0)).toBe(run.spotify.total);
+      expect(Object.values(run.byFunction).reduce((sum, figure) => sum + figure.spotifyCalls, 0)).toBeLessThanOrEqual(run.spotify.total);
+      expect(run.spotify.maxRolling24h).toBeGreaterThan(0);
+      expect(run.spotify.maxRolling24h).toBeLessThanOrEqual(run.spotify.total);
+      expect(run.nowPlaying.requests).toBe((settings.hours * 60) / ENDPOINTS.length);
+      expect(run.nowPlaying.staleness.p50).toBeGreaterThanOrEqual(0);
+      expect(run.nowPlaying.staleness.p95).toBeGreaterThanOrEqual(run.nowPlaying.staleness.p50);
+      expect(run.collector.playsMade).toBeGreaterThan(50);
+      expect(run.collector.playsLost).toBeGreaterThanOrEqual(0);
+    }
+    const [level, quota] = days.runs;
+    expect(level!.spotify.maxRolling24h).toBeLessThanOrEqual(BUDGET);
+    expect(level!.lockouts).toEqual([]);
+    // The quota (a few dozen calls) is met within the two hours: a lockout, stale answers, refused calls.
+    expect(quota!.lockouts.length).toBeGreaterThan(0);
+    for (const lockout of quota!.lockouts) {
+      expect(lockout.until).toBeGreaterThan(lockout.since);
+      expect(lockout.toldAfterMinutes === null || lockout.toldAfterMinutes >= 0).toBe(true);
+    }
+    expect(quota!.nowPlaying.staleMinutes).toBeGreaterThan(0);
+    expect(targets(result).filter((target) => target.name.startsWith('simulated days'))).toHaveLength(2 * settings.levels.length);
+    expect(markdown(result)).toContain('## Simulated days: the day\'s Spotify budget');
+  }, 180_000);
+
+  it('runs the sections --only names, and rewrites only their part of the page', async () => {
+    expect(benchOptions(['--only', 'days']).sections).toEqual(['days']);
+    expect(benchOptions(['--only', 'days,calls']).sections).toEqual(['calls', 'days']);
+    expect(() => benchOptions(['--only', 'nothing'])).toThrow(/--only takes/);
+
+    // The simulated days alone (in processes of their own: this process's clients still point at the first run's dynalite).
+    const result = await main(['--smoke', '--quiet', '--only', 'days']);
+    expect(result.sections).toEqual(['days']);
+    expect(result.days?.runs).toHaveLength(2);
+    for (const figure of ['spotifyCalls', 'latency', 'burst', 'nowPlaying', 'history', 'endToEnd', 'bundles'] as const) expect(result[figure]).toBeUndefined();
+    expect(targets(result).every((target) => target.name.startsWith('simulated days'))).toBe(true);
+    // Only the days' part of the page is rewritten; the rest stays as it was, and a page without that part gets it at its end.
+    const page = ['# Benchmarks', '', '<!-- bench:core -->', 'core figures', '<!-- /bench:core -->', '', '<!-- bench:days -->', 'old days', '<!-- /bench:days -->', ''].join('\n');
+    const updated = updatePage(page, result);
+    expect(updated.parts).toEqual(['days']);
+    expect(updated.page).toContain('core figures');
+    expect(updated.page).not.toContain('old days');
+    expect(updated.page).toContain('## Simulated days');
+    expect(updatePage('# Benchmarks\n', result).page).toMatch(/^# Benchmarks\n\n<!-- bench:days -->\n## Simulated days/);
+  }, 120_000);
 });
