@@ -59,6 +59,12 @@ const LISTENING = {
   DeleteItem: [FETCH_LEASES, REFRESH_LEASE],
 };
 
+/**
+ * What reading the recent plays from the history takes (lib/listening/recently-played.ts): the
+ * collector's state, the plays, and, when the collector is behind, its failed runs (to say why).
+ */
+const RECENT_FROM_HISTORY = { GetItem: [STATES], Query: [PLAYS, RUNS] };
+
 /** `base` with more keys for some actions. */
 function withMore(base, more) {
   const merged = { ...base };
@@ -78,11 +84,11 @@ const ROLES = {
     secret: true,
   },
   highlights: { HighlightsTable: LISTENING, HistoryTable: { GetItem: [SNAPSHOTS] }, secret: true },
-  card: { HighlightsTable: LISTENING, HistoryTable: { GetItem: [SNAPSHOTS, STATES], Query: [PLAYS] }, secret: true },
-  nowPlaying: { HighlightsTable: LISTENING, HistoryTable: { GetItem: [STATES], Query: [PLAYS] }, secret: true },
-  nowPlayingOpen: { HighlightsTable: LISTENING, HistoryTable: { GetItem: [STATES], Query: [PLAYS] }, secret: true },
-  nowPlayingCard: { HighlightsTable: LISTENING, HistoryTable: { GetItem: [STATES], Query: [PLAYS] }, secret: true },
-  recentlyPlayed: { HighlightsTable: LISTENING, HistoryTable: { GetItem: [STATES], Query: [PLAYS, RUNS] }, secret: true },
+  card: { HighlightsTable: LISTENING, HistoryTable: withMore(RECENT_FROM_HISTORY, { GetItem: [SNAPSHOTS] }), secret: true },
+  nowPlaying: { HighlightsTable: LISTENING, HistoryTable: RECENT_FROM_HISTORY, secret: true },
+  nowPlayingOpen: { HighlightsTable: LISTENING, HistoryTable: RECENT_FROM_HISTORY, secret: true },
+  nowPlayingCard: { HighlightsTable: LISTENING, HistoryTable: RECENT_FROM_HISTORY, secret: true },
+  recentlyPlayed: { HighlightsTable: LISTENING, HistoryTable: RECENT_FROM_HISTORY, secret: true },
   home: { HighlightsTable: { GetItem: [OWNER] } },
   owner: { HighlightsTable: withMore(LISTENING, { GetItem: [SESSION_KEY, NOTICES, LAST_NOTICES] }), secret: true },
   ownerSettings: { HighlightsTable: { GetItem: [OWNER, SESSION_KEY], UpdateItem: [OWNER] } },
@@ -106,7 +112,7 @@ const ROLES = {
       GetItem: [STATES, SNAPSHOTS],
       PutItem: [PLAYS, DAYS, MONTHS, TRACKS, ARTISTS, GAPS, RUNS, SNAPSHOTS],
       UpdateItem: [STATES],
-      Query: [PLAYS, DAYS, RUNS],
+      Query: [PLAYS, DAYS, MONTHS, RUNS],
       DeleteItem: [DAYS, MONTHS],
     },
     secret: true,

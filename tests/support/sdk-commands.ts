@@ -12,9 +12,9 @@
  *
  * Which partition key it uses is read where the code says it plainly: a string or a template's
  * fixed start (`result#${…}`), directly or through a module's constant (BUDGET_KEY) or a key
- * function of its own (`STATE(user)`, `pk(key)`). A key that arrives as a parameter (the leases')
- * is not known here: such a command is held as "for some key", and the recorder (aws-recorder.ts)
- * tells the rest.
+ * function of its own (`STATE(user)`, `pk(key)`), or through a parameter whose every caller says it.
+ * A key that arrives from further away (the leases', the keys a Scan found) is not known here: such
+ * a command is held as "for some key", and the recorder (aws-recorder.ts) tells the rest.
  */
 import { build } from 'esbuild';
 import { join, resolve } from 'node:path';
@@ -198,34 +198,52 @@ function stringOf(code: string, expression: string, depth = 0): string | undefin
   return fixed;
 }
 
-/** The partition key of a key expression (`{ pk: … }`, a constant, a key function's call, a spread of one). */
-function keyOf(code: string, expression: string, depth = 0): string | undefined {
+/**
+ * The partition keys a key value at `at` can be: its string (or fixed start), or, for a parameter
+ * of the function around `at`, whatever every caller passes (putAggregate(`day#${user}`, …) and
+ * putAggregate(`month#${user}`, …)). None when one of them is not known.
+ */
+function keysAt(code: string, expression: string, at: number, depth = 0): string[] {
   const text = expression.trim();
-  if (depth > 6) return undefined;
+  const value = stringOf(code, text);
+  if (value !== undefined) return [value];
+  if (!/^\w+$/.test(text) || depth > 6) return [];
+  const parameter = enclosingParameter(code, text, at);
+  if (!parameter) return [];
+  const callers = callsOf(code, parameter.fn);
+  const keys = callers.map(({ at: call, args }) => keysAt(code, args[parameter.index] ?? '', call, depth + 1));
+  return callers.length && keys.every((found) => found.length) ? [...new Set(keys.flat())] : [];
+}
+
+/** The partition keys of a key expression at `at` (`{ pk: … }`, `{ pk }`, a constant, a key function's call, a spread of one). */
+function keyOf(code: string, expression: string, at: number, depth = 0): string[] {
+  const text = expression.trim();
+  if (depth > 6) return [];
   if (text.startsWith('{')) {
     for (const member of members(text)) {
       const pk = /^pk\s*:\s*([\s\S]+)$/.exec(member);
-      if (pk) return stringOf(code, pk[1] as string);
+      if (pk) return keysAt(code, pk[1] as string, at);
+      if (member === 'pk') return keysAt(code, 'pk', at);
       if (member.startsWith('...')) {
-        const spread = keyOf(code, member.slice(3), depth + 1);
-        if (spread !== undefined) return spread;
+        const spread = keyOf(code, member.slice(3), at, depth + 1);
+        if (spread.length) return spread;
       }
     }
-    return undefined;
+    return [];
   }
   const call = /^(\w+)\(([\s\S]*)\)$/.exec(text);
   const value = call ? definition(code, call[1] as string, true) : /^[A-Z][A-Z0-9_]*\d*$/.test(text) ? definition(code, text, false) : undefined;
-  return value === undefined ? undefined : keyOf(code, value.replace(/^\(([\s\S]*)\)$/, '$1'), depth + 1);
+  return value === undefined ? [] : keyOf(code, value.replace(/^\(([\s\S]*)\)$/, '$1'), at, depth + 1);
 }
 
-/** The partition key of the command constructed at `at`, when its code says it: Key, Item, or a Query's `pk = :pk`. */
-function commandKey(code: string, at: number): string | undefined {
+/** The partition keys of the command constructed at `at`, when its code says them: Key, Item, or a Query's `pk = :pk`. */
+function commandKeys(code: string, at: number): string[] {
   const open = code.indexOf('(', at);
   const argument = code.slice(open + 1, expressionEnd(code, open + 1));
   const key = /\b(?:Key|Item)\s*:\s*/.exec(argument);
-  if (key) return keyOf(code, expressionAt(argument, key.index + key[0].length));
+  if (key) return keyOf(code, expressionAt(argument, key.index + key[0].length), at);
   const query = /"pk = :pk\b/.test(argument) ? /":pk"\s*:\s*/.exec(argument) : null;
-  return query ? stringOf(code, expressionAt(argument, query.index + query[0].length)) : undefined;
+  return query ? keysAt(code, expressionAt(argument, query.index + query[0].length), at) : [];
 }
 
 /** An import that constructs no command by itself: a client (which sends only what it is given), an error class. */
@@ -275,9 +293,11 @@ export async function constructedCommands(handler: string): Promise<ConstructedC
     if (!imported) continue;
     const service = SERVICES[imported.from];
     if (!service) throw teach(`${handler} constructs ${imported.command} from ${imported.from}`);
-    const key = service.service === 'dynamodb' ? commandKey(code, match.index) : undefined;
+    const keys = service.service === 'dynamodb' ? commandKeys(code, match.index) : [];
     for (const resource of service.resources(code, match.index)) {
-      found.push({ service: service.service, action: service.action(imported.command), resource, module: moduleAt(code, match.index), ...(key ? { key } : {}) });
+      for (const key of keys.length ? keys : [undefined]) {
+        found.push({ service: service.service, action: service.action(imported.command), resource, module: moduleAt(code, match.index), ...(key ? { key } : {}) });
+      }
     }
   }
   return found;
