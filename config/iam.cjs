@@ -75,7 +75,7 @@ function withMore(base, more) {
 /**
  * Per function: per table, each action and the partition keys it may touch (null: no key
  * condition, for the disconnect's Scans and its emptying of the history); `secret`: it reads the client secret (a token refresh or the
- * callback's code exchange may need it).
+ * callback's code exchange may need it); `webhook`: it reads the webhook's URL (the watch).
  */
 const ROLES = {
   login: { HighlightsTable: { GetItem: [OWNER, LOGIN_KEY], PutItem: [LOGIN_KEY] } },
@@ -105,7 +105,7 @@ const ROLES = {
     HistoryTable: { Scan: null, BatchWriteItem: null },
   },
   status: { HighlightsTable: { GetItem: [OWNER, BUDGET, NOTICES, LAST_NOTICES] } },
-  watch: { HighlightsTable: { GetItem: [OWNER, BUDGET], PutItem: [NOTICES], UpdateItem: [NOTICES, LAST_NOTICES] } },
+  watch: { HighlightsTable: { GetItem: [OWNER, BUDGET], PutItem: [NOTICES], UpdateItem: [NOTICES, LAST_NOTICES] }, webhook: true },
   collect: {
     HighlightsTable: LISTENING,
     HistoryTable: {
@@ -140,21 +140,22 @@ function tableStatements(table, actions) {
 const logicalName = (name) => `${name[0].toUpperCase()}${name.slice(1)}`;
 
 /** The role of `name`: Lambda may assume it; it writes its own log group, and does what ROLES says. */
-function role(name, grants, secretParameter) {
-  const { secret, ...tables } = grants;
+function role(name, grants, secretParameter, webhookParameter) {
+  const { secret, webhook, ...tables } = grants;
+  const parameter = (path) => ({
+    Effect: 'Allow',
+    Action: ['ssm:GetParameter'],
+    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter', path]] },
+  });
   const statements = [
     // The Framework's default role grants these for every function's group; here only its own (the stack creates the group).
     { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [`${logicalName(name)}LogGroup`, 'Arn'] } },
     ...Object.entries(tables).flatMap(([table, actions]) => tableStatements(table, actions)),
   ];
-  if (secret) {
-    // With the default aws/ssm key, decrypting needs no KMS permission; a customer managed key needs kms:Decrypt on it here.
-    statements.push({
-      Effect: 'Allow',
-      Action: ['ssm:GetParameter'],
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter', secretParameter]] },
-    });
-  }
+  // With the default aws/ssm key, decrypting needs no KMS permission; a customer managed key needs kms:Decrypt on it here.
+  if (secret) statements.push(parameter(secretParameter));
+  // The webhook's URL, a secret too (lib/platform/webhook-url.ts).
+  if (webhook) statements.push(parameter(webhookParameter));
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -172,5 +173,9 @@ function role(name, grants, secretParameter) {
  * (`${file(./config/iam.cjs):login}`): the client secret's parameter comes from the configuration.
  */
 module.exports = Object.fromEntries(
-  Object.entries(ROLES).map(([name, grants]) => [name, async ({ resolveConfigurationProperty }) => role(name, grants, await resolveConfigurationProperty(['custom', 'clientSecretParam']))]),
+  Object.entries(ROLES).map(([name, grants]) => [
+    name,
+    async ({ resolveConfigurationProperty }) =>
+      role(name, grants, await resolveConfigurationProperty(['custom', 'clientSecretParam']), await resolveConfigurationProperty(['custom', 'notifyWebhookParam'])),
+  ]),
 );

@@ -256,30 +256,40 @@ function notifyEmail(env) {
 
 /**
  * NOTIFY_WEBHOOK_URL: where the owner's notices are POSTed (Slack, Discord, ntfy…). The URL
- * itself is the secret of such a webhook, so no message here shows it. A deployed stage needs
- * https; the local stack may also use plain http to a loopback address.
+ * itself is the secret of such a webhook, so no message here shows it, and a deployed stage never
+ * takes it: it would stand in the template and the function's environment. Deployed, the watch
+ * reads it from an SSM SecureString (NOTIFY_WEBHOOK_URL_PARAM, lib/platform/webhook-url.ts); the
+ * local stack takes it from .env, https or plain http to a loopback address.
  * @param {Env} env
  * @param {string} stage
  */
 function notifyWebhookUrl(env, stage) {
   const value = (env.NOTIFY_WEBHOOK_URL ?? '').trim();
   if (!value) return '';
+  if (stage !== LOCAL_STAGE) {
+    throw settingError(
+      `NOTIFY_WEBHOOK_URL is set for the "${stage}" stage, but a webhook's URL is its secret: deployed, it is never put in the template or the function's environment. ` +
+        `Put it in an SSM SecureString instead, where the watch reads it: aws ssm put-parameter --type SecureString --name ${notifyWebhookParam(stage)} --value '<your webhook URL>' ` +
+        `(https only), and unset NOTIFY_WEBHOOK_URL for the deploy (it may stay in .env for the local stack if the deploy has its own .env.${stage}).`,
+    );
+  }
   let url;
   try {
     url = new URL(value);
   } catch {
     throw settingError(`NOTIFY_WEBHOOK_URL is not a URL. Set it to your webhook's https URL, or leave it unset for no webhook.`);
   }
-  if (url.protocol === 'https:') return value;
-  if (stage === LOCAL_STAGE) {
-    if (url.protocol === 'http:' && isLoopback(url.hostname)) return value;
-    throw settingError(`NOTIFY_WEBHOOK_URL must be an https URL; the local stack also takes plain http to a loopback address (127.0.0.1, localhost).`);
-  }
-  const loopback = url.protocol === 'http:' && isLoopback(url.hostname) ? ` It is a loopback address, probably the local stack's, from .env.` : '';
-  throw settingError(
-    `NOTIFY_WEBHOOK_URL must be an https URL for the "${stage}" stage: the notices would cross the internet in the clear.${loopback} ` +
-      whereToSet('NOTIFY_WEBHOOK_URL', stage),
-  );
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) return value;
+  throw settingError(`NOTIFY_WEBHOOK_URL must be an https URL; the local stack also takes plain http to a loopback address (127.0.0.1, localhost).`);
+}
+
+/**
+ * The SSM parameter a deployed watch reads the webhook's URL from (serverless.yml's
+ * NOTIFY_WEBHOOK_URL_PARAM); none for the local stack.
+ * @param {string} stage
+ */
+function notifyWebhookParam(stage) {
+  return stage === LOCAL_STAGE ? '' : `/spotify-highlights/${stage}/notify-webhook-url`;
 }
 
 /**
@@ -352,6 +362,7 @@ module.exports = {
   watchSchedule: resolver(watchSchedule),
   notifyEmail: resolver(notifyEmail),
   notifyWebhookUrl: resolver(notifyWebhookUrl),
+  notifyWebhookParam: resolver((_env, stage) => notifyWebhookParam(stage)),
   notifyTopicArn: resolver((_env, stage) => notifyTopicArn(stage)),
   serviceUrl: resolver(serviceUrl),
   collectSchedule: resolver(collectSchedule),

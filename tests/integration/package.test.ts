@@ -118,8 +118,9 @@ const HOOK = 'https://hooks.example/services/T0/B0/hook-secret';
 const NOTIFY_TO = 'owner+notices@mail.example';
 /**
  * One more package, with every optional setting changed (a fresh `package` takes long on a loaded
- * machine): the notices by email and webhook, the watch at 08:00, collecting off and the history's
- * own settings. Packaged once, by the first test that asks.
+ * machine): the notices by email (the webhook's URL is not a setting of a deployed stage), the
+ * watch at 08:00, collecting off and the history's own settings. Packaged once, by the first test
+ * that asks.
  */
 let everythingSet: ReturnType<typeof packaged> | undefined;
 const withEverythingSet = () =>
@@ -127,7 +128,6 @@ const withEverythingSet = () =>
     ...DEPLOY_ENV,
     NOTIFY_EMAIL: NOTIFY_TO,
     WATCH_SCHEDULE: 'cron(0 8 * * ? *)',
-    NOTIFY_WEBHOOK_URL: HOOK,
     NOTIFY_NTFY_TOPIC: 'owner-notices',
     HISTORY_COLLECT_MINUTES: '0',
     HISTORY_TIME_ZONE: 'Europe/Berlin',
@@ -273,7 +273,9 @@ describe('the packaged prod stack', () => {
     const watch = await bundle('watch', 'scheduled');
     expect(watch).toContain('require("@aws-sdk/client-sns")');
     expect(watch, 'watch bundles the SNS client').not.toContain('AmazonSimpleNotificationService');
-    for (const marker of [markers.cardRenderer, markers.errorCard, markers.ssmClient]) expect(watch, `watch carries ${marker}`).not.toContain(marker);
+    for (const marker of [markers.cardRenderer, markers.errorCard]) expect(watch, `watch carries ${marker}`).not.toContain(marker);
+    // It reads the webhook's URL from SSM when deployed: the runtime's SSM client too, not bundled.
+    expect(watch).toContain(markers.ssmClient);
     for (const name of ['home', 'login', 'status', 'callback', 'highlights', 'card', 'ownerSettings']) expect(await bundle(name), name).not.toContain('@aws-sdk/client-sns');
     // The listening history's functions draw nothing and send no notices; only the collector asks
     // Spotify (and refreshes the owner's token, with the secret), GET /history reads the table alone.
@@ -398,7 +400,8 @@ describe('the packaged prod stack', () => {
         },
       ]);
     }
-    const ssm = statements.filter((statement) => statement.Action.some((action) => action.startsWith('ssm:')));
+    // The watch reads the webhook's URL, its own parameter (below).
+    const ssm = statements.filter((statement) => statement.Action.some((action) => action.startsWith('ssm:')) && !JSON.stringify(statement.Resource).includes('notify-webhook-url'));
     expect(ssm.map(({ role }) => role).sort()).toEqual(
       ['Callback', 'Card', 'Collect', 'Highlights', 'NowPlayingCard', 'NowPlaying', 'NowPlayingOpen', 'Owner', 'RecentlyPlayed'].map((name) => `${name}IamRole`).sort(),
     );
@@ -440,7 +443,12 @@ describe('the watch and its notices', { timeout: 120_000 }, () => {
     const watch = resources.WatchLambdaFunction!;
     expect(watch.Properties.Handler).toBe('handlers/scheduled/watch.handler');
     expect(watch.Properties.Timeout).toBe(30);
-    expect(watch.Properties.Environment.Variables).toMatchObject({ NOTIFY_WEBHOOK_URL: '', NOTIFY_NTFY_TOPIC: '', NOTIFY_TOPIC_ARN: { 'Fn::If': ['HasNotifyEmail', { Ref: 'NoticesTopic' }, ''] } });
+    expect(watch.Properties.Environment.Variables).toMatchObject({
+      NOTIFY_WEBHOOK_URL: '',
+      NOTIFY_WEBHOOK_URL_PARAM: '/spotify-highlights/prod/notify-webhook-url',
+      NOTIFY_NTFY_TOPIC: '',
+      NOTIFY_TOPIC_ARN: { 'Fn::If': ['HasNotifyEmail', { Ref: 'NoticesTopic' }, ''] },
+    });
     for (const [name, fn] of ofType('AWS::Lambda::Function').filter(([name]) => name !== 'WatchLambdaFunction')) {
       expect(Object.keys(fn.Properties.Environment.Variables).filter((variable) => variable.startsWith('NOTIFY_')), name).toEqual([]);
     }
@@ -459,7 +467,6 @@ describe('the watch and its notices', { timeout: 120_000 }, () => {
 
   it('with NOTIFY_EMAIL: the topic, its email subscription to that address, publishing to exactly that topic, and WATCH_SCHEDULE\'s rule', async () => {
     const email = NOTIFY_TO;
-    const hook = HOOK;
     const variant = await withEverythingSet();
     expect(holds(variant.conditions.HasNotifyEmail, variant.conditions)).toBe(true);
     const topics = ofType('AWS::SNS::Topic', variant.resources);
@@ -474,19 +481,21 @@ describe('the watch and its notices', { timeout: 120_000 }, () => {
     expect(rules.map((rule) => [rule.Properties.ScheduleExpression, rule.Properties.State])).toEqual([['cron(0 8 * * ? *)', 'ENABLED']]);
     expect(variant.resources.WatchLambdaFunction?.Properties.Environment.Variables).toMatchObject({
       NOTIFY_TOPIC_ARN: { 'Fn::If': ['HasNotifyEmail', { Ref: 'NoticesTopic' }, ''] },
-      NOTIFY_WEBHOOK_URL: hook,
       NOTIFY_NTFY_TOPIC: 'owner-notices',
     });
-    // The webhook's URL is its secret: it is in the watch function's environment only.
-    const template = readFileSync(join(variant.out, 'cloudformation-template-update-stack.json'), 'utf8');
-    expect(template.split('hook-secret')).toHaveLength(2);
   });
 
-  it('refuses a deployed stage\'s plain http NOTIFY_WEBHOOK_URL, naming the variable and never the URL', async () => {
-    const hook = 'http://hooks.example/services/T0/B0/hook-secret';
-    for (const url of [hook, 'http://127.0.0.1:8090/hook-secret']) {
+  it('the webhook\'s URL is a secret: only the watch may read it, from the SSM parameter its environment names', () => {
+    const parameterArn = (path: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter', path]] });
+    const readers = roleStatements(resources).filter((statement) => JSON.stringify(statement).includes('notify-webhook-url'));
+    expect(readers).toEqual([{ role: 'WatchIamRole', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: parameterArn('/spotify-highlights/prod/notify-webhook-url') }]);
+  });
+
+  it('refuses any NOTIFY_WEBHOOK_URL for a deployed stage, saying where the URL goes instead and never showing it', async () => {
+    for (const url of [HOOK, 'http://hooks.example/services/T0/B0/hook-secret', 'http://127.0.0.1:8090/hook-secret']) {
       const output = await refused(service, ['package', '--stage', 'prod'], { ...DEPLOY_ENV, NOTIFY_WEBHOOK_URL: url });
-      expect(output).toContain('NOTIFY_WEBHOOK_URL must be an https URL for the "prod" stage');
+      expect(output).toContain('NOTIFY_WEBHOOK_URL is set for the "prod" stage, but a webhook\'s URL is its secret');
+      expect(output).toContain('aws ssm put-parameter --type SecureString --name /spotify-highlights/prod/notify-webhook-url');
       expect(output).not.toContain('hook-secret');
       expect(output).not.toContain('hooks.example');
     }

@@ -16,6 +16,7 @@ import { documentClient } from '../../lib/platform/dynamo';
 import { httpEvent, lambdaContext } from '../support/events';
 import { STAND_IN_AWS_ENV } from '../support/aws-stand-in-env';
 import { startSnsStandIn, topicArn, type SnsStandIn } from '../support/sns-stand-in';
+import { startSsmStandIn } from '../support/ssm-stand-in';
 import { ownerDisconnect, ownerPage, sessionCookieOf, useService, type Result } from '../support/service';
 
 const service = useService();
@@ -272,6 +273,31 @@ describe('the webhook', () => {
       await expect(watch()).rejects.toThrow(/NOTIFY_WEBHOOK_URL/);
     }
     expect(hook.hits).toEqual([]);
+  });
+});
+
+describe('the webhook deployed: its URL a SecureString in SSM', () => {
+  it('reads it from the parameter NOTIFY_WEBHOOK_URL_PARAM names and posts the notice there; none in SSM, none sent', async () => {
+    const ssm = await startSsmStandIn();
+    const name = '/spotify-highlights/prod/notify-webhook-url';
+    Object.assign(process.env, STAND_IN_AWS_ENV, { AWS_ENDPOINT_URL_SSM: ssm.url, NOTIFY_WEBHOOK_URL_PARAM: name });
+    try {
+      await service.connect();
+      await service.updateOwner({ reauthRequired: true });
+      // No such parameter: the log only, and the webhook's notice is left for a run that has its URL.
+      expect((await watch()).sent).toEqual(['reauthorization log']);
+      expect(hook.hits).toEqual([]);
+      // Another container, once the owner has put the URL in SSM.
+      ssm.parameters.set(name, hook.url);
+      vi.resetModules();
+      const other = (await import('../../handlers/scheduled/watch')) as { handler: (event: unknown, context: unknown) => Promise<Report> };
+      expect((await other.handler({}, lambdaContext('watch'))).sent).toEqual(['reauthorization webhook']);
+      expect(hook.bodies).toHaveLength(1);
+      expect(ssm.requests.map((request) => request.name)).toEqual([name, name]);
+    } finally {
+      for (const variable of [...Object.keys(STAND_IN_AWS_ENV), 'AWS_ENDPOINT_URL_SSM', 'NOTIFY_WEBHOOK_URL_PARAM']) delete process.env[variable];
+      await ssm.close();
+    }
   });
 });
 

@@ -106,7 +106,7 @@ function callsOf(fn: string, clientName: string, commandName: string, input: Inp
       ...(key === undefined ? {} : { key, keyPrefix: prefixOf(key) }),
     }));
   }
-  if (clientName === 'SSMClient') return [{ function: fn, service: 'ssm', action, resource: resourceNamed(input.Name, { SPOTIFY_CLIENT_SECRET_PARAM: 'ClientSecretParameter' }) }];
+  if (clientName === 'SSMClient') return [{ function: fn, service: 'ssm', action, resource: resourceNamed(input.Name, { SPOTIFY_CLIENT_SECRET_PARAM: 'ClientSecretParameter', NOTIFY_WEBHOOK_URL_PARAM: 'WebhookParameter' }) }];
   if (clientName === 'SNSClient') return [{ function: fn, service: 'sns', action, resource: resourceNamed(input.TopicArn, { NOTIFY_TOPIC_ARN: 'NoticesTopic' }) }];
   return [{ function: fn, service: `unknown:${clientName}`, action, resource: 'unknown:' }];
 }

@@ -94,7 +94,9 @@ function resourceName(resource: unknown, fn: FunctionRole, resources: Resources)
   const join = value['Fn::Join'] as [string, unknown[]] | undefined;
   if (join) {
     const arn = join[1].map((part) => (typeof part === 'string' ? part : `{${(part as { Ref: string }).Ref}}`)).join(join[0]);
-    if (arn === `arn:{AWS::Partition}:ssm:{AWS::Region}:{AWS::AccountId}:parameter${String(fn.environment.SPOTIFY_CLIENT_SECRET_PARAM)}`) return 'ClientSecretParameter';
+    const parameter = (name: string) => `arn:{AWS::Partition}:ssm:{AWS::Region}:{AWS::AccountId}:parameter${String(fn.environment[name])}`;
+    if (arn === parameter('SPOTIFY_CLIENT_SECRET_PARAM')) return 'ClientSecretParameter';
+    if (arn === parameter('NOTIFY_WEBHOOK_URL_PARAM')) return 'WebhookParameter';
   }
   throw new Error(`${fn.role}: cannot name the resource ${JSON.stringify(resource)}: teach tests/support/iam-roles.ts`);
 }

@@ -41,6 +41,7 @@ export const SERVICE_DEFAULTS: Readonly<Record<string, string>> = {
   WATCH_SCHEDULE: '',
   NOTIFY_EMAIL: '',
   NOTIFY_WEBHOOK_URL: '',
+  NOTIFY_WEBHOOK_URL_PARAM: '',
   NOTIFY_NTFY_TOPIC: '',
   NOTIFY_TOPIC_ARN: '',
   SERVICE_URL: '',

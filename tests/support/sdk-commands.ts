@@ -118,12 +118,20 @@ function tablesOf(code: string, at: number): string[] {
   return found;
 }
 
+/** The parameters a bundle reads: those whose variable its code names (each reader is its own module, kept only where used). */
+function parametersRead(code: string): string[] {
+  const parameters = [...(code.includes('SPOTIFY_CLIENT_SECRET_PARAM') ? ['ClientSecretParameter'] : []), ...(code.includes('NOTIFY_WEBHOOK_URL_PARAM') ? ['WebhookParameter'] : [])];
+  if (!parameters.length) throw new Error('cannot tell which SSM parameter the bundle reads: teach tests/support/sdk-commands.ts');
+  return parameters;
+}
+
 /** The IAM service, action and resource of each package's commands (lib-dynamodb's document commands are DynamoDB's). */
 const SERVICES: Record<string, { service: string; action: (command: string) => string; resources: (code: string, at: number) => string[] }> = {
   '@aws-sdk/lib-dynamodb': { service: 'dynamodb', action: (command) => DOCUMENT_ACTIONS[command] ?? `unknown:${command}`, resources: tablesOf },
   '@aws-sdk/client-dynamodb': { service: 'dynamodb', action: (command) => command.replace(/Command$/, ''), resources: tablesOf },
-  // The service reads one parameter (the client secret) and publishes to one topic (the notices').
-  '@aws-sdk/client-ssm': { service: 'ssm', action: (command) => command.replace(/Command$/, ''), resources: () => ['ClientSecretParameter'] },
+  // The service reads two parameters, each named by a variable its reader's module reads (the client
+  // secret's, the webhook's), and publishes to one topic (the notices').
+  '@aws-sdk/client-ssm': { service: 'ssm', action: (command) => command.replace(/Command$/, ''), resources: parametersRead },
   '@aws-sdk/client-sns': { service: 'sns', action: (command) => command.replace(/Command$/, ''), resources: () => ['NoticesTopic'] },
 };
 

@@ -1,7 +1,7 @@
 /**
  * The watch, run on a schedule (hourly unless WATCH_SCHEDULE says): reads the owner's standing
  * and Spotify's quota (the budget's item), and sends each notice that is due (lib/owner/notices.ts) on every channel configured: the log always, the webhook when
- * NOTIFY_WEBHOOK_URL is set, email through SNS when NOTIFY_TOPIC_ARN is. Each notice goes once per
+ * it has a URL (NOTIFY_WEBHOOK_URL locally, an SSM SecureString deployed), email through SNS when NOTIFY_TOPIC_ARN is. Each notice goes once per
  * channel (a conditional claim, lib/owner/notice-records.ts); one that fails on a channel is logged
  * and tried again by the next run. Nothing a notice carries is a token, a code, a secret or the
  * webhook's URL.
@@ -12,6 +12,7 @@ import { getOwner, ownerKeyOf } from '../../owner/owner-store';
 import { budgetConfig, noticeConfig, type NoticeConfig } from '../../platform/config';
 import { logger } from '../../platform/logger';
 import { publishNotice } from '../../platform/sns';
+import { webhookUrl } from '../../platform/webhook-url';
 import { postJson, WebhookError } from '../../platform/webhook';
 import { quotaLockout, readLedger } from '../../spotify/budget';
 
@@ -61,7 +62,8 @@ export function channelsOf(config: NoticeConfig): Channel[] {
 }
 
 export async function runWatch(now = Date.now()): Promise<WatchReport> {
-  const config = noticeConfig();
+  // The webhook's URL is a secret: deployed, it is read from SSM (platform/webhook-url.ts).
+  const config: NoticeConfig = { ...noticeConfig(), webhookUrl: await webhookUrl() };
   const report: WatchReport = { due: [], sent: [], failed: [], skipped: [] };
   const owner = await getOwner();
   if (!owner) {
