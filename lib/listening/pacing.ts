@@ -20,7 +20,7 @@
  * The owner's *_CACHE_SECONDS is the shortest interval, never a promise.
  */
 import type { BudgetConfig } from '../platform/config';
-import { HOUR_MS, hourOf, recentTallies, spentByTally, WINDOW_HOURS, type Ledger } from '../spotify/budget';
+import { HOUR_MS, hourOf, spentByTally, WINDOW_HOURS, type Ledger } from '../spotify/budget';
 import { NOW_PLAYING_NAME, RECENTLY_PLAYED_NAME, TOP_LIST_NAMES } from './source-names';
 
 export type Feature = keyof BudgetConfig['shares'];
@@ -37,13 +37,14 @@ export function featureOf(source: string): Feature {
 /** How many of a window's calls (whole) `source` may make: its feature's share (with what idle features lend), split between the top lists in use. */
 export function allowance(source: string, ledger: Ledger | undefined, budget: BudgetConfig, now = Date.now()): number {
   const feature = featureOf(source);
-  const recent = [...recentTallies(ledger, WINDOW_HOURS, now)];
+  // The window's calls per tally: which features are in use, and which top lists.
+  const spent = spentByTally(ledger, now);
+  const recent = [...spent].filter(([, calls]) => calls > 0).map(([tally]) => tally);
   const active = new Set<Feature>([feature, ...recent.filter((tally) => tally === NOW_PLAYING_NAME || tally === RECENTLY_PLAYED_NAME || TOP_LIST_NAMES.includes(tally)).map(featureOf)]);
   const weight = [...active].reduce((sum, each) => sum + budget.shares[each], 0);
   const share = (budget.public * budget.shares[feature]) / weight;
   // Whole calls (the epsilon keeps 853 × 0.6 / 0.6 from flooring to 852).
   if (feature !== 'topLists') return Math.floor(share + 1e-9);
-  const spent = spentByTally(ledger, now);
   const lists = new Set([source, ...TOP_LIST_NAMES.filter((name) => (spent.get(name) ?? 0) > 0)]);
   return Math.floor(share / lists.size + 1e-9);
 }

@@ -81,14 +81,6 @@ export function quotaLockout(ledger: Ledger | undefined, now = Date.now()): { si
   return until !== undefined && until > now ? { since: ledger?.lockedSince ?? now, until } : undefined;
 }
 
-/** The tallies that made a call in the hours from `hours` ago to now. */
-export function recentTallies(ledger: Ledger | undefined, hours: number, now = Date.now()): Set<Tally> {
-  const hour = hourOf(now);
-  const seen = new Set<Tally>();
-  for (const [at, tallies] of ledger?.hours ?? []) if (at > hour - hours && at <= hour) for (const [tally, calls] of tallies) if (calls > 0) seen.add(tally);
-  return seen;
-}
-
 type Item = Record<string, unknown>;
 
 const HOUR_COUNT = /^n_(\d+)_(.+)$/;

@@ -283,6 +283,9 @@ describe('the webhook deployed: its URL a SecureString in SSM', () => {
     Object.assign(process.env, STAND_IN_AWS_ENV, { AWS_ENDPOINT_URL_SSM: ssm.url, NOTIFY_WEBHOOK_URL_PARAM: name });
     try {
       await service.connect();
+      // Nothing due: SSM is not asked.
+      expect((await watch()).due).toEqual([]);
+      expect(ssm.requests).toEqual([]);
       await service.updateOwner({ reauthRequired: true });
       // No such parameter: the log only, and the webhook's notice is left for a run that has its URL.
       expect((await watch()).sent).toEqual(['reauthorization log']);

@@ -62,8 +62,7 @@ export function channelsOf(config: NoticeConfig): Channel[] {
 }
 
 export async function runWatch(now = Date.now()): Promise<WatchReport> {
-  // The webhook's URL is a secret: deployed, it is read from SSM (platform/webhook-url.ts).
-  const config: NoticeConfig = { ...noticeConfig(), webhookUrl: await webhookUrl() };
+  const settings = noticeConfig();
   const report: WatchReport = { due: [], sent: [], failed: [], skipped: [] };
   const owner = await getOwner();
   if (!owner) {
@@ -71,12 +70,15 @@ export async function runWatch(now = Date.now()): Promise<WatchReport> {
     return report;
   }
   const key = ownerKeyOf(owner);
-  const link = config.serviceUrl ? new URL('login', config.serviceUrl).toString() : '/login';
-  const consoleLink = config.serviceUrl ? new URL('owner', config.serviceUrl).toString() : '/owner';
+  const link = settings.serviceUrl ? new URL('login', settings.serviceUrl).toString() : '/login';
+  const consoleLink = settings.serviceUrl ? new URL('owner', settings.serviceUrl).toString() : '/owner';
   // Spotify's quota is the app's, kept on the budget's item: a lockout in force is a notice due.
   const lockout = quotaLockout(await readLedger(), now);
   const notices = dueNotices(owner, link, now, { lockout, consoleLink, dailyBudget: budgetConfig().daily });
   report.due = notices.map((notice) => notice.cause);
+  // The webhook's URL is a secret: deployed, it is read from SSM (platform/webhook-url.ts), and
+  // only when a notice is due, so a quiet run asks SSM nothing.
+  const config: NoticeConfig = { ...settings, webhookUrl: notices.length ? await webhookUrl() : undefined };
   for (const notice of notices) {
     for (const channel of channelsOf(config)) {
       const name = `${notice.cause} ${channel}`;
