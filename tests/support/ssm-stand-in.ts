@@ -8,6 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { vi } from 'vitest';
+import { STAND_IN_AWS_ENV } from './aws-stand-in-env';
 
 export const STAND_IN_ACCOUNT = '123456789012';
 
@@ -109,4 +111,14 @@ export async function startSsmStandIn(): Promise<SsmStandIn> {
     requests,
     close: () => new Promise((done) => server.close(() => done())),
   };
+}
+
+/**
+ * The next modules loaded are a fresh container (its own SSM client and cache) whose SSM is at
+ * `endpoint`, in `region`, with nothing of this machine's AWS setup.
+ */
+export function freshContainerOnSsm(endpoint: string, region: string): void {
+  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+  Object.assign(process.env, STAND_IN_AWS_ENV, { AWS_REGION: region, AWS_ENDPOINT_URL_SSM: endpoint });
+  vi.resetModules();
 }

@@ -4,7 +4,7 @@
  * new container would (its SSM client and five-minute cache are per container).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSsmStandIn, type SsmStandIn } from '../../support/ssm-stand-in';
+import { freshContainerOnSsm, startSsmStandIn, type SsmStandIn } from '../../support/ssm-stand-in';
 import { startStalledServer, type StalledServer } from '../../support/stalled-server';
 import { STAND_IN_AWS_ENV } from '../../support/aws-stand-in-env';
 
@@ -31,9 +31,7 @@ afterEach(() => {
 
 /** clientSecret and logger of a fresh container whose SSM is at `endpoint`. */
 async function container(endpoint = ssm.url) {
-  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
-  Object.assign(process.env, AWS_ENV, { AWS_ENDPOINT_URL_SSM: endpoint });
-  vi.resetModules();
+  freshContainerOnSsm(endpoint, AWS_ENV.AWS_REGION);
   const { clientSecret } = await import('../../../lib/platform/client-secret');
   const { logger } = await import('../../../lib/platform/logger');
   const { ConfigError, StorageError } = await import('../../../lib/platform/errors');

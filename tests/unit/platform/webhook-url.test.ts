@@ -4,8 +4,7 @@
  * module afresh, as a new container would.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { STAND_IN_AWS_ENV } from '../../support/aws-stand-in-env';
-import { startSsmStandIn, type SsmStandIn } from '../../support/ssm-stand-in';
+import { freshContainerOnSsm, startSsmStandIn, type SsmStandIn } from '../../support/ssm-stand-in';
 
 const NAME = '/spotify-highlights/prod/notify-webhook-url';
 const HOOK = 'https://hooks.example/services/T0/B0/hook-secret';
@@ -26,9 +25,7 @@ afterEach(() => {
 });
 
 async function container() {
-  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
-  Object.assign(process.env, STAND_IN_AWS_ENV, { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_SSM: ssm.url });
-  vi.resetModules();
+  freshContainerOnSsm(ssm.url, 'eu-west-1');
   const { webhookUrl } = await import('../../../lib/platform/webhook-url');
   const { logger } = await import('../../../lib/platform/logger');
   return { url: () => webhookUrl({ NOTIFY_WEBHOOK_URL_PARAM: NAME, AWS_REGION: 'eu-west-1' }), webhookUrl, logger };
