@@ -2,7 +2,10 @@
  * GET /history?days=365 for a heavy listener, with the handler's process held to the CPU a Lambda
  * of each memory size gets. Runnable alone:
  *
- *   npx tsx scripts/bench/history-cpu.ts [--memory=256,512,1024,1769] [--requests=15] [--profile=<dir>]
+ *   npx tsx scripts/bench/history-cpu.ts [--memory=256,512,1024,1769] [--requests=10] [--days=365] [--profile=<dir>]
+ *
+ * and as `npm run bench -- --only history-cpu` (measureHistoryCpu runs this file in a process of its
+ * own: it points the service's modules at a dynalite of its own through the environment).
  *
  * - dynalite runs in its own process, CPU unlimited; the tables are made from serverless.yml.
  * - The history: 365 days ending today, 1,000 plays a day, 10,000 distinct tracks a month
@@ -19,12 +22,13 @@
  *   each reading everything (HISTORY_CACHE_SECONDS=0), timed, with the CPU each took.
  *
  * It answers, per memory size, the latencies and CPU per request, and the smallest size whose p90
- * is under 1 s. Figures go to bench-results/history-cpu.json.
+ * is under 1 s. Figures go to bench-results/history-cpu.json (or --out).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { rollUpMonths } from '../../lib/features/history/collect';
 import { putDay } from '../../lib/listening/history-aggregates';
@@ -43,8 +47,31 @@ const FULL_CORE_MB = 1_769;
 const PERIOD_US = 100_000;
 
 const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
-const MEMORY_SIZES = (args.memory ?? '256,512,768,1024,1769').split(',').map(Number);
-const REQUESTS = Number(args.requests ?? 15);
+
+export interface HistoryCpuOptions {
+  /** The Lambda memory sizes measured (MB). */
+  memorySizes: number[];
+  /** Warm requests per size, after the cold one. */
+  requests: number;
+  /** The days of heavy listening seeded and asked for (365: a year). */
+  days: number;
+  /** False (the smoke run): where no CPU limit can be set, run unlimited and say so. */
+  cpuLimitRequired: boolean;
+}
+
+export interface HistoryCpuFigure {
+  at: string;
+  method: string;
+  node: string;
+  loadAverage: number[];
+  seededPlays: number;
+  days: number;
+  requests: number;
+  answer: unknown;
+  figures: SizeFigure[];
+  /** The smallest size measured whose p90 is under 1 s; null when none is. */
+  underASecondMb: number | null;
+}
 
 interface Limiter {
   method: string;
@@ -99,6 +126,9 @@ function cpuLimiter(): Limiter | undefined {
   return undefined;
 }
 
+/** For the smoke run where no limit can be set: it proves the section runs, and measures nothing. */
+const UNLIMITED: Limiter = { method: 'none: unlimited (no cgroup CPU controller nor cpulimit here)', command: (_share, argv) => ({ file: argv[0]!, args: argv.slice(1), cleanup: () => undefined }) };
+
 /** dynalite in a process of its own; answers its endpoint. */
 async function startDynalite(): Promise<{ endpoint: string; process: ChildProcess }> {
   const child = spawn(process.execPath, ['-e', "require('dynalite')({createTableMs:0,deleteTableMs:0,updateTableMs:0}).listen(0,'127.0.0.1',function(){console.log(this.address().port)})"], {
@@ -112,10 +142,10 @@ async function startDynalite(): Promise<{ endpoint: string; process: ChildProces
   return { endpoint: `http://127.0.0.1:${port}`, process: child };
 }
 
-/** A heavy year of aggregates for OWNER_ID, ending today (UTC); answers the plays seeded. */
-async function seed(log: (line: string) => void): Promise<number> {
+/** `count` days of heavy listening's aggregates for OWNER_ID, ending today (UTC); answers the plays seeded. */
+async function seed(count: number, log: (line: string) => void): Promise<number> {
   const to = new Date().toISOString().slice(0, 10);
-  const dates = datesBetween(addDays(to, -364), to);
+  const dates = datesBetween(addDays(to, -(count - 1)), to);
   const listener = heavyListener();
   const days: DayAggregate[] = [];
   for (const date of dates) {
@@ -151,7 +181,7 @@ async function bundle(dir: string): Promise<string> {
 const started = performance.now();
 const { handler } = require('./history.cjs');
 const loaded = performance.now() - started;
-const event = () => ({ version: '2.0', routeKey: 'GET /history', rawPath: '/history', rawQueryString: 'days=365', headers: { host: 'bench' }, queryStringParameters: { days: '365' },
+const event = () => ({ version: '2.0', routeKey: 'GET /history', rawPath: '/history', rawQueryString: 'days=' + process.env.DAYS, headers: { host: 'bench' }, queryStringParameters: { days: process.env.DAYS },
   requestContext: { accountId: 'bench', apiId: 'bench', domainName: 'bench', domainPrefix: 'bench', http: { method: 'GET', path: '/history', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, requestId: randomUUID(), routeKey: 'GET /history', stage: '$default', time: new Date().toUTCString(), timeEpoch: Date.now() }, isBase64Encoded: false });
 const context = () => ({ functionName: 'history', memoryLimitInMB: process.env.MEMORY, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 10000 });
 (async () => {
@@ -175,7 +205,7 @@ const context = () => ({ functionName: 'history', memoryLimitInMB: process.env.M
   return runner;
 }
 
-interface SizeFigure {
+export interface SizeFigure {
   memoryMb: number;
   cpuShare: number;
   coldMs: number;
@@ -199,11 +229,11 @@ function run(limiter: Limiter, share: number, runner: string, env: NodeJS.Proces
   });
 }
 
-async function main(): Promise<void> {
+async function measure(options: HistoryCpuOptions, out: string): Promise<void> {
   const log = (line: string) => console.log(line);
-  const limiter = cpuLimiter();
+  const limiter = cpuLimiter() ?? (options.cpuLimitRequired ? undefined : UNLIMITED);
   if (!limiter) throw new Error('No way to limit a process\'s CPU here: run as root with a cgroup CPU controller, or apt-get install cpulimit.');
-  log(`/history?days=365, a heavy listener, the handler's CPU limited by ${limiter.method}; dynalite unlimited in its own process`);
+  log(`/history?days=${options.days}, a heavy listener, the handler's CPU limited by ${limiter.method}; dynalite unlimited in its own process`);
   const dynalite = await startDynalite();
   const dir = mkdtempSync(join(tmpdir(), 'history-cpu-'));
   try {
@@ -221,18 +251,19 @@ async function main(): Promise<void> {
       HISTORY_COLLECT_MINUTES: '30',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_DEV: 'true',
-      REQUESTS: String(REQUESTS),
+      REQUESTS: String(options.requests),
+      DAYS: String(options.days),
     };
     Object.assign(process.env, env);
     process.env.TABLE_NAME = env.TABLE_NAME = await createTable(dynalite.endpoint, 'bench-history-cpu');
     process.env.HISTORY_TABLE_NAME = env.HISTORY_TABLE_NAME = await createTable(dynalite.endpoint, 'bench-history-cpu-history', 'HistoryTable');
     await bindOwner({ spotifyUserId: OWNER_ID, displayName: 'Bench', refreshToken: 'bench-refresh', accessToken: 'bench-access', accessTokenExpiresAt: Date.now() + 3_600_000, scopes: ['user-read-recently-played', 'user-top-read'], authorizedAt: new Date().toISOString() }, false);
-    const seeded = await seed(log);
+    const seeded = await seed(options.days, log);
     const runner = await bundle(dir);
 
     const figures: SizeFigure[] = [];
     let answer: unknown;
-    for (const memoryMb of MEMORY_SIZES) {
+    for (const memoryMb of options.memorySizes) {
       const share = Math.min(1, memoryMb / FULL_CORE_MB);
       const result = await run(limiter, share, runner, { ...env, MEMORY: String(memoryMb) });
       answer = result.answer;
@@ -252,19 +283,57 @@ async function main(): Promise<void> {
     }
     const underASecond = figures.find((figure) => figure.latency.p90 < 1_000);
     log(underASecond ? `  the smallest size answering under 1 s (p90): ${underASecond.memoryMb} MB` : '  no size measured answers under 1 s (p90)');
-    const results = join(root, 'bench-results');
-    mkdirSync(results, { recursive: true });
-    writeFileSync(
-      join(results, 'history-cpu.json'),
-      `${JSON.stringify({ at: new Date().toISOString(), method: limiter.method, node: process.version, loadAverage: loadavg(), seededPlays: seeded, requests: REQUESTS, answer, figures, underASecondMb: underASecond?.memoryMb ?? null }, null, 2)}\n`,
-    );
+    const figure: HistoryCpuFigure = {
+      at: new Date().toISOString(),
+      method: limiter.method,
+      node: process.version,
+      loadAverage: loadavg(),
+      seededPlays: seeded,
+      days: options.days,
+      requests: options.requests,
+      answer,
+      figures,
+      underASecondMb: underASecond?.memoryMb ?? null,
+    };
+    writeFileSync(out, `${JSON.stringify(figure, null, 2)}\n`);
   } finally {
     dynalite.process.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+/**
+ * The section of `npm run bench`: this file run in a process of its own (it points the service's
+ * modules at its own dynalite through the environment), its lines handed to `log`, its figures answered.
+ */
+export async function measureHistoryCpu(options: HistoryCpuOptions, log: (line: string) => void): Promise<HistoryCpuFigure> {
+  const dir = mkdtempSync(join(tmpdir(), 'history-cpu-out-'));
+  const out = join(dir, 'figure.json');
+  try {
+    const argv = [`--memory=${options.memorySizes.join(',')}`, `--requests=${options.requests}`, `--days=${options.days}`, `--cpu-limit-required=${options.cpuLimitRequired}`, `--out=${out}`];
+    const child = fork(fileURLToPath(import.meta.url), argv, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    let pending = '';
+    const forward = (data: Buffer) => {
+      const lines = (pending + data.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      // The AWS SDK's warning about Node 20 is printed by every process; it is not the bench's.
+      for (const line of lines) if (line.trim() && !/NodeVersionSupportWarning|versions published after|require node|To continue receiving|and security updates|a\.co\/|trace-warnings/.test(line)) log(line);
+    };
+    child.stdout!.on('data', forward);
+    child.stderr!.on('data', forward);
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
+    if (code !== 0) throw new Error(`the history-cpu section's process ended with ${code}`);
+    return JSON.parse(readFileSync(out, 'utf8')) as HistoryCpuFigure;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = args.out ?? join(root, 'bench-results', 'history-cpu.json');
+  mkdirSync(resolve(out, '..'), { recursive: true });
+  measure({ memorySizes: (args.memory ?? '256,512,1024,1769').split(',').map(Number), requests: Number(args.requests ?? 10), days: Number(args.days ?? 365), cpuLimitRequired: args['cpu-limit-required'] !== 'false' }, out).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -6,12 +6,13 @@ import type { DaysOptions } from './days/section';
 import { LEVELS, type Level } from './days/traffic';
 import type { EndToEndOptions } from './e2e';
 import type { HistoryOptions } from './history';
+import type { HistoryCpuOptions } from './history-cpu';
 import type { LatencyOptions } from './latency';
 import type { NowPlayingOptions } from './now-playing';
 import type { WindowOptions } from './window';
 
 /** The bench's sections, each nameable with --only. */
-export const SECTIONS = ['init', 'calls', 'latency', 'burst', 'now-playing', 'history', 'e2e', 'days'] as const;
+export const SECTIONS = ['init', 'calls', 'latency', 'burst', 'now-playing', 'history', 'e2e', 'days', 'history-cpu'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const SECTION_LABELS: Record<Section, string> = {
@@ -23,6 +24,7 @@ export const SECTION_LABELS: Record<Section, string> = {
   history: '/history?days=365',
   e2e: 'end to end over HTTP',
   days: 'simulated days: the day\'s Spotify budget',
+  'history-cpu': '/history?days=365 for a heavy listener at each Lambda memory size\'s CPU',
 };
 
 export interface BenchOptions {
@@ -41,6 +43,7 @@ export interface BenchOptions {
   /** Fresh processes per function for the cold-initialisation median. */
   initRuns: number;
   days: DaysOptions;
+  historyCpu: HistoryCpuOptions;
 }
 
 const FULL: Omit<BenchOptions, 'smoke' | 'quiet' | 'sections'> = {
@@ -55,6 +58,8 @@ const FULL: Omit<BenchOptions, 'smoke' | 'quiet' | 'sections'> = {
   initRuns: 7,
   // Two days, so that every rolling 24 hours is checked; Spotify's quota below the budget of 1,000.
   days: { hours: 48, todayBusyHours: 4, containers: 4, designs: [...DAYS_DESIGNS], levels: [...LEVELS], quota: { calls: 700, level: 'perMinute' }, workers: availableParallelism(), everySecond: false },
+  // A heavy listener's year (1,000 plays a day), at Lambda's smallest usual sizes up to a whole vCPU.
+  historyCpu: { memorySizes: [256, 512, 1024, 1769], requests: 10, days: 365, cpuLimitRequired: true },
 };
 
 /** Tiny counts, no serverless offline and no packaging: proves the bench still runs, in seconds. */
@@ -69,6 +74,8 @@ const SMOKE: Omit<BenchOptions, 'smoke' | 'quiet' | 'sections'> = {
   initRuns: 1,
   // Two simulated hours of the service alone (no worktree build), and a quota it meets within them.
   days: { hours: 2, todayBusyHours: 2, containers: 4, designs: ['service'], levels: ['perMinute'], quota: { calls: 30, level: 'perMinute' }, workers: 2, everySecond: false },
+  // Three days at one size; unlimited where this machine cannot limit a process's CPU.
+  historyCpu: { memorySizes: [1769], requests: 2, days: 3, cpuLimitRequired: false },
 };
 
 export const USAGE = `npm run bench -- [--smoke] [--quiet] [--only SECTION[,SECTION…]] [--spotify-latency-ms N] [--requests N] [--e2e-seconds N] [--init-runs N]

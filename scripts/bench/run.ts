@@ -21,6 +21,7 @@ import { useSimulatedClock } from './clock';
 import { measureDays, type DaysFigure } from './days/section';
 import { measureEndToEnd, startInProcessServer, startOfflineServers, type EndToEndFigure, type Servers } from './e2e';
 import { measureHistory, type HistoryFigure } from './history';
+import { measureHistoryCpu, type HistoryCpuFigure } from './history-cpu';
 import { measureLatency, type LatencyFigures } from './latency';
 import { measureNowPlaying, type NowPlayingFigure } from './now-playing';
 import type { BenchOptions, Section } from './options';
@@ -58,6 +59,7 @@ export interface BenchResult {
     history: BenchOptions['history'];
     initRuns: number;
     days: BenchOptions['days'];
+    historyCpu: BenchOptions['historyCpu'];
   };
   spotifyCalls?: Record<Design, WindowFigure>;
   latency?: LatencyFigures;
@@ -69,6 +71,8 @@ export interface BenchResult {
   nowPlaying?: NowPlayingFigure;
   /** /history?days=365 from the daily aggregates, against reading every play of the year. */
   history?: HistoryFigure;
+  /** /history?days=365 for a heavy listener, its handler's CPU held to each Lambda memory size's. */
+  historyCpu?: HistoryCpuFigure;
   endToEnd?: { via: string; figures: EndToEndFigure[] };
   bundles?: BundleFigure[];
   /** Two simulated days of the day's Spotify budget, for this service and today's design. */
@@ -220,6 +224,8 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
       `Simulated days: ${hours} h of ${designs.join(' and ')} at ${levels.join(', ')}${quota ? `, and Spotify's quota at ${quota.calls}` : ''}, ${options.days.workers} at a time…`,
       () => measureDays(options.days, log),
     );
+    const { memorySizes, days: historyDays } = options.historyCpu;
+    const historyCpu = await run('history-cpu', `/history?days=${historyDays} for a heavy listener at ${memorySizes.join(', ')} MB of Lambda CPU, a process each…`, () => measureHistoryCpu(options.historyCpu, log));
     return {
       mode: options.smoke ? 'smoke' : 'full',
       startedAt,
@@ -239,9 +245,11 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
         history: options.history,
         initRuns: options.initRuns,
         days: options.days,
+        historyCpu: options.historyCpu,
       },
       ...figures,
       ...(days ? { days } : {}),
+      ...(historyCpu ? { historyCpu } : {}),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();

@@ -17,7 +17,7 @@ const functions = Object.keys(parse(readFileSync(new URL('../../serverless.yml',
 
 /** The figures of every section, which a run without --only has. */
 function complete(result: BenchResult): Required<BenchResult> {
-  for (const section of ['spotifyCalls', 'latency', 'burst', 'burstAcrossContainers', 'nowPlaying', 'history', 'endToEnd', 'bundles', 'days'] as const) expect(result[section]).toBeDefined();
+  for (const section of ['spotifyCalls', 'latency', 'burst', 'burstAcrossContainers', 'nowPlaying', 'history', 'endToEnd', 'bundles', 'days', 'historyCpu'] as const) expect(result[section]).toBeDefined();
   return result as Required<BenchResult>;
 }
 
@@ -129,7 +129,19 @@ describe('npm run bench -- --smoke', () => {
     expect(quota!.nowPlaying.staleMinutes).toBeGreaterThan(0);
     expect(targets(result).filter((target) => target.name.startsWith('simulated days'))).toHaveLength(2 * settings.levels.length);
     expect(markdown(result)).toContain('## Simulated days: the day\'s Spotify budget');
-  }, 180_000);
+
+    // /history at Lambda's CPU: the bundled handler in a process of its own answers the days seeded, at each size asked for.
+    const { historyCpu } = result;
+    const cpu = result.settings.historyCpu;
+    expect(historyCpu.seededPlays).toBe(cpu.days * 1_000);
+    expect(historyCpu.answer).toMatchObject({ plays: cpu.days * 1_000, complete: true });
+    expect(historyCpu.figures.map((figure) => figure.memoryMb)).toEqual(cpu.memorySizes);
+    for (const figure of historyCpu.figures) {
+      expect(figure.latency.p50).toBeGreaterThan(0);
+      expect(figure.cpuMsPerRequest).toBeGreaterThan(0);
+    }
+    expect(markdown(result)).toContain(`<!-- bench:history-cpu -->\n## /history?days=${cpu.days} for a heavy listener`);
+  }, 240_000);
 
   it('runs the sections --only names, and rewrites only their part of the page', async () => {
     expect(benchOptions(['--only', 'days']).sections).toEqual(['days']);

@@ -182,6 +182,9 @@ describe('the packaged prod stack', () => {
       expect(fn.Properties.Timeout).toBeGreaterThan(0);
       expect(fn.Properties.MemorySize).toBeGreaterThan(0);
     }
+    // A heavy listener's year is counted in under a second only with the CPU 1,024 MB brings (docs/benchmarks.md).
+    const memory = Object.fromEntries(functions.map(([name, fn]) => [name, fn.Properties.MemorySize]));
+    expect(memory).toMatchObject({ HistoryLambdaFunction: 1024, HistoryCardLambdaFunction: 1024, HighlightsLambdaFunction: 256 });
     // Measured with the player endpoints: login 204 kB, status 200 kB, callback 307 kB, highlights
     // 314 kB, card 319 kB, nowPlaying 308 kB, nowPlayingOpen 309 kB, nowPlayingCard 320 kB,
     // recentlyPlayed 313 kB. Most of each is the DynamoDB client; home reads the owner's name and
