@@ -21,6 +21,7 @@
 const settingError = require('./setting-error.cjs');
 const { dailyBudget } = require('./budget.cjs');
 const { isLoopback } = require('./loopback.cjs');
+const { intervalSetting } = require('./intervals.cjs');
 
 const LOCAL_STAGE = 'local';
 
@@ -226,11 +227,20 @@ function historyTimeZone(env) {
 }
 
 /**
- * HISTORY_CACHE_SECONDS: how long an answer of GET /history is fresh, 300 when unset.
+ * An interval of config/intervals.cjs (HISTORY_CACHE_SECONDS, the *_CACHE_SECONDS, ...): as set, or its
+ * default there, as text for the functions' environment; refused with its problem.
  * @param {Env} env
+ * @param {Parameters<typeof intervalSetting>[1]} name
  */
+function interval(env, name) {
+  const setting = intervalSetting(env, name);
+  if ('problem' in setting) throw settingError(setting.problem);
+  return String(setting.seconds);
+}
+
+/** @param {Env} env */
 function historyCacheSeconds(env) {
-  return wholeNumber(env, 'HISTORY_CACHE_SECONDS', { min: 0, fallback: '300', unit: 'seconds', means: '0 = read the history for every request' });
+  return interval(env, 'HISTORY_CACHE_SECONDS');
 }
 
 /**
@@ -370,6 +380,11 @@ module.exports = {
   spotifyDailyBudget: resolver(spotifyDailyBudget),
   historyTimeZone: resolver(historyTimeZone),
   historyCacheSeconds: resolver(historyCacheSeconds),
+  highlightsCacheSeconds: resolver((env) => interval(env, 'HIGHLIGHTS_CACHE_SECONDS')),
+  nowPlayingCacheSeconds: resolver((env) => interval(env, 'NOW_PLAYING_CACHE_SECONDS')),
+  recentlyPlayedCacheSeconds: resolver((env) => interval(env, 'RECENTLY_PLAYED_CACHE_SECONDS')),
+  ownerRecheckSeconds: resolver((env) => interval(env, 'OWNER_RECHECK_SECONDS')),
+  staleMaxSeconds: resolver((env) => interval(env, 'STALE_MAX_SECONDS')),
   historyRetentionDays: resolver(historyRetentionDays),
   checks: {
     useDotenv,
@@ -389,6 +404,7 @@ module.exports = {
     spotifyDailyBudget,
     historyTimeZone,
     historyCacheSeconds,
+    interval,
     historyRetentionDays,
     DEFAULT_WATCH_SCHEDULE,
     DEFAULT_COLLECT_MINUTES,

@@ -1,6 +1,5 @@
 /** GET /: what the service is, whose listening it shows, the card builder (a GET form to this page), and every endpoint. */
-import { homePage, renderHomeError } from '../../lib/features/home/home';
-import { serviceBase } from '../../lib/features/home/service-base';
+import { homePage, renderHomeError, snippetBase } from '../../lib/features/home/home';
 import { whoseListening } from '../../lib/features/home/whose';
 import { pageHeaders } from '../../lib/http/html';
 import { htmlResponse } from '../../lib/http/responses';
@@ -13,7 +12,7 @@ export const handler = route({ format: 'html', renderError: renderHomeError }, a
   const body = homePage({
     whose: await whoseListening(),
     params: event.queryStringParameters,
-    base: serviceBase({ host: event.headers?.host, domainName: event.requestContext?.domainName }),
+    base: snippetBase({ host: event.headers?.host, domainName: event.requestContext?.domainName }),
   });
   return htmlResponse(200, body, [], HOME_HEADERS);
 });

@@ -29,7 +29,7 @@ function fromOwnSite(event: HttpEvent): boolean {
   if (site !== undefined) return site === 'same-origin';
   const origin = headers.origin;
   if (origin === undefined) return true;
-  return origin === serviceBase(event.requestContext?.domainName ?? '').origin;
+  return origin === serviceBase({ domainName: event.requestContext?.domainName, host: event.headers?.host })?.origin;
 }
 
 function bodyBytes(event: HttpEvent): number {

@@ -29,7 +29,7 @@ export interface OwnerRequest {
 
 /** Sessions are Secure (and __Host- named) whenever the service is served over https. */
 function secure(request: OwnerRequest): boolean {
-  return serviceBase(request.domainName).protocol === 'https:';
+  return serviceBase(request)?.protocol === 'https:';
 }
 
 function session(request: OwnerRequest) {
@@ -45,7 +45,8 @@ export interface ConsoleView {
 
 /** Where a browser without the owner's session goes: /login, beside the redirect URI. */
 export function signInUrl(request: OwnerRequest): string {
-  return new URL('login', serviceBase(request.domainName)).toString();
+  const base = serviceBase(request);
+  return base ? new URL('login', base).toString() : '/login';
 }
 
 /** The console's content, or undefined without a valid session (the browser is then sent to signInUrl). */

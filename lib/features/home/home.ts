@@ -4,6 +4,7 @@
  * preview and the snippets to copy. Links to every endpoint. Answers in every state of the
  * owner, a failed read of it included.
  */
+import { serviceBase, type ServiceRequest } from '../../platform/config';
 import { html, page, type SafeHtml } from '../../http/html';
 import { builder } from './builder-form';
 import { readBuilder, type Params } from './card-builder';
@@ -34,8 +35,13 @@ export interface HomeRequest {
   whose: Whose;
   /** The query: the builder's choices. */
   params: Params;
-  /** The service's origin, '' when unknown (service-base.ts). */
+  /** Where the service answers, without the final "/"; '' when unknown (snippetBase). */
   base: string;
+}
+
+/** Where the service answers (platform/config.ts's serviceBase) as the snippets join paths to it: without the final "/", '' when unknown. */
+export function snippetBase(request: ServiceRequest): string {
+  return serviceBase(request)?.toString().replace(/\/$/, '') ?? '';
 }
 
 export function homePage({ whose, params, base }: HomeRequest): string {

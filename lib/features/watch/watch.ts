@@ -9,7 +9,7 @@
 import { claimNotice, markFailed, markSent } from '../../owner/notice-records';
 import { dueNotices, type Notice } from '../../owner/notices';
 import { getOwner, ownerKeyOf } from '../../owner/owner-store';
-import { budgetConfig, noticeConfig, type NoticeConfig } from '../../platform/config';
+import { budgetConfig, noticeConfig, serviceBase, type NoticeConfig } from '../../platform/config';
 import { logger } from '../../platform/logger';
 import { publishNotice } from '../../platform/sns';
 import { webhookUrl } from '../../platform/webhook-url';
@@ -70,8 +70,9 @@ export async function runWatch(now = Date.now()): Promise<WatchReport> {
     return report;
   }
   const key = ownerKeyOf(owner);
-  const link = settings.serviceUrl ? new URL('login', settings.serviceUrl).toString() : '/login';
-  const consoleLink = settings.serviceUrl ? new URL('owner', settings.serviceUrl).toString() : '/owner';
+  const base = serviceBase();
+  const link = base ? new URL('login', base).toString() : '/login';
+  const consoleLink = base ? new URL('owner', base).toString() : '/owner';
   // Spotify's quota is the app's, kept on the budget's item: a lockout in force is a notice due.
   const lockout = quotaLockout(await readLedger(), now);
   const notices = dueNotices(owner, link, now, { lockout, consoleLink, dailyBudget: budgetConfig().daily });

@@ -1,7 +1,7 @@
 /** config/loopback.cjs: the one rule for "this machine", which packaging and the code share. */
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
-import { serviceBase } from '../../../lib/features/home/service-base';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serviceBase } from '../../../lib/platform/config';
 import { webhookProblem } from '../../../lib/platform/webhook';
 
 const { isLoopback, isLoopbackHost } = createRequire(import.meta.url)('../../../config/loopback.cjs') as typeof import('../../../config/loopback.cjs');
@@ -11,6 +11,14 @@ const LOOPBACK = ['127.0.0.1', '127.255.0.9', '[::1]', 'localhost', 'LocalHost',
 const ELSEWHERE = ['128.0.0.1', '10.0.0.1', 'example.com', 'localhost.example.com', '[::2]', 'mylocalhost', '127.0.0.1.example.com', '[::ffff:a00:1]'];
 
 describe('the loopback rule', () => {
+  // The service's address from the Host header alone: no redirect URI, no SERVICE_URL.
+  const saved = { SPOTIFY_REDIRECT_URI: process.env.SPOTIFY_REDIRECT_URI, SERVICE_URL: process.env.SERVICE_URL };
+  beforeEach(() => {
+    delete process.env.SPOTIFY_REDIRECT_URI;
+    delete process.env.SERVICE_URL;
+  });
+  afterEach(() => Object.assign(process.env, saved));
+
   it('is 127.0.0.0/8, [::1] (IPv4-mapped 127.x too) and localhost with its subdomains, nothing else', () => {
     for (const host of LOOPBACK) expect(isLoopback(host), host).toBe(true);
     for (const host of ELSEWHERE) expect(isLoopback(host), host).toBe(false);
@@ -34,7 +42,7 @@ describe('the loopback rule', () => {
       })();
       const hostname = new URL(url).hostname;
       expect({ host, packaged, posted: webhookProblem(url) === undefined }).toEqual({ host, packaged: isLoopback(hostname), posted: isLoopback(hostname) });
-      expect(serviceBase({ host: `${hostname}:8080`, domainName: undefined }) !== '', host).toBe(isLoopback(hostname));
+      expect(serviceBase({ host: `${hostname}:8080`, domainName: undefined }) !== undefined, host).toBe(isLoopback(hostname));
     }
   });
 });

@@ -1,6 +1,10 @@
 /** config/stages.cjs: what each stage reads, and what a deployed one may be packaged with (serverless.yml reads its values through it). */
 import { createRequire } from 'node:module';
+import { parseEnv } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { IntervalName } from '../../../config/intervals.cjs';
+import { historyConfig, loadConfig } from '../../../lib/platform/config';
 
 type Env = Record<string, string | undefined>;
 interface Checks {
@@ -20,6 +24,7 @@ interface Checks {
   spotifyDailyBudget(env: Env): string;
   historyTimeZone(env: Env): string;
   historyCacheSeconds(env: Env): string;
+  interval(env: Env, name: IntervalName): string;
   historyRetentionDays(env: Env): string;
   DEFAULT_WATCH_SCHEDULE: string;
   DEFAULT_COLLECT_MINUTES: number;
@@ -304,12 +309,52 @@ describe('HISTORY_CACHE_SECONDS and HISTORY_RETENTION_DAYS', () => {
   });
 
   it.each(['-1', '1.5', 'five', '300s'])('refuses HISTORY_CACHE_SECONDS=%s, naming it', (value) => {
-    expect(() => checks.historyCacheSeconds({ HISTORY_CACHE_SECONDS: value })).toThrow(/^HISTORY_CACHE_SECONDS must be a whole number of seconds, at least 0 .*; unset, it is 300\./);
+    expect(() => checks.historyCacheSeconds({ HISTORY_CACHE_SECONDS: value })).toThrow(/^HISTORY_CACHE_SECONDS must be a whole number of seconds \(0 = .*\); unset, it is 300\. It is "/);
   });
 
   it.each(['0', '-1', '1.5', 'forever', '30d'])('refuses HISTORY_RETENTION_DAYS=%s, naming it', (value) => {
     expect(() => checks.historyRetentionDays({ HISTORY_RETENTION_DAYS: value })).toThrow(
       /^HISTORY_RETENTION_DAYS must be a whole number of days, at least 1 .*; unset, plays are kept for good\./,
     );
+  });
+});
+
+describe('the intervals (config/intervals.cjs)', () => {
+  const { INTERVALS } = createRequire(import.meta.url)('../../../config/intervals.cjs') as typeof import('../../../config/intervals.cjs');
+  const names = Object.keys(INTERVALS) as IntervalName[];
+  const minimal = { SPOTIFY_CLIENT_ID: 'id', TABLE_NAME: 'table' };
+
+  it('have one default each, which the packaging and the code both give when the variable is unset', () => {
+    const code = { ...loadConfig(minimal), history: historyConfig({}).cacheSeconds };
+    const inCode: Record<IntervalName, number> = {
+      HIGHLIGHTS_CACHE_SECONDS: code.cacheSeconds,
+      NOW_PLAYING_CACHE_SECONDS: code.nowPlayingCacheSeconds,
+      RECENTLY_PLAYED_CACHE_SECONDS: code.recentlyPlayedCacheSeconds,
+      OWNER_RECHECK_SECONDS: code.ownerRecheckSeconds,
+      STALE_MAX_SECONDS: code.staleMaxSeconds,
+      HISTORY_CACHE_SECONDS: code.history,
+    };
+    for (const name of names) {
+      expect({ name, packaged: checks.interval({}, name), code: inCode[name] }).toEqual({ name, packaged: String(INTERVALS[name].fallback), code: INTERVALS[name].fallback });
+    }
+    expect(names).toHaveLength(6);
+  });
+
+  it('are what serverless.yml hands every function, through these checks', () => {
+    const template = readFileSync(new URL('../../../serverless.yml', import.meta.url), 'utf8');
+    for (const name of names) expect(template, name).toMatch(new RegExp(`^    ${name}: \\$\\{file\\(\\./config/stages\\.cjs\\):\\w+\\}$`, 'm'));
+  });
+
+  it('are refused alike by the packaging and the code, naming the variable', () => {
+    for (const name of names) {
+      expect(() => checks.interval({ [name]: '5s' }, name)).toThrow(new RegExp(`^${name} must be a whole number of seconds`));
+      expect(checks.interval({ [name]: ' 0 ' }, name)).toBe('0');
+    }
+    expect(() => loadConfig({ ...minimal, STALE_MAX_SECONDS: '1.5' })).toThrow(/^STALE_MAX_SECONDS must be a whole number of seconds \(0 = never serve a stale result\); unset, it is 604800\. It is "1\.5"\./);
+  });
+
+  it('are set in .env.example, if at all, to their defaults', () => {
+    const example = parseEnv(readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8'));
+    for (const name of names) if (example[name] !== undefined) expect(Number(example[name]), name).toBe(INTERVALS[name].fallback);
   });
 });
