@@ -43,6 +43,8 @@ export interface MonthAggregate {
 /** What a play needs to be counted (a stored play has it). */
 export interface CountedPlay {
   track: { id: string; durationMs: number; explicit: boolean; credits: { id: string }[] };
+  /** How long it was listened to, when known (an imported play's ms_played); else the track's length, all the API tells. */
+  msPlayed?: number;
 }
 
 /** A period of days (YYYY-MM-DD, inclusive). */
@@ -102,8 +104,8 @@ export function totalsOf(entries: Iterable<{ plays: number; ms: number }>): { pl
 /** The day's aggregate, from its plays: each play is one play of its track, for the track's duration. */
 export function aggregateDay(date: string, plays: CountedPlay[]): DayAggregate {
   const summed = new Map<string, DayTrack>();
-  for (const { track } of plays) {
-    add(summed, track.id, 1, track.durationMs, track.explicit, () => track.credits.map((credit) => credit.id).filter(Boolean));
+  for (const { track, msPlayed } of plays) {
+    add(summed, track.id, 1, msPlayed ?? track.durationMs, track.explicit, () => track.credits.map((credit) => credit.id).filter(Boolean));
   }
   const tracks = [...summed.values()];
   return { date, ...totalsOf(tracks), tracks };

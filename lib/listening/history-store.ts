@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { historyTableName } from '../platform/config';
-import { conditionally, sendTo } from '../platform/table';
+import { conditionally, putAll, sendTo } from '../platform/table';
 import type { Picture, Play } from '../spotify/types';
 import { consistentReads, queryBetween, send, ttlOf } from './history-table';
 
@@ -44,6 +44,10 @@ export interface PlayedTrack {
 export interface StoredPlay {
   playedAt: string;
   track: PlayedTrack;
+  /** An imported play's listening time (the export's ms_played); a collected play has none: the API tells only the track's length. */
+  msPlayed?: number;
+  /** 'import': from Spotify's data export; absent: collected. */
+  source?: 'import';
 }
 
 export interface CollectorState {
@@ -136,7 +140,7 @@ export async function latestPlays(user: string, now = Date.now()): Promise<Play[
 /** The plays from `from` to `to` (ISO-8601, inclusive), oldest first. */
 export async function playsBetween(user: string, from: string, to: string): Promise<StoredPlay[]> {
   const items = await queryBetween<StoredPlay>(`play#${user}`, from, `${to}#\uffff`);
-  return items.map(({ playedAt, track }) => ({ playedAt, track }));
+  return items.map(({ playedAt, track, msPlayed, source }) => ({ playedAt, track, ...(msPlayed === undefined ? {} : { msPlayed }), ...(source ? { source } : {}) }));
 }
 
 /** Keeps the names of played tracks and their artists, for the answers (an overwrite: the latest name wins). */
@@ -299,4 +303,58 @@ export async function putSnapshot(user: string, date: string, list: string, ids:
 export async function snapshot(user: string, date: string, list: string): Promise<string[] | undefined> {
   const { Item } = await send<{ Item?: { ids?: string[] } }>((TableName) => new GetCommand({ TableName, Key: { pk: `snapshot#${user}`, sk: `${date}#${list}` }, ConsistentRead: consistentReads() }));
   return Item?.ids;
+}
+
+/**
+ * Stores imported plays with BatchWriteItem (no condition: a play's key is its end and its track,
+ * so a play put again is the same play; the import leaves out what is stored already).
+ */
+export async function putPlays(user: string, plays: StoredPlay[], keepUntil: (play: StoredPlay) => number | undefined): Promise<void> {
+  await putAll(
+    historyTableName(),
+    plays.map((play) => ({ pk: `play#${user}`, sk: `${play.playedAt}#${play.track.id}`, ...play, ...ttlOf(keepUntil(play)) })),
+  );
+}
+
+/** Every artist the catalogue names (the import matches names to ids). */
+export async function allArtists(user: string): Promise<{ id: string; name: string }[]> {
+  const items = await queryBetween<{ sk: string; name: string }>(`artist#${user}`, ' ', '\uffff');
+  return items.map((item) => ({ id: item.sk, name: item.name }));
+}
+
+/** The most keys one BatchGetItem takes. */
+const BATCH_GET_MAX = 100;
+
+/** The catalogue's name and credits of these tracks, those it has. */
+export async function catalogueTracks(user: string, ids: string[]): Promise<Map<string, Pick<PlayedTrack, 'name' | 'credits'>>> {
+  const found = new Map<string, Pick<PlayedTrack, 'name' | 'credits'>>();
+  for (let i = 0; i < ids.length; i += BATCH_GET_MAX) {
+    const { tracks } = await catalogue(user, ids.slice(i, i + BATCH_GET_MAX), []);
+    for (const [id, track] of tracks) found.set(id, track);
+  }
+  return found;
+}
+
+/** Catalogue items for tracks and artists it lacks (the import's; it never overwrites the collector's names). */
+export async function putCatalogueItems(user: string, items: { kind: 'track' | 'artist'; id: string; name: string; credits?: PlayedTrack['credits']; explicit?: boolean }[]): Promise<void> {
+  await putAll(
+    historyTableName(),
+    items.map(({ kind, id, name, credits, explicit }) => (kind === 'track' ? { pk: `track#${user}`, sk: id, name, credits: credits ?? [], explicit: explicit ?? false } : { pk: `artist#${user}`, sk: id, name })),
+  );
+}
+
+const IMPORT_STATE = (user: string) => ({ pk: `state#${user}`, sk: 'import' });
+
+/** The period the imported extended history covers (epoch ms), every import's together; undefined before any. */
+export async function importCoverage(user: string): Promise<{ from: number; to: number } | undefined> {
+  const { Item } = await send<{ Item?: { from?: number; to?: number } }>((TableName) => new GetCommand({ TableName, Key: IMPORT_STATE(user), ConsistentRead: consistentReads() }));
+  return Item?.from === undefined || Item.to === undefined ? undefined : { from: Item.from, to: Item.to };
+}
+
+/** Widens the period the imported extended history covers to take in `span`, and notes when the last import was. */
+export async function noteImport(user: string, span: { from: number; to: number }): Promise<void> {
+  const known = await importCoverage(user);
+  const from = Math.min(span.from, known?.from ?? span.from);
+  const to = Math.max(span.to, known?.to ?? span.to);
+  await send((TableName) => new PutCommand({ TableName, Item: { ...IMPORT_STATE(user), from, to, importedAt: new Date().toISOString() } }));
 }

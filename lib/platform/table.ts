@@ -72,7 +72,7 @@ export async function deleteWithPrefixes(prefixes: readonly string[]): Promise<n
   return deleted;
 }
 
-/** The most deletes one BatchWriteItem takes. */
+/** The most puts and deletes one BatchWriteItem takes. */
 export const BATCH_WRITE_MAX = 25;
 /** Batches in flight at once while emptying a table: a few, so a large history goes in seconds without a burst of throttling. */
 const BATCHES_AT_ONCE = 4;
@@ -101,7 +101,7 @@ export async function emptyTable(table: string, keyNames: readonly string[], sto
     const worker = async () => {
       while (next < batches.length && timeLeft()) {
         const batch = batches[next++]!;
-        await deleteBatch(table, batch);
+        await writeBatch(table, batch.map((Key) => ({ DeleteRequest: { Key } })));
         deleted += batch.length;
       }
     };
@@ -112,12 +112,26 @@ export async function emptyTable(table: string, keyNames: readonly string[], sto
   return { deleted, done: true };
 }
 
-async function deleteBatch(table: string, keys: Record<string, unknown>[]): Promise<void> {
-  let requests = keys.map((Key) => ({ DeleteRequest: { Key } }));
+type WriteRequest = { DeleteRequest: { Key: Record<string, unknown> } } | { PutRequest: { Item: Record<string, unknown> } };
+
+/** One BatchWriteItem of at most BATCH_WRITE_MAX requests; what DynamoDB leaves unprocessed is sent again, after a pause that grows. */
+async function writeBatch(table: string, batch: WriteRequest[]): Promise<void> {
+  let requests = batch;
   for (let attempt = 0; requests.length > 0; attempt++) {
     if (attempt > 0) await new Promise((done) => setTimeout(done, Math.min(1_000, 50 * 2 ** attempt)));
-    const { UnprocessedItems } = await sendTo<{ UnprocessedItems?: Record<string, typeof requests> }>(table, (TableName) => new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
+    const { UnprocessedItems } = await sendTo<{ UnprocessedItems?: Record<string, WriteRequest[]> }>(table, (TableName) => new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
     requests = UnprocessedItems?.[table] ?? [];
-    if (attempt >= 8 && requests.length > 0) throw new StorageError('DynamoDB left deletes unprocessed');
+    if (attempt >= 8 && requests.length > 0) throw new StorageError('DynamoDB left writes unprocessed');
   }
+}
+
+/** Puts `items` (unconditionally: what is put again is the same) in batches of BATCH_WRITE_MAX, a few at once. */
+export async function putAll(table: string, items: Record<string, unknown>[]): Promise<void> {
+  const batches: WriteRequest[][] = [];
+  for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) batches.push(items.slice(i, i + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } })));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) await writeBatch(table, batches[next++]!);
+  };
+  await Promise.all(Array.from({ length: BATCHES_AT_ONCE }, worker));
 }

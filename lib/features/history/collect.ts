@@ -13,8 +13,7 @@
  * from the history are as fresh as that (lib/listening/recently-played.ts). Once a day it also
  * keeps a snapshot of each top list, for /highlights' previousRank (snapshots.ts).
  */
-import { daysBetween, putDay, putMonth } from '../../listening/history-aggregates';
-import { aggregateDay, rollUp } from '../../listening/history-numbers';
+import { rewriteDay, rollUpMonths } from '../../listening/history-rewrite';
 import {
   clearPending,
   collectorState,
@@ -22,7 +21,6 @@ import {
   markPending,
   moveCursor,
   noteRun,
-  playsBetween,
   putCatalogue,
   putFailedRun,
   putGap,
@@ -39,7 +37,7 @@ import { historyConfig } from '../../platform/config';
 import { ServiceError } from '../../platform/errors';
 import { logger } from '../../platform/logger';
 import { requestDeadline } from '../../platform/request-context';
-import { addDays, localDate, startOfDay } from '../../platform/time';
+import { localDate } from '../../platform/time';
 import { recentlyPlayed } from '../../spotify/player';
 import type { Play } from '../../spotify/types';
 import { snapshotTopLists } from './snapshots';
@@ -61,19 +59,7 @@ export interface CollectReport {
   reason?: string;
 }
 
-/** Rewrites the roll-up of every month these days are in, from its day aggregates. */
-export async function rollUpMonths(user: string, dates: string[], keepUntil?: number): Promise<void> {
-  for (const month of new Set(dates.map((date) => date.slice(0, 7)))) {
-    await putMonth(user, rollUp(month, await daysBetween(user, `${month}-01`, `${month}-31`)), keepUntil);
-  }
-}
-
-/** Rewrites the aggregate of `date` (in `timeZone`) from its plays as stored now. */
-async function rewriteDay(user: string, date: string, timeZone: string, keepUntil?: number): Promise<void> {
-  const from = new Date(startOfDay(date, timeZone)).toISOString();
-  const to = new Date(startOfDay(addDays(date, 1), timeZone) - 1).toISOString();
-  await putDay(user, aggregateDay(date, await playsBetween(user, from, to)), keepUntil);
-}
+export { rollUpMonths };
 
 /** A play as the history keeps it: what /history counts, and what the last plays answer (link and pictures), nothing more. */
 export function storedPlay({ track, playedAt }: Play): StoredPlay {
@@ -128,7 +114,7 @@ async function store(run: Run, page: Play[]): Promise<void> {
   await putCatalogue(user, plays.map((play) => play.track));
   for (const play of plays) if (await putPlay(user, play, keepUntil)) report.stored += 1;
   for (const date of dates) {
-    await rewriteDay(user, date, timeZone, keepUntil);
+    await rewriteDay(user, date, keepUntil);
     report.days.push(date);
   }
   await rollUpMonths(user, dates, keepUntil);
