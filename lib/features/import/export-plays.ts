@@ -133,6 +133,9 @@ function csvField(value: ExportLine[keyof ExportLine]): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** Plays a page: a stored play is a few hundred bytes. */
+const PAGE_ITEMS = 500;
+
 /** Every stored play of `user`, oldest first, a page (at most 1 MB) at a time. */
 export async function* storedPlays(user: string): AsyncGenerator<StoredPlayItem> {
   let start: Record<string, unknown> | undefined;
@@ -147,6 +150,9 @@ export async function* storedPlays(user: string): AsyncGenerator<StoredPlayItem>
         ExpressionAttributeNames: { '#playedAt': 'playedAt', '#track': 'track', '#msPlayed': 'msPlayed', '#source': 'source', '#ttl': 'ttl' },
         // A play written a moment ago belongs in the export too.
         ConsistentRead: true,
+        // Pages of about 200 kB, not DynamoDB's 1 MB: each must arrive within the client's one-second
+        // attempt (lib/platform/aws-calls.ts), also from a laptop to a deployed stage.
+        Limit: PAGE_ITEMS,
         ExclusiveStartKey: start,
       }),
     );
