@@ -16,7 +16,8 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { NO_OWNER, NOT_RUNNING, tableNames } from '../../scripts/history-target';
+import { parse } from 'yaml';
+import { endpointFor, NO_OWNER, NOT_RUNNING, tableNames } from '../../scripts/history-target';
 import { createTable } from '../support/table';
 import { FAKE_PERSONAL, writeExportZip, type GeneratedExport } from '../support/spotify-export';
 
@@ -52,14 +53,14 @@ function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.Proces
 }
 
 /** Runs `script` with `args`; `until`, when given, is told each stdout chunk and may kill the child. */
-function run(script: 'import' | 'export', args: string[], env = childEnv(), until?: (stdout: string, kill: () => void) => void): Promise<Run> {
+function run(script: 'import' | 'export', args: string[], env = childEnv(), until?: (stdout: string, kill: (signal?: NodeJS.Signals) => void) => void): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      until?.(stdout, () => child.kill('SIGKILL'));
+      until?.(stdout, (signal = 'SIGKILL') => child.kill(signal));
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', fail);
@@ -115,6 +116,22 @@ beforeAll(async () => {
   zip = join(dir, 'my_spotify_data.zip');
   // Half a year, split into several files, so a run can be stopped between them.
   made = await writeExportZip(zip, { years: 0.5, playsPerDay: 12, fileBytes: 200_000, seed: 5 });
+});
+
+/** Whether `stdout` has a plain progress line yet ("3/9 files, …"). */
+const progressed = (stdout: string) => stdout.split('\n').some((line) => /^\d+\/\d+ files/.test(line));
+
+describe('where the scripts go', () => {
+  it('names the tables as serverless.yml does, and finds the local stack where npm start puts it', () => {
+    const config = parse(readFileSync(join(root, 'serverless.yml'), 'utf8')) as { service: string; custom: Record<string, string> };
+    const named = (template: string, stage: string) => template.replace('${self:service}', config.service).replace('${sls:stage}', stage);
+    expect(tableNames('prod')).toEqual({ tableName: named(config.custom.tableName!, 'prod'), historyTableName: named(config.custom.historyTableName!, 'prod') });
+    expect(endpointFor('local', {})).toBe('http://127.0.0.1:8000');
+    expect(endpointFor('local', { DYNAMODB_PORT: '' })).toBe('http://127.0.0.1:8000');
+    expect(endpointFor('local', { DYNAMODB_PORT: '8123' })).toBe('http://127.0.0.1:8123');
+    expect(endpointFor('prod', { DYNAMODB_PORT: '8123' })).toBeUndefined();
+    expect(endpointFor('prod', { HIGHLIGHTS_DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' })).toBe('http://127.0.0.1:9');
+  });
 });
 
 describe('npm run import', () => {
@@ -195,7 +212,7 @@ describe('npm run import', () => {
 
     // Killed at its first progress line after the start: some files read, some plays written, the days not rewritten.
     const killed = await run('import', [zip, '--stage', cut], childEnv(), (stdout, kill) => {
-      if (stdout.split('\n').filter((line) => /^\d+\/\d+ files/.test(line)).length >= 1) kill();
+      if (progressed(stdout)) kill();
     });
     expect(killed.signal).toBe('SIGKILL');
     const halfway = (await items(cut, 'play')).length;
@@ -210,6 +227,15 @@ describe('npm run import', () => {
     const days = async (name: string) => (await items(name, 'day')).map((day) => day.sk).sort();
     expect(await days(cut)).toEqual(await days(clean));
   }, 180_000);
+
+  it('stopped with Ctrl-C, says how to finish, in one line', async () => {
+    const name = await stage();
+    const stopped = await run('import', [zip, '--stage', name], childEnv(), (stdout, kill) => {
+      if (progressed(stdout)) kill('SIGINT');
+    });
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr.trim()).toBe('Interrupted: run the same command again to finish the import (nothing is stored or counted twice).');
+  }, 60_000);
 });
 
 describe('npm run export', () => {
