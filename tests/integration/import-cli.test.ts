@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { endpointFor, NO_OWNER, NOT_RUNNING, tableNames } from '../../scripts/history-target';
@@ -72,12 +73,16 @@ function run(script: 'import' | 'export', args: string[], env = childEnv(), unti
 }
 
 /** A stage of its own: both tables made from serverless.yml, the owner connected unless told not to. */
-async function stage(connected = true): Promise<string> {
+async function stage(connected = true, at = endpoint): Promise<string> {
   const name = `cli${randomUUID().slice(0, 8)}`;
   const { tableName, historyTableName } = tableNames(name);
-  await createTable(endpoint, tableName);
-  await createTable(endpoint, historyTableName, 'HistoryTable');
-  if (connected) await client.send(new PutCommand({ TableName: tableName, Item: { pk: 'owner', spotifyUserId: OWNER, displayName: 'CLI owner' } }));
+  await createTable(at, tableName);
+  await createTable(at, historyTableName, 'HistoryTable');
+  if (connected) {
+    const owner = at === endpoint ? client : DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: at, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    await owner.send(new PutCommand({ TableName: tableName, Item: { pk: 'owner', spotifyUserId: OWNER, displayName: 'CLI owner' } }));
+    if (owner !== client) owner.destroy();
+  }
   return name;
 }
 
@@ -227,6 +232,22 @@ describe('npm run import', () => {
     const days = async (name: string) => (await items(name, 'day')).map((day) => day.sk).sort();
     expect(await days(cut)).toEqual(await days(clean));
   }, 180_000);
+
+  it('says in one line, exit 1, that the database went away midway, and that running it again finishes', async () => {
+    // A dynalite of this test's own, stopped under the running import (as when `npm start` is stopped).
+    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    const own = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const name = await stage(true, own);
+    const stopped = await run('import', [zip, '--stage', name], childEnv({ HIGHLIGHTS_DYNAMODB_ENDPOINT: own }), (stdout) => {
+      if (progressed(stdout) && server.listening) {
+        server.close();
+        server.closeAllConnections();
+      }
+    });
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^DynamoDB request failed: .*run it again to finish/)]);
+  }, 60_000);
 
   it('stopped with Ctrl-C, says how to finish, in one line', async () => {
     const name = await stage();
