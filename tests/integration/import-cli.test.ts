@@ -238,13 +238,16 @@ describe('npm run import', () => {
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
     const own = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const stop = () => {
+      if (!server.listening) return;
+      server.close();
+      server.closeAllConnections();
+    };
     const name = await stage(true, own);
     const stopped = await run('import', [zip, '--stage', name], childEnv({ HIGHLIGHTS_DYNAMODB_ENDPOINT: own }), (stdout) => {
-      if (progressed(stdout) && server.listening) {
-        server.close();
-        server.closeAllConnections();
-      }
+      if (progressed(stdout)) stop();
     });
+    stop();
     expect(stopped.code).toBe(1);
     expect(stopped.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^DynamoDB request failed: .*run it again to finish/)]);
   }, 60_000);
