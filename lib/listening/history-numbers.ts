@@ -69,6 +69,11 @@ export interface PeriodNumbers {
   topTracks: Ranked[];
 }
 
+/** A long period's numbers: each month's totals instead of each day's. */
+export interface MonthlyNumbers extends Omit<PeriodNumbers, 'days'> {
+  months: { month: string; plays: number; minutes: number }[];
+}
+
 export const minutes = (ms: number) => Math.round(ms / 60_000);
 
 /** Adds plays and milliseconds to the track's entry; the first time the track is met, its entry is made with `artistIds()`. */
@@ -115,6 +120,37 @@ export function aggregateDay(date: string, plays: CountedPlay[]): DayAggregate {
 export function rollUp(month: string, days: DayAggregate[]): MonthAggregate {
   const tracks = sumTracks(days.flatMap((day) => day.tracks));
   return { month, ...totalsOf(tracks), days: days.map(({ date, plays, ms }) => ({ date, plays, ms })), tracks };
+}
+
+/**
+ * A long period's numbers, month by month from `first` to `last` (YYYY-MM, inclusive): each month's
+ * plays and minutes from `totals` (a month absent had no plays), the totals, and the top artists and
+ * tracks from the months' track counts.
+ */
+export function monthlyNumbers(first: string, last: string, totals: { month: string; plays: number; ms: number }[], counts: TopCounts): MonthlyNumbers {
+  const byMonth = new Map(totals.map((month) => [month.month, month]));
+  const months: MonthlyNumbers['months'] = [];
+  let plays = 0;
+  let ms = 0;
+  for (let month = first; month <= last; month = nextMonth(month)) {
+    const entry = byMonth.get(month);
+    months.push({ month, plays: entry?.plays ?? 0, minutes: minutes(entry?.ms ?? 0) });
+    plays += entry?.plays ?? 0;
+    ms += entry?.ms ?? 0;
+  }
+  return { plays, minutes: minutes(ms), months, topArtists: ranked(counts.artists()), topTracks: ranked(counts.tracks) };
+}
+
+/** The month after `month` (YYYY-MM). */
+export function nextMonth(month: string): string {
+  const [year, number] = month.split('-').map(Number) as [number, number];
+  return number === 12 ? `${year + 1}-01` : `${year}-${String(number + 1).padStart(2, '0')}`;
+}
+
+/** A month's totals as the settings let them be seen: counted from its visible tracks (a hidden track was hidden every day). */
+export function visibleMonthTotals(tracks: DayTrack[], settings: OwnerSettings): { plays: number; ms: number; tracks: DayTrack[] } {
+  const shown = tracks.filter((track) => trackShown(track, settings));
+  return { ...totalsOf(shown), tracks: shown };
 }
 
 /** The day as the settings let it be seen: hidden tracks left out of its tracks and its totals. */

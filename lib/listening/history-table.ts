@@ -69,3 +69,11 @@ export async function queryBetween<T>(pk: string, from: string, to: string, opti
   } while (start);
   return items;
 }
+
+/** The first item of a partition (its lowest sort key), if any: one Query of one item. */
+export async function queryFirst<T>(pk: string): Promise<T[]> {
+  const { Items } = await send<{ Items?: T[] }>((TableName) =>
+    new QueryCommand({ TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Limit: 1, ConsistentRead: consistentReads() }),
+  );
+  return Items ?? [];
+}

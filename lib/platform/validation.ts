@@ -10,8 +10,8 @@ import { InvalidRequest } from './errors';
 export type Params = Record<string, string | undefined> | undefined;
 
 /** `field`: a whole number from 1 to `max`, written in digits only; `fallback` when absent. */
-export function wholeNumber(field: string, max: number, fallback: number) {
-  const error = `${field} must be a whole number from 1 to ${max}.`;
+export function wholeNumber(field: string, max: number, fallback: number, orElse?: string) {
+  const error = `${field} must be a whole number from 1 to ${max}${orElse ? `, ${orElse}` : ''}.`;
   const digits = z.string({ error }).check(z.regex(new RegExp(`^\\d{1,${String(max).length}}$`), { error }));
   return z._default(z.pipe(digits, z.pipe(z.transform(Number), z.number().check(z.minimum(1, { error }), z.maximum(max, { error })))), fallback);
 }

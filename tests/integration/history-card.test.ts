@@ -139,11 +139,11 @@ describe('GET /history.svg', () => {
   });
 
   it.each([
-    [{ days: '0' }, 'days must be a whole number from 1 to 365.'],
-    [{ days: '366' }, 'days must be a whole number from 1 to 365.'],
+    [{ days: '0' }, 'days must be a whole number from 1 to 365, or all.'],
+    [{ days: '366' }, 'days must be a whole number from 1 to 365, or all.'],
     [{ from: '2026-02-30' }, 'from must be a date written YYYY-MM-DD.'],
     [{ to: '2026-12-01' }, 'from must be given with to'],
-    [{ from: '2024-01-01', to: '2026-01-01' }, 'from and to may span at most 365 days.'],
+    [{ from: '2000-01-01', to: '2026-01-01' }, 'from must be 2008-10-01 or later: Spotify keeps nothing older.'],
     [{ days: '7', from: '2026-12-01' }, 'days cannot be given with from or to'],
     [{ width: '900' }, 'width must be a whole number from 300 to 800.'],
     [{ theme: 'neon' }, 'theme must be one of'],

@@ -208,7 +208,8 @@ describe('GET /history', () => {
     [{ from: '2026-12-01', to: 'yesterday' }, /to must be a date/],
     [{ to: '2026-12-01' }, /from must be given with to/],
     [{ from: '2026-12-02', to: '2026-12-01' }, /from must not be after to/],
-    [{ from: '2024-01-01', to: '2026-01-01' }, /at most 365 days/],
+    [{ from: '2008-09-30', to: '2026-01-01' }, /from must be 2008-10-01 or later/],
+    [{ days: 'al' }, /days must be a whole number from 1 to 365, or all/],
     [{ days: '7', from: '2026-12-01' }, /days cannot be given with from or to/],
   ])('refuses %j with 400 naming the parameter', async (query, message) => {
     await service.connect();

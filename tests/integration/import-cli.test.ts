@@ -272,6 +272,14 @@ describe('npm run export', () => {
       track: { id: '6rqhFgbbKwnb9MLmUQDhG6', name: 'Collected song', credits: [{ id: '0OdUWJ0sBjDrqHygGUXeCF', name: 'Collected band' }], album: 'Collected album', durationMs: 181_000, explicit: true, url: 'https://open.spotify.com/track/6rqhFgbbKwnb9MLmUQDhG6', image: null },
     };
     await client.send(new PutCommand({ TableName: tableNames(source).historyTableName, Item: { pk: `play#${OWNER}`, sk: `${collected.playedAt}#${collected.track.id}`, ...collected } }));
+    // And a play the account data named only by artist and title: its track and artist are keys.
+    const byName = {
+      playedAt: '2026-02-01T09:00:00.000Z',
+      track: { id: '~AAAAAAAAAAAAAAAAAAAA1', name: 'Only a name', credits: [{ id: '~BBBBBBBBBBBBBBBBBBBB2', name: 'A band by name' }], album: '', durationMs: 200_000, explicit: false },
+      msPlayed: 200_000,
+      source: 'import',
+    };
+    await client.send(new PutCommand({ TableName: tableNames(source).historyTableName, Item: { pk: `play#${OWNER}`, sk: `${byName.playedAt}#${byName.track.id}`, ...byName } }));
     const stored = (await items(source, 'play')).length;
 
     const file = join(dir, `plays-${source}.jsonl`);

@@ -210,6 +210,30 @@ describe('importing Spotify\'s data export', { timeout: 120_000 }, () => {
     expect(card.statusCode).toBe(200);
   });
 
+  it('says where its plays came from and from when, and a stretch neither imported nor collected stays a gap', async () => {
+    await service.connect();
+    const noon = noonYesterday();
+    const dir = folder();
+    extendedFile(dir, [
+      [0, noon - 20 * DAY],
+      [1, noon - 15 * DAY],
+      [2, noon - 10 * DAY],
+    ]);
+    await importExport([dir], { user: OWNER_ID });
+    await collected([3, noon]);
+    const answer = body(await history({ days: '30' }));
+    const since = answer.collectingSince;
+    expect(answer.sources).toEqual({ imported: { from: new Date(noon - 20 * DAY).toISOString(), to: new Date(noon - 10 * DAY).toISOString() }, collected: { since } });
+    expect(answer.plays).toBe(4);
+    expect(answer.complete).toBe(false);
+    expect(answer.gaps).toContainEqual({ from: new Date(noon - 10 * DAY).toISOString(), to: since, reason: 'not_collected' });
+    // A period the import covers alone is complete.
+    const covered = (day: number) => new Date(noon - day * DAY).toISOString().slice(0, 10);
+    expect(body(await history({ from: covered(19), to: covered(11) }))).toMatchObject({ complete: true, gaps: [], plays: 1 });
+    const card = await (historyCardHandler as (event: unknown, context: unknown) => Promise<Result>)(httpEvent('/history.svg', { query: { days: '30' } }), lambdaContext('historyCard'));
+    expect(card.body).toContain(`Nothing imported or collected from ${covered(10)}`);
+  });
+
   it('an import cut short by a bad file is finished by running it again: the same history as one clean run', async () => {
     await service.connect();
     const now = Date.now();

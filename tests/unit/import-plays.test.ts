@@ -196,9 +196,18 @@ describe("the service's own export (JSON Lines)", () => {
     });
     // Ill-formed x_ fields add nothing; the artist comes from the list when the history lost it.
     const last = playOf(results[2] as PlayOrSkip);
-    expect(last).toMatchObject({ artistName: 'From the list', artistIds: [], artistNames: ['From the list'] });
+    // Ids stay by position beside the names: an entry that is no artist URI is '' (the import keys that artist by its name).
+    expect(last).toMatchObject({ artistName: 'From the list', artistIds: ['', ''], artistNames: ['From the list'] });
     expect(last).not.toHaveProperty('durationMs');
     expect(last).not.toHaveProperty('explicit');
+  });
+
+  it('takes a track the service knew only by name by its key when the line has no URI, and nothing else for one', () => {
+    const byName = extendedPlay(extended({ spotify_track_uri: null, x_track_key: '~AAAAAAAAAAAAAAAAAAAA1' }), 'jsonl');
+    expect(playOf(byName)).toMatchObject({ trackId: null, trackKey: '~AAAAAAAAAAAAAAAAAAAA1' });
+    expect(extendedPlay(extended({ spotify_track_uri: null, x_track_key: 'no key' }), 'jsonl')).toEqual({ skip: 'no_track' });
+    expect(extendedPlay(extended({ spotify_track_uri: null, x_track_key: '~AAAAAAAAAAAAAAAAAAAA1' }), 'extended')).toEqual({ skip: 'no_track' });
+    expect(playOf(extendedPlay(extended({ x_track_key: '~AAAAAAAAAAAAAAAAAAAA1' }), 'jsonl'))).not.toHaveProperty('trackKey');
   });
 
   it('x_ fields in the extended history are not read: only the service writes them', () => {

@@ -1,6 +1,7 @@
 /**
  * The card of /history.svg: the period's plays as bars (one a day, scaled to the busiest; a week
- * a bar when a day's would be thinner than MIN_BAR px), a baseline with the period's first and
+ * a bar when a day's would be thinner than MIN_BAR px; a month a bar for a period over a year, a
+ * year a bar when a month's would be too thin), a baseline with the period's first and
  * last dates under it, the total plays and time in the subtitle, a note when the history is not
  * complete, and the period's top three artists as text rows (the history keeps no pictures, so
  * `images` changes nothing here). Nothing collected yet: a message card saying so.
@@ -77,11 +78,41 @@ export function historyBars(days: History['days'], width: number): { unit: 'day'
   return { unit, bars };
 }
 
+/** The bars of a long period's `months` across `width` px: one a month, or a year a bar when a month's would be under MIN_BAR px. */
+export function monthBars(months: History['months'], width: number): { unit: 'month' | 'year'; bars: HistoryBar[] } {
+  const unit = (width / Math.max(months.length, 1)) * BAR_SHARE < MIN_BAR ? 'year' : 'month';
+  const groups: History['months'][] = [];
+  for (const month of months) {
+    const last = groups.at(-1);
+    if (unit === 'year' && last && last[0]!.month.slice(0, 4) === month.month.slice(0, 4)) last.push(month);
+    else groups.push([month]);
+  }
+  const slot = width / Math.max(groups.length, 1);
+  const barWidth = Math.min(slot * BAR_SHARE, MAX_BAR);
+  const plays = groups.map((group) => group.reduce((sum, month) => sum + month.plays, 0));
+  const busiest = Math.max(0, ...plays);
+  const bars = groups.map((group, index) => ({
+    from: `${group[0]!.month}-01`,
+    to: `${group.at(-1)!.month}-01`,
+    plays: plays[index]!,
+    x: round(LEFT + index * slot + (slot - barWidth) / 2),
+    width: round(barWidth),
+    height: plays[index] ? round(Math.max((plays[index]! / busiest) * CHART, MIN_BAR)) : 0,
+  }));
+  return { unit, bars };
+}
+
 /** What the period is called: "today", "in the last 30 days", "on 2026-11-20", "from … to …". */
-function periodWords(history: History, today: string): { words: string; days: number } {
+function periodWords(history: History, today: string): { words: string; span: string } {
+  if (history.by === 'month') {
+    const span = count(history.months.length, 'month');
+    const first = history.from.slice(0, 7);
+    return { words: history.to === today ? `since ${first}` : `from ${first} to ${history.to.slice(0, 7)}`, span };
+  }
   const days = Math.round((Date.parse(`${history.to}T00:00:00Z`) - Date.parse(`${history.from}T00:00:00Z`)) / 86_400_000) + 1;
-  if (history.to === today) return { words: days === 1 ? 'today' : `in the last ${days} days`, days };
-  return { words: history.from === history.to ? `on ${history.from}` : `from ${history.from} to ${history.to}`, days };
+  const span = count(days, 'day');
+  if (history.to === today) return { words: days === 1 ? 'today' : `in the last ${days} days`, span };
+  return { words: history.from === history.to ? `on ${history.from}` : `from ${history.from} to ${history.to}`, span };
 }
 
 /** Why the history of the period is not complete, in words; nothing when it is. */
@@ -90,7 +121,10 @@ export function incompleteNotes(history: History, timeZone: string): string[] {
   const notes: string[] = [];
   const since = history.collectingSince;
   if (since && Date.parse(since) > startOfDay(history.from, timeZone)) notes.push(`Collecting since ${localDate(Date.parse(since), timeZone)}`);
-  if (history.gaps.length) notes.push(`Incomplete: ${history.gaps.length === 1 ? 'a gap' : `${history.gaps.length} gaps`} where Spotify no longer had the plays`);
+  const unknown = history.gaps.filter((gap) => gap.reason === 'not_collected');
+  const lost = history.gaps.length - unknown.length;
+  for (const gap of unknown) notes.push(`Nothing imported or collected from ${localDate(Date.parse(gap.from), timeZone)} to ${localDate(Date.parse(gap.to), timeZone)}`);
+  if (lost) notes.push(`Incomplete: ${lost === 1 ? 'a gap' : `${lost} gaps`} where Spotify no longer had the plays`);
   if (!notes.length) notes.push('Incomplete: plays this old are no longer kept');
   return notes;
 }
@@ -125,9 +159,9 @@ export function renderHistoryCard(history: History, options: Partial<LookOptions
   }
   const title = look.title ?? 'Listening history';
   const totals = `${count(history.plays, 'play')} · ${duration(history.minutes)}`;
-  const { words, days } = periodWords(history, calendar.today);
+  const { words, span } = periodWords(history, calendar.today);
   const subtitle = `${totals} ${words}`;
-  const top = header(look, title, fitting([subtitle, `${totals} · ${count(days, 'day')}`, totals], look.right - 44));
+  const top = header(look, title, fitting([subtitle, `${totals} · ${span}`, totals], look.right - 44));
   const notes = incompleteNotes(history, calendar.timeZone);
   const noteLines = notes.length ? wrapText(notes.join(' · '), look.right - LEFT, styleOf('status')).slice(0, 3) : [];
 
@@ -135,7 +169,7 @@ export function renderHistoryCard(history: History, options: Partial<LookOptions
   const noteSvg = noteLines.map((line, index) => textAt('status', LEFT, y + 10 + index * NOTE_LINE, line, { width: look.right - LEFT, extraClass: 'note' })).join('');
   y += noteLines.length * NOTE_LINE + 10;
   const chartWidth = look.right - LEFT;
-  const { unit, bars } = historyBars(history.days, chartWidth);
+  const { unit, bars } = history.by === 'month' ? monthBars(history.months, chartWidth) : historyBars(history.days, chartWidth);
   const baseline = y + CHART;
   const barSvg = bars
     .map((bar) => `<rect class="${unit} accent" x="${bar.x}" y="${round(baseline - bar.height)}" width="${bar.width}" height="${bar.height}" rx="${round(Math.min(2, bar.width / 2, bar.height / 2))}"/>`)
@@ -144,7 +178,7 @@ export function renderHistoryCard(history: History, options: Partial<LookOptions
   const dates =
     textAt('foot', LEFT, baseline + 17, history.from) +
     (history.to === history.from ? '' : textAt('foot', look.right, baseline + 17, history.to, { anchor: 'end' })) +
-    (unit === 'week' ? textAt('foot', LEFT + chartWidth / 2, baseline + 17, 'by week', { anchor: 'middle' }) : '');
+    (unit === 'day' ? '' : textAt('foot', LEFT + chartWidth / 2, baseline + 17, `by ${unit}`, { anchor: 'middle' }));
   const chart = `<g class="chart">${barSvg}<rect class="baseline" x="${LEFT}" y="${baseline}" width="${chartWidth}" height="1" fill="${look.colours.line}"/>${quiet}${dates}</g>`;
   y = baseline + 28;
 
@@ -154,7 +188,7 @@ export function renderHistoryCard(history: History, options: Partial<LookOptions
   const height = y + FOOTER;
   const footer = textAt('foot', look.right, height - 14, 'Data from Spotify', { anchor: 'end' });
 
-  const perBar = unit === 'week' ? 'plays per week' : 'plays per day';
+  const perBar = `plays per ${unit}`;
   const shownArtists = artists.length ? `Top artists: ${artists.map((artist) => `${artist.name} (${count(artist.plays, 'play')})`).join(', ')}.` : 'No plays in this period.';
   const label = `${title}, ${subtitle} (${history.from} to ${history.to}, ${perBar}). ${shownArtists}${notes.length ? ` ${notes.join('. ')}.` : ''}`;
   return frame({ look, height, label, body: top.svg + noteSvg + chart + artistSvg + footer });

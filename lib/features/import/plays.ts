@@ -26,6 +26,8 @@ export interface ImportedPlay {
   source: EntryKind;
   /** The track's 22-character id; null for the account data, which has no URIs. */
   trackId: string | null;
+  /** A track the service knew only by its artist's and its own name: its key (`~…`), from the service's own export. */
+  trackKey?: string;
   /** Empty when the export lost the name (the id still names the track). */
   trackName: string;
   artistName: string;
@@ -54,6 +56,8 @@ const ACCOUNT_FIELDS = ['endTime', 'msPlayed', 'artistName', 'trackName'];
 
 const TRACK_URI = /^spotify:track:([0-9A-Za-z]{22})$/;
 const ARTIST_URI = /^spotify:artist:([0-9A-Za-z]{22})$/;
+/** The import's key of a track known only by name (lib/features/import/import.ts): "~" and 21 characters of base64url. */
+const TRACK_KEY = /^~[0-9A-Za-z_-]{21}$/;
 const ISO_UTC = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z$/;
 const ACCOUNT_MINUTE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/;
 
@@ -80,7 +84,9 @@ export function extendedPlay(fields: Record<string, unknown>, source: 'extended'
   if (isSet(fields.spotify_episode_uri) || isSet(fields.episode_name) || isSet(fields.episode_show_name)) return { skip: 'podcast' };
   if (isSet(fields.audiobook_uri) || isSet(fields.audiobook_chapter_uri) || isSet(fields.audiobook_title)) return { skip: 'audiobook' };
   const trackId = typeof fields.spotify_track_uri === 'string' ? (TRACK_URI.exec(fields.spotify_track_uri)?.[1] ?? null) : null;
-  if (trackId === null) return { skip: 'no_track' };
+  // The service's own export names a track it knew only by name by its key instead of a URI.
+  const trackKey = source === 'jsonl' && typeof fields.x_track_key === 'string' && TRACK_KEY.test(fields.x_track_key) ? fields.x_track_key : undefined;
+  if (trackId === null && trackKey === undefined) return { skip: 'no_track' };
   if (fields.incognito_mode === true) return { skip: 'incognito' };
   if (msPlayed < MIN_PLAY_MS) return { skip: 'short' };
   const play: ImportedPlay = {
@@ -88,6 +94,7 @@ export function extendedPlay(fields: Record<string, unknown>, source: 'extended'
     msPlayed,
     source,
     trackId,
+    ...(trackKey && !trackId ? { trackKey } : {}),
     trackName: text(fields.master_metadata_track_name) ?? '',
     artistName: text(fields.master_metadata_album_artist_name) ?? '',
     albumName: text(fields.master_metadata_album_album_name),
@@ -110,7 +117,8 @@ export function accountPlay(fields: Record<string, unknown>): PlayOrSkip {
 function withOwnFields(play: ImportedPlay, fields: Record<string, unknown>): ImportedPlay {
   const own = { ...play };
   if (Array.isArray(fields.x_artist_uris)) {
-    own.artistIds = fields.x_artist_uris.flatMap((uri) => (typeof uri === 'string' ? (ARTIST_URI.exec(uri)?.slice(1, 2) ?? []) : []));
+    // By position, as x_artist_names lists them: an artist known only by name has '' (the import keys it by its name).
+    own.artistIds = fields.x_artist_uris.map((uri) => (typeof uri === 'string' ? (ARTIST_URI.exec(uri)?.[1] ?? '') : ''));
   }
   if (Array.isArray(fields.x_artist_names)) {
     own.artistNames = fields.x_artist_names.filter((name): name is string => typeof name === 'string');

@@ -22,9 +22,11 @@ function historyOf(plays: number[], overrides: Partial<History> = {}): History {
   return {
     from: days[0]!.date,
     to: TODAY,
+    by: 'day',
     plays: total,
     minutes: total * 3,
     days,
+    months: [],
     topArtists: [
       { id: 'a1', name: 'Velvet Harbor', plays: 12 },
       { id: 'a2', name: 'Neon Foxes', plays: 7 },
@@ -35,6 +37,7 @@ function historyOf(plays: number[], overrides: Partial<History> = {}): History {
     complete: true,
     gaps: [],
     collectingSince: '2025-01-01T00:00:00.000Z',
+    sources: { collected: { since: '2025-01-01T00:00:00.000Z' }, imported: null },
     ...overrides,
   };
 }
