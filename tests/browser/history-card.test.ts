@@ -5,14 +5,17 @@
  * no rule of its CSP, and that no text (nor bar) runs past its space in the browser's font at 300
  * and 800 px, weekly bars, a long artist name and the incomplete note included. Saves
  * test-results/screenshots/history-card.png; UPDATE_DOCS_SCREENSHOTS=1 also refreshes
- * docs/history-card.png.
+ * docs/history-card.png. Years of an imported export are drawn as monthly bars
+ * (docs/history-card-years.png).
  */
-import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as collectHandler } from '../../handlers/scheduled/collect';
+import { importExport } from '../../lib/features/import/import';
 import { documentClient } from '../../lib/platform/dynamo';
 import { launchChromium } from '../support/browser';
 import { cardPages, pixels } from '../support/card-pages';
@@ -20,6 +23,7 @@ import { lambdaContext } from '../support/events';
 import { serveHandler, type HandlerServer } from '../support/handler-server';
 import { SCREENSHOTS_DIR } from '../support/page-checks';
 import { historyCard, useService } from '../support/service';
+import { writeExportFolder } from '../support/spotify-export';
 import { OWNER_ID, type Track } from '../support/spotify-emulator';
 
 const service = useService();
@@ -169,6 +173,33 @@ describe('the history card in Chromium', { timeout: 60_000 }, () => {
       expect(box.left, box.text).toBeGreaterThanOrEqual(8);
     }
     if (query.includes('days=365')) expect(texts.map((box) => box.text)).toContain(`Collecting since ${new Date(Date.now() - 60 * DAY).toISOString().slice(0, 10)}`);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the whole listening life in Chromium', { timeout: 180_000 }, () => {
+  it('draws years of imported plays as monthly bars, and saves the picture the import\'s page shows', async () => {
+    await service.connect();
+    const dir = mkdtempSync(join(tmpdir(), 'history-years-'));
+    try {
+      // Four years of Spotify's data export (synthetic), then the collector's recent plays.
+      await writeExportFolder(dir, { years: 4, playsPerDay: 3, end: Date.now() - 2 * DAY, seed: 5 });
+      await importExport([dir], { user: OWNER_ID });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await (collectHandler as (event: unknown, context: unknown) => Promise<unknown>)({}, lambdaContext('collect'));
+    const { page, problems } = await newPage({ width: 900, height: 420 });
+    await page.goto(`${base}/history.svg?days=all&width=800`);
+    const bars = await page.evaluate("document.querySelectorAll('rect.month').length");
+    expect(bars).toBeGreaterThanOrEqual(48);
+    const size = await page.evaluate("[document.documentElement.width.baseVal.value, document.documentElement.height.baseVal.value]") as [number, number];
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    const file = join(SCREENSHOTS_DIR, 'history-card-years.png');
+    const shot = await page.screenshot({ path: file, clip: { x: 0, y: 0, width: size[0], height: size[1] } });
+    if (process.env.UPDATE_DOCS_SCREENSHOTS) copyFileSync(file, resolve(import.meta.dirname, '../../docs/history-card-years.png'));
+    expect(shot.byteLength).toBeGreaterThan(10_000);
+    expect(await page.evaluate("document.documentElement.getAttribute('aria-label')")).toMatch(/^Listening history, [\d,]+ plays · [\d,]+ h since \d{4}-\d{2} \(.*plays per month\)/);
     expect(problems).toEqual([]);
   });
 });

@@ -120,7 +120,10 @@ export function incompleteNotes(history: History, timeZone: string): string[] {
   if (history.complete) return [];
   const notes: string[] = [];
   const since = history.collectingSince;
-  if (since && Date.parse(since) > startOfDay(history.from, timeZone)) notes.push(`Collecting since ${localDate(Date.parse(since), timeZone)}`);
+  const imported = history.sources.imported?.from;
+  // The history starts with whichever came first: an import of Spotify's data export, or collecting.
+  const begins = imported && (!since || imported < since) ? { at: imported, words: 'History from' } : since ? { at: since, words: 'Collecting since' } : undefined;
+  if (begins && Date.parse(begins.at) > startOfDay(history.from, timeZone)) notes.push(`${begins.words} ${localDate(Date.parse(begins.at), timeZone)}`);
   const unknown = history.gaps.filter((gap) => gap.reason === 'not_collected');
   const lost = history.gaps.length - unknown.length;
   for (const gap of unknown) notes.push(`Nothing imported or collected from ${localDate(Date.parse(gap.from), timeZone)} to ${localDate(Date.parse(gap.to), timeZone)}`);
