@@ -7,12 +7,13 @@ import { LEVELS, type Level } from './days/traffic';
 import type { EndToEndOptions } from './e2e';
 import type { HistoryOptions } from './history';
 import type { HistoryCpuOptions } from './history-cpu';
+import type { ImportOptions } from './import';
 import type { LatencyOptions } from './latency';
 import type { NowPlayingOptions } from './now-playing';
 import type { WindowOptions } from './window';
 
 /** The bench's sections, each nameable with --only. */
-export const SECTIONS = ['init', 'calls', 'latency', 'burst', 'now-playing', 'history', 'e2e', 'days', 'history-cpu'] as const;
+export const SECTIONS = ['init', 'calls', 'latency', 'burst', 'now-playing', 'history', 'e2e', 'days', 'history-cpu', 'import'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const SECTION_LABELS: Record<Section, string> = {
@@ -25,6 +26,7 @@ export const SECTION_LABELS: Record<Section, string> = {
   e2e: 'end to end over HTTP',
   days: 'simulated days: the day\'s Spotify budget',
   'history-cpu': '/history?days=365 for a heavy listener at each Lambda memory size\'s CPU',
+  import: 'importing Spotify\'s data export: a ten-year export into the local stack',
 };
 
 export interface BenchOptions {
@@ -44,6 +46,7 @@ export interface BenchOptions {
   initRuns: number;
   days: DaysOptions;
   historyCpu: HistoryCpuOptions;
+  importExport: ImportOptions;
 }
 
 const FULL: Omit<BenchOptions, 'smoke' | 'quiet' | 'sections'> = {
@@ -60,6 +63,8 @@ const FULL: Omit<BenchOptions, 'smoke' | 'quiet' | 'sections'> = {
   days: { hours: 48, todayBusyHours: 4, containers: 4, designs: [...DAYS_DESIGNS], levels: [...LEVELS], quota: { calls: 700, level: 'perMinute' }, workers: availableParallelism(), everySecond: false },
   // A heavy listener's year (1,000 plays a day), at Lambda's smallest usual sizes up to a whole vCPU.
   historyCpu: { memorySizes: [256, 512, 1024, 1769], requests: 10, days: 365, cpuLimitRequired: true },
+  // Ten years of about 55 entries a day (some 200,000, three in four of them music plays to keep), split as Spotify splits them into about 20 files.
+  importExport: { years: 10, playsPerDay: 55, fileBytes: 9_600_000, requests: 20 },
 };
 
 /** Tiny counts, no serverless offline and no packaging: proves the bench still runs, in seconds. */
@@ -76,6 +81,8 @@ const SMOKE: Omit<BenchOptions, 'smoke' | 'quiet' | 'sections'> = {
   days: { hours: 2, todayBusyHours: 2, containers: 4, designs: ['service'], levels: ['perMinute'], quota: { calls: 30, level: 'perMinute' }, workers: 2, everySecond: false },
   // Three days at one size; unlimited where this machine cannot limit a process's CPU.
   historyCpu: { memorySizes: [1769], requests: 2, days: 3, cpuLimitRequired: false },
+  // A month of a few plays a day: the real CLI twice and /history, in seconds.
+  importExport: { years: 0.1, playsPerDay: 5, fileBytes: 9_600_000, requests: 2 },
 };
 
 export const USAGE = `npm run bench -- [--smoke] [--quiet] [--only SECTION[,SECTION…]] [--spotify-latency-ms N] [--requests N] [--e2e-seconds N] [--init-runs N]

@@ -22,6 +22,7 @@ import { measureDays, type DaysFigure } from './days/section';
 import { measureEndToEnd, startInProcessServer, startOfflineServers, type EndToEndFigure, type Servers } from './e2e';
 import { measureHistory, type HistoryFigure } from './history';
 import { measureHistoryCpu, type HistoryCpuFigure } from './history-cpu';
+import { measureImport, type ImportFigure } from './import';
 import { measureLatency, type LatencyFigures } from './latency';
 import { measureNowPlaying, type NowPlayingFigure } from './now-playing';
 import type { BenchOptions, Section } from './options';
@@ -60,6 +61,7 @@ export interface BenchResult {
     initRuns: number;
     days: BenchOptions['days'];
     historyCpu: BenchOptions['historyCpu'];
+    importExport: BenchOptions['importExport'];
   };
   spotifyCalls?: Record<Design, WindowFigure>;
   latency?: LatencyFigures;
@@ -73,6 +75,8 @@ export interface BenchResult {
   history?: HistoryFigure;
   /** /history?days=365 for a heavy listener, its handler's CPU held to each Lambda memory size's. */
   historyCpu?: HistoryCpuFigure;
+  /** A ten-year data export through the real `npm run import`, twice, then /history over it. */
+  importExport?: ImportFigure;
   endToEnd?: { via: string; figures: EndToEndFigure[] };
   bundles?: BundleFigure[];
   /** Two simulated days of the day's Spotify budget, for this service and today's design. */
@@ -226,6 +230,10 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
     );
     const { memorySizes, days: historyDays } = options.historyCpu;
     const historyCpu = await run('history-cpu', `/history?days=${historyDays} for a heavy listener at ${memorySizes.join(', ')} MB of Lambda CPU, a process each…`, () => measureHistoryCpu(options.historyCpu, log));
+    const { years, playsPerDay } = options.importExport;
+    const importExport = await run('import', `npm run import of a ${years}-year data export (${playsPerDay} entries a day) into dynalite, twice, then /history over it…`, () =>
+      measureImport(options.importExport, log),
+    );
     return {
       mode: options.smoke ? 'smoke' : 'full',
       startedAt,
@@ -246,10 +254,12 @@ export async function runBench(options: BenchOptions, say: (line: string) => voi
         initRuns: options.initRuns,
         days: options.days,
         historyCpu: options.historyCpu,
+        importExport: options.importExport,
       },
       ...figures,
       ...(days ? { days } : {}),
       ...(historyCpu ? { historyCpu } : {}),
+      ...(importExport ? { importExport } : {}),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();

@@ -17,7 +17,7 @@ const functions = Object.keys(parse(readFileSync(new URL('../../serverless.yml',
 
 /** The figures of every section, which a run without --only has. */
 function complete(result: BenchResult): Required<BenchResult> {
-  for (const section of ['spotifyCalls', 'latency', 'burst', 'burstAcrossContainers', 'nowPlaying', 'history', 'endToEnd', 'bundles', 'days', 'historyCpu'] as const) expect(result[section]).toBeDefined();
+  for (const section of ['spotifyCalls', 'latency', 'burst', 'burstAcrossContainers', 'nowPlaying', 'history', 'endToEnd', 'bundles', 'days', 'historyCpu', 'importExport'] as const) expect(result[section]).toBeDefined();
   return result as Required<BenchResult>;
 }
 
@@ -141,6 +141,28 @@ describe('npm run bench -- --smoke', () => {
       expect(figure.cpuMsPerRequest).toBeGreaterThan(0);
     }
     expect(markdown(result)).toContain(`<!-- bench:history-cpu -->\n## /history?days=${cpu.days} for a heavy listener`);
+
+    // The import: the real CLI on a tiny generated export, twice; the second run adds nothing; /history answers what it stored.
+    const imported = result.importExport;
+    expect(imported.export.plays).toBeGreaterThan(0);
+    // At most the generator's plays to keep: two of one track ending within seconds are one play to the import.
+    expect(imported.first.imported).toBeGreaterThan(0);
+    expect(imported.first.imported).toBeLessThanOrEqual(imported.export.plays);
+    expect(imported.first).toMatchObject({ storedBefore: 0, storedAfter: imported.first.imported, duplicates: 0 });
+    expect(imported.second).toMatchObject({ imported: 0, duplicates: imported.first.imported + imported.first.duplicates, storedBefore: imported.first.storedAfter, storedAfter: imported.first.storedAfter });
+    for (const run of [imported.first, imported.second]) {
+      expect(run.wallSeconds).toBeGreaterThan(0);
+      expect(run.peakMb).toBeGreaterThan(0);
+    }
+    expect(imported.playsPerSecond).toBeGreaterThan(0);
+    expect(imported.history.map((answer) => answer.days)).toEqual(['365', 'all']);
+    for (const answer of imported.history) {
+      expect(answer.plays).toBe(imported.first.imported);
+      expect(answer.latency.p50).toBeGreaterThan(0);
+    }
+    // Its four targets: the time, the memory, the second run, /history over what it imported (the bench's duration target names it too).
+    expect(targets(result).filter((target) => target.name.includes('import') && !target.name.startsWith('every section'))).toHaveLength(4);
+    expect(markdown(result)).toContain("<!-- bench:import -->\n## Importing Spotify's data export");
   }, 240_000);
 
   it('runs the sections --only names, and rewrites only their part of the page', async () => {
