@@ -208,7 +208,7 @@ function importHeadline(figure: ImportFigure): string[] {
   const all = periodOf(figure, 'all');
   return [
     `Importing a ${yearsOf(figure.export.years)} data export (${count(figure.export.entries)} entries in ${figure.export.historyFiles} files) with \`npm run import\`: ` +
-      `${count(first.imported)} plays in ${first.wallSeconds} s (${count(figure.playsPerSecond)} plays/s), peak ${first.peakMb} MB; ` +
+      `${count(first.imported)} plays in ${first.wallSeconds} s (${count(figure.playsPerSecond)} plays/s), peak ${first.peakMb} MB (${second.peakMb} MB on the second run); ` +
       `the same zip again in ${second.wallSeconds} s added ${count(secondAdded(figure))}` +
       `${year ? `; then /history?days=365 p50 ${ms(year.latency.p50)} ms` : ''}${all ? `, days=all (${count(all.plays)} plays) p50 ${ms(all.latency.p50)} ms` : ''}.`,
   ];
@@ -228,7 +228,7 @@ function importMarkdown(figure: ImportFigure): string[] {
     '',
     `Measured ${figure.at.slice(0, 16).replace('T', ' ')} UTC on Node.js ${figure.node}, load average (1 / 5 / 15 min) ${loads(figure.loadAverage.before)} before the first import and ${loads(figure.loadAverage.after)} at the end (\`npm run bench -- --only import\`, scripts/bench/import.ts).`,
     '',
-    row(['plays in the export', 'history files', 'imported', 'wall (s)', 'plays/s', 'peak memory', 'second run (s)', 'second run added', '/history?days=365 p50', '/history?days=all p50', 'load (1 min) before → after']),
+    row(['plays in the export', 'history files', 'imported', 'wall (s)', 'plays/s', 'peak memory, first / second run', 'second run (s)', 'second run added', '/history?days=365 p50', '/history?days=all p50', 'load (1 min) before → after']),
     row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
     row([
       `${count(figure.export.entries)} (${count(figure.export.plays)} music plays to keep)`,
@@ -236,7 +236,7 @@ function importMarkdown(figure: ImportFigure): string[] {
       count(first.imported),
       first.wallSeconds,
       count(figure.playsPerSecond),
-      `${first.peakMb} MB`,
+      `${first.peakMb} / ${second.peakMb} MB`,
       second.wallSeconds,
       count(secondAdded(figure)),
       cell('365'),
@@ -247,7 +247,8 @@ function importMarkdown(figure: ImportFigure): string[] {
     `- The export: tests/support/spotify-export.ts's synthetic zip (${(figure.export.zipBytes / 2 ** 20).toFixed(1)} MiB, ${figure.export.files} files), ${figure.export.years} years ending today of ${count(Math.round(figure.export.entries / (figure.export.years * 365)))} entries a`,
     '  day split into extended-history files as Spotify splits them, with its podcasts, audiobooks, short, incognito and',
     "  nameless plays (skipped and counted by the import), the account data's last year, and files the import skips.",
-    `  The first run read ${count(first.read)} entries (the account data's included) and rewrote ${count(first.days)} days' aggregates.`,
+    `  The first run read ${count(first.read)} entries (the account data's included), found ${count(first.duplicates)} of the export's plays to be another`,
+    `  of its plays (the same track ending within seconds: the import's rule for one play) and rewrote ${count(first.days)} days' aggregates.`,
     '- The database: dynalite in a process of its own, its data on disk as `npm start` keeps it, the tables made from',
     "  serverless.yml under the local stage's names, an owner connected.",
     '- The import: the real CLI, `node --import tsx scripts/import.ts <zip>`, pointed at that dynalite by',
@@ -258,6 +259,10 @@ function importMarkdown(figure: ImportFigure): string[] {
     `- /history: the handler bundled as deployed, run by plain node in a process of its own (CPU unlimited,`,
     `  HISTORY_CACHE_SECONDS=0: every request reads), one untimed request then ${figure.requests} timed ones per period.`,
     `  days=all answers the whole stored history from the month roll-ups. p90: ${figure.history.map((answer) => `days=${answer.days} ${ms(answer.latency.p90)} ms`).join(', ')}.`,
+    '',
+    'Targets:',
+    '',
+    ...importTargets(figure).map((target) => `- ${target.pass ? 'PASS' : 'FAIL'} ${target.name}: ${target.value}`),
     '',
   ];
 }
