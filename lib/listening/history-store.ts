@@ -351,10 +351,38 @@ export async function importCoverage(user: string): Promise<{ from: number; to: 
   return Item?.from === undefined || Item.to === undefined ? undefined : { from: Item.from, to: Item.to };
 }
 
-/** Widens the period the imported extended history covers to take in `span`, and notes when the last import was. */
+/** Widens the period the imported extended history covers to take in `span`, and notes when the last import was (its days to rewrite kept). */
 export async function noteImport(user: string, span: { from: number; to: number }): Promise<void> {
   const known = await importCoverage(user);
   const from = Math.min(span.from, known?.from ?? span.from);
   const to = Math.max(span.to, known?.to ?? span.to);
-  await send((TableName) => new PutCommand({ TableName, Item: { ...IMPORT_STATE(user), from, to, importedAt: new Date().toISOString() } }));
+  await send((TableName) =>
+    new UpdateCommand({
+      TableName,
+      Key: IMPORT_STATE(user),
+      UpdateExpression: 'SET #from = :from, #to = :to, importedAt = :at',
+      ExpressionAttributeNames: { '#from': 'from', '#to': 'to' },
+      ExpressionAttributeValues: { ':from': from, ':to': to, ':at': new Date().toISOString() },
+    }),
+  );
+}
+
+/**
+ * Days an import stored plays on and has not yet rewritten the aggregates of (a string set on the
+ * import's state item): marked before the plays are written, cleared once rewritten, so an import
+ * cut short leaves them for the next to finish, and a run that stores nothing rewrites nothing else.
+ */
+export async function markImportDays(user: string, dates: string[]): Promise<void> {
+  if (!dates.length) return;
+  await send((TableName) => new UpdateCommand({ TableName, Key: IMPORT_STATE(user), UpdateExpression: 'ADD pendingDays :dates', ExpressionAttributeValues: { ':dates': new Set(dates) } }));
+}
+
+export async function importPendingDays(user: string): Promise<string[]> {
+  const { Item } = await send<{ Item?: { pendingDays?: Set<string> } }>((TableName) => new GetCommand({ TableName, Key: IMPORT_STATE(user), ConsistentRead: true }));
+  return [...(Item?.pendingDays ?? [])].sort();
+}
+
+export async function clearImportDays(user: string, dates: string[]): Promise<void> {
+  if (!dates.length) return;
+  await send((TableName) => new UpdateCommand({ TableName, Key: IMPORT_STATE(user), UpdateExpression: 'DELETE pendingDays :dates', ExpressionAttributeValues: { ':dates': new Set(dates) } }));
 }

@@ -17,9 +17,10 @@
  *   two artists of one name are one, and only the album artist is credited (no features).
  *   A track the account data names without an id gets a name key (`~…`) of its artist and title.
  * - Writes are idempotent (a play's key is its end and its track; a rerun finds what is stored as
- *   duplicates), so an interrupted import run again finishes. Every day that had an imported play,
- *   new or found stored, has its aggregate rewritten from its stored plays at the end, then its month's
- *   roll-up: a run cut short before that is completed by the next.
+ *   duplicates), so an interrupted import run again finishes. A day is marked on the import's state
+ *   item before its new plays are written; at the end every marked day has its aggregate rewritten
+ *   from its stored plays, then its month's roll-up, and the marks are cleared: a run cut short
+ *   leaves its marks to the next, and a run that stores nothing rewrites nothing.
  * Plays are taken day by day, a few days held at once (the files are nearly chronological), so
  * memory does not grow with the export.
  */
@@ -28,7 +29,20 @@ import { historyConfig } from '../../platform/config';
 import { withRequest } from '../../platform/request-context';
 import { localDate, startOfDay, addDays } from '../../platform/time';
 import { rewriteDay, rollUpMonths } from '../../listening/history-rewrite';
-import { allArtists, catalogueTracks, importCoverage, noteImport, playsBetween, putCatalogueItems, putPlays, type PlayedTrack, type StoredPlay } from '../../listening/history-store';
+import {
+  allArtists,
+  catalogueTracks,
+  clearImportDays,
+  importCoverage,
+  importPendingDays,
+  markImportDays,
+  noteImport,
+  playsBetween,
+  putCatalogueItems,
+  putPlays,
+  type PlayedTrack,
+  type StoredPlay,
+} from '../../listening/history-store';
 import { exportEntries, type EntryKind } from './export-files';
 import { emptySkipCounts, readPlays, type ImportedPlay, type SkipCounts } from './plays';
 
@@ -139,7 +153,6 @@ class Importer {
           ? (other: PlayedTrack) => normal(other.name) === normal(play.trackName) && other.credits.some((credit) => normal(credit.name) === normal(play.artistName))
           : (other: PlayedTrack) => other.id === track.id;
       this.see(play.endedAt);
-      this.touched.add(date);
       if (known.some((other) => Math.abs(other.at - play.endedAt) <= window && same(other.track))) {
         this.progress.duplicates += 1;
         continue;
@@ -148,6 +161,9 @@ class Importer {
       known.push({ at: play.endedAt, track });
       fresh.push(stored);
     }
+    if (!fresh.length) return;
+    if (!this.touched.has(date)) await markImportDays(this.user, [date]);
+    this.touched.add(date);
     await this.catalogue(fresh.map((play) => play.track));
     const keepUntil = (play: StoredPlay) => (this.retentionDays === undefined ? undefined : Date.parse(play.playedAt) + this.retentionDays * 86_400_000);
     await putPlays(this.user, fresh, keepUntil);
@@ -228,6 +244,8 @@ export async function importExport(paths: string[], options: { user: string; onP
   return withRequest({ deadline: Date.now() + LONG_WORK_MS, caller: 'collector' }, async () => {
     const importer = new Importer(options.user);
     await importer.start();
+    // Days an earlier import stored plays on but was cut short before rewriting.
+    const leftOver = await importPendingDays(options.user);
     const { progress } = importer;
     const skippedFiles = new Set<string>();
     const tell = () => options.onProgress?.({ ...progress, skipped: { ...progress.skipped } });
@@ -267,7 +285,7 @@ export async function importExport(paths: string[], options: { user: string; onP
     progress.file = null;
     // The span is noted before the days are rewritten: a rerun finds the plays stored, and the account data left out alike.
     if (importer.extended) await noteImport(options.user, importer.extended);
-    const dates = [...importer.touched].sort();
+    const dates = [...new Set([...importer.touched, ...leftOver])].sort();
     const keepUntil = importer.keepUntil();
     // Days are independent: a few at once (a decade is 3,650 of them).
     let next = 0;
@@ -275,6 +293,7 @@ export async function importExport(paths: string[], options: { user: string; onP
       while (next < dates.length) await rewriteDay(options.user, dates[next++]!, keepUntil);
     }));
     await rollUpMonths(options.user, dates, keepUntil);
+    await clearImportDays(options.user, dates);
     tell();
     return {
       ...progress,
