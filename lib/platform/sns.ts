@@ -1,7 +1,7 @@
 /**
  * Publishing the owner's notices to the SNS topic that emails them (serverless.yml creates it when
  * NOTIFY_EMAIL is set). The SDK is imported statically, like ssm.ts's, so the bundle require()s
- * the copy the nodejs22.x runtime provides (serverless.yml does not bundle it): the watch function
+ * the copy the nodejs24.x runtime provides (serverless.yml does not bundle it): the watch function
  * publishes a few messages a day at most, so its load time does not matter and its size would.
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';

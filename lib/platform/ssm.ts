@@ -1,7 +1,7 @@
 /**
  * The SSM client, for client-secret.ts and webhook-url.ts, which import this module on first use. The SDK is
  * imported statically here so that the bundle loads it with require(), which finds the copy the
- * nodejs22.x runtime provides on NODE_PATH (serverless.yml does not bundle it); a dynamic
+ * nodejs24.x runtime provides on NODE_PATH (serverless.yml does not bundle it); a dynamic
  * import() of the SDK itself would not look there.
  */
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';

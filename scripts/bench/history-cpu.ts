@@ -173,7 +173,7 @@ async function seed(count: number, log: (line: string) => void): Promise<number>
 
 /** The handler, bundled as serverless-esbuild bundles it, and a runner that times requests to it. */
 async function bundle(dir: string): Promise<string> {
-  await build({ entryPoints: [join(root, 'handlers/http/history.ts')], bundle: true, minify: !args.profile, platform: 'node', format: 'cjs', target: 'node20', outfile: join(dir, 'history.cjs'), logLevel: 'silent' });
+  await build({ entryPoints: [join(root, 'handlers/http/history.ts')], bundle: true, minify: !args.profile, platform: 'node', format: 'cjs', target: 'node24', outfile: join(dir, 'history.cjs'), logLevel: 'silent' });
   const runner = join(dir, 'runner.cjs');
   writeFileSync(
     runner,

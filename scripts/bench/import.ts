@@ -202,7 +202,7 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
 
 /** The /history handler bundled as deployed, and a runner that times `REQUESTS` requests for `DAYS` after one untimed. */
 async function historyRunner(dir: string): Promise<string> {
-  await build({ entryPoints: [join(root, 'handlers/http/history.ts')], bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', outfile: join(dir, 'history.cjs'), logLevel: 'silent' });
+  await build({ entryPoints: [join(root, 'handlers/http/history.ts')], bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node24', outfile: join(dir, 'history.cjs'), logLevel: 'silent' });
   const runner = join(dir, 'runner.cjs');
   writeFileSync(
     runner,

@@ -1,7 +1,7 @@
 /**
  * The SSM path as deployed. `serverless package --stage prod` (in a copy of the service, with an
  * environment of its own, so no .env or exported variable reaches it) builds the bundles; the callback and highlights bundles are unzipped into empty
- * folders and run by a child `node` that, like the nodejs22.x runtime, has only the AWS SDK on
+ * folders and run by a child `node` that, like the nodejs24.x runtime, has only the AWS SDK on
  * NODE_PATH (here @aws-sdk/client-ssm and its dependencies, copied from node_modules), with the
  * environment the template gives each function. They read the client secret through
  * SPOTIFY_CLIENT_SECRET_PARAM from a local stand-in for SSM's JSON API; DynamoDB is the run's

@@ -156,7 +156,7 @@ afterAll(() => {
 });
 
 describe('the packaged prod stack', () => {
-  it('has the seventeen functions on nodejs22.x, each with a timeout, memory size and its own small bundle', () => {
+  it('has the seventeen functions on nodejs24.x, each with a timeout, memory size and its own small bundle', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions.map(([name]) => name).sort()).toEqual([
       'CallbackLambdaFunction',
@@ -178,7 +178,7 @@ describe('the packaged prod stack', () => {
       'WatchLambdaFunction',
     ]);
     for (const [, fn] of functions) {
-      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Timeout).toBeGreaterThan(0);
       expect(fn.Properties.MemorySize).toBeGreaterThan(0);
     }

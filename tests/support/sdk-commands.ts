@@ -273,7 +273,7 @@ export async function constructedCommands(handler: string): Promise<ConstructedC
     write: false,
     format: 'esm',
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     packages: 'external',
     treeShaking: true,
     minify: false,

@@ -44,7 +44,12 @@ class SharedAsyncLocalStorage<T> {
   }
 }
 
-/** Makes node:async_hooks hand out the shared storage to whatever loads after this. */
+/**
+ * Makes node:async_hooks hand out the shared storage to whatever loads after this. Not on node 24
+ * and later: there a context travels with AsyncContextFrame, so an enabled storage costs promises
+ * nothing, and node:async_hooks' AsyncLocalStorage can no longer be replaced.
+ */
 export function shareAsyncLocalStorage(): void {
+  if (Number(process.versions.node.split('.')[0]) >= 24) return;
   (asyncHooks as unknown as { AsyncLocalStorage: unknown }).AsyncLocalStorage = SharedAsyncLocalStorage;
 }
