@@ -318,7 +318,8 @@ describe('memory', () => {
     const start = held();
     const text = readFileSync(file, 'utf8');
     const whole = JSON.parse(text) as unknown[];
-    expect(held() - start).toBeGreaterThan(size);
+    // Node 26 keeps the parse more compactly (8.9 MB for a 13.5 MB file, against more than the file on 20 and 24): still twice the streaming bound.
+    expect(held() - start).toBeGreaterThan(size / 2);
     expect([text.length, whole.length]).toEqual([size, elements]);
   }, 60_000);
 });
