@@ -24,7 +24,7 @@
  * It answers, per memory size, the latencies and CPU per request, and the smallest size whose p90
  * is under 1 s. Figures go to bench-results/history-cpu.json (or --out).
  */
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,6 +40,7 @@ import { datesBetween, heavyListener } from '../../tests/support/heavy-listening
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, OWNER_ID } from '../../tests/support/spotify-emulator';
 import { createTable } from '../../tests/support/table';
 import { summarize } from './stats';
+import { runSectionProcess, startDynalite } from './section-process';
 
 const root = resolve(import.meta.dirname, '../..');
 /** Lambda's CPU grows with memory: a whole vCPU at 1,769 MB. */
@@ -128,19 +129,6 @@ function cpuLimiter(): Limiter | undefined {
 
 /** For the smoke run where no limit can be set: it proves the section runs, and measures nothing. */
 const UNLIMITED: Limiter = { method: 'none: unlimited (no cgroup CPU controller nor cpulimit here)', command: (_share, argv) => ({ file: argv[0]!, args: argv.slice(1), cleanup: () => undefined }) };
-
-/** dynalite in a process of its own; answers its endpoint. */
-async function startDynalite(): Promise<{ endpoint: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, ['-e', "require('dynalite')({createTableMs:0,deleteTableMs:0,updateTableMs:0}).listen(0,'127.0.0.1',function(){console.log(this.address().port)})"], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<string>((done, fail) => {
-    child.stdout!.once('data', (data: Buffer) => done(data.toString().trim()));
-    child.once('exit', () => fail(new Error('dynalite did not start')));
-  });
-  return { endpoint: `http://127.0.0.1:${port}`, process: child };
-}
 
 /** `count` days of heavy listening's aggregates for OWNER_ID, ending today (UTC); answers the plays seeded. */
 async function seed(count: number, log: (line: string) => void): Promise<number> {
@@ -307,26 +295,7 @@ async function measure(options: HistoryCpuOptions, out: string): Promise<void> {
  * modules at its own dynalite through the environment), its lines handed to `log`, its figures answered.
  */
 export async function measureHistoryCpu(options: HistoryCpuOptions, log: (line: string) => void): Promise<HistoryCpuFigure> {
-  const dir = mkdtempSync(join(tmpdir(), 'history-cpu-out-'));
-  const out = join(dir, 'figure.json');
-  try {
-    const argv = [`--memory=${options.memorySizes.join(',')}`, `--requests=${options.requests}`, `--days=${options.days}`, `--cpu-limit-required=${options.cpuLimitRequired}`, `--out=${out}`];
-    const child = fork(fileURLToPath(import.meta.url), argv, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    let pending = '';
-    const forward = (data: Buffer) => {
-      const lines = (pending + data.toString()).split('\n');
-      pending = lines.pop() ?? '';
-      // The AWS SDK's warning about Node 20 is printed by every process; it is not the bench's.
-      for (const line of lines) if (line.trim() && !/NodeVersionSupportWarning|versions published after|require node|To continue receiving|and security updates|a\.co\/|trace-warnings/.test(line)) log(line);
-    };
-    child.stdout!.on('data', forward);
-    child.stderr!.on('data', forward);
-    const code = await new Promise<number | null>((done) => child.once('exit', done));
-    if (code !== 0) throw new Error(`the history-cpu section's process ended with ${code}`);
-    return JSON.parse(readFileSync(out, 'utf8')) as HistoryCpuFigure;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return runSectionProcess<HistoryCpuFigure>('history-cpu', fileURLToPath(import.meta.url), [`--memory=${options.memorySizes.join(',')}`, `--requests=${options.requests}`, `--days=${options.days}`, `--cpu-limit-required=${options.cpuLimitRequired}`], log);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

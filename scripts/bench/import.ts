@@ -26,7 +26,7 @@
  *
  * Figures go to bench-results/import.json (or --out).
  */
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,6 +37,7 @@ import { writeExportZip } from '../../tests/support/spotify-export';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, OWNER_ID } from '../../tests/support/spotify-emulator';
 import { createTable } from '../../tests/support/table';
 import { summarize } from './stats';
+import { runSectionProcess, startDynalite } from './section-process';
 
 const root = resolve(import.meta.dirname, '../..');
 const DAY_MS = 86_400_000;
@@ -106,20 +107,6 @@ export interface ImportFigure {
   playsPerSecond: number;
   history: HistoryAnswerFigure[];
   requests: number;
-}
-
-/** dynalite in a process of its own, its data in `dir` as `npm start` keeps it; answers its endpoint. */
-async function startDynalite(dir: string): Promise<{ endpoint: string; process: ChildProcess }> {
-  const options = JSON.stringify({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const child = spawn(process.execPath, ['-e', `require('dynalite')(${options}).listen(0,'127.0.0.1',function(){console.log(this.address().port)})`], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<string>((done, fail) => {
-    child.stdout!.once('data', (data: Buffer) => done(data.toString().trim()));
-    child.once('exit', () => fail(new Error('dynalite did not start')));
-  });
-  return { endpoint: `http://127.0.0.1:${port}`, process: child };
 }
 
 /** The play items stored for the owner: the partition the import writes, counted page by page. */
@@ -336,26 +323,7 @@ async function measure(options: ImportOptions, out: string): Promise<void> {
  * its own dynalite through the environment), its lines handed to `log`, its figures answered.
  */
 export async function measureImport(options: ImportOptions, log: (line: string) => void): Promise<ImportFigure> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-import-out-'));
-  const out = join(dir, 'figure.json');
-  try {
-    const argv = [`--years=${options.years}`, `--plays-per-day=${options.playsPerDay}`, `--file-bytes=${options.fileBytes}`, `--requests=${options.requests}`, `--out=${out}`];
-    const child = fork(fileURLToPath(import.meta.url), argv, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    let pending = '';
-    const forward = (data: Buffer) => {
-      const lines = (pending + data.toString()).split('\n');
-      pending = lines.pop() ?? '';
-      // The AWS SDK's warning about Node 20 is printed by every process; it is not the bench's.
-      for (const line of lines) if (line.trim() && !/NodeVersionSupportWarning|versions published after|require node|To continue receiving|and security updates|a\.co\/|trace-warnings/.test(line)) log(line);
-    };
-    child.stdout!.on('data', forward);
-    child.stderr!.on('data', forward);
-    const code = await new Promise<number | null>((done) => child.once('exit', done));
-    if (code !== 0) throw new Error(`the import section's process ended with ${code}`);
-    return JSON.parse(readFileSync(out, 'utf8')) as ImportFigure;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return runSectionProcess<ImportFigure>('import', fileURLToPath(import.meta.url), [`--years=${options.years}`, `--plays-per-day=${options.playsPerDay}`, `--file-bytes=${options.fileBytes}`, `--requests=${options.requests}`], log);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
