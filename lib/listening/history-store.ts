@@ -143,6 +143,38 @@ export async function playsBetween(user: string, from: string, to: string): Prom
   return items.map(({ playedAt, track, msPlayed, source }) => ({ playedAt, track, ...(msPlayed === undefined ? {} : { msPlayed }), ...(source ? { source } : {}) }));
 }
 
+/** Plays a page of everyPlay: a stored play is a few hundred bytes. */
+const PLAYS_PAGE = 500;
+
+/**
+ * Every stored play of `user`, oldest first, a page at a time (the export holds no more than one):
+ * consistent, so a play written a moment ago is in it; past its retention a play is gone for every
+ * read (dynalite never deletes it; DynamoDB takes up to days).
+ */
+export async function* everyPlay(user: string): AsyncGenerator<StoredPlay> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await send<{ Items?: (StoredPlay & { ttl?: number })[]; LastEvaluatedKey?: Record<string, unknown> }>((TableName) =>
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `play#${user}` },
+        // Aliased: `source` is one of DynamoDB's reserved words.
+        ProjectionExpression: '#playedAt, #track, #msPlayed, #source, #ttl',
+        ExpressionAttributeNames: { '#playedAt': 'playedAt', '#track': 'track', '#msPlayed': 'msPlayed', '#source': 'source', '#ttl': 'ttl' },
+        ConsistentRead: true,
+        // Pages of about 200 kB, not DynamoDB's 1 MB: each must arrive within the client's one-second
+        // attempt (lib/platform/aws-calls.ts), also from a laptop to a deployed stage.
+        Limit: PLAYS_PAGE,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const now = Date.now() / 1000;
+    for (const { ttl, ...play } of page.Items ?? []) if (ttl === undefined || ttl > now) yield play;
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
 /** Keeps the names of played tracks and their artists, for the answers (an overwrite: the latest name wins). */
 export async function putCatalogue(user: string, tracks: PlayedTrack[]): Promise<void> {
   const seen = new Set<string>();

@@ -6,25 +6,10 @@
  * under `x_` names, which the import reads when present. The fields that say who listened where
  * (PERSONAL_FIELDS) are never stored, so they cannot be written: the columns are a fixed list.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { send } from '../../listening/history-table';
+import { everyPlay, type StoredPlay } from '../../listening/history-store';
 
-/** A stored play as the history table holds it (the collector's, or an import's with its listening time). */
-export interface StoredPlayItem {
-  playedAt: string;
-  track: {
-    id: string;
-    name: string;
-    credits: { id: string; name: string }[];
-    album: string;
-    durationMs: number;
-    explicit: boolean;
-  };
-  msPlayed?: number;
-  source?: string;
-  /** Epoch seconds, under HISTORY_RETENTION_DAYS. */
-  ttl?: number;
-}
+/** A stored play as the export reads it: the history's own shape (history-store.ts). */
+export type StoredPlayItem = StoredPlay;
 
 /** One line of the export: the extended history's fields, then the service's own. */
 export interface ExportLine {
@@ -133,40 +118,10 @@ function csvField(value: ExportLine[keyof ExportLine]): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Plays a page: a stored play is a few hundred bytes. */
-const PAGE_ITEMS = 500;
-
-/** Every stored play of `user`, oldest first, a page (at most 1 MB) at a time. */
-export async function* storedPlays(user: string): AsyncGenerator<StoredPlayItem> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await send<{ Items?: StoredPlayItem[]; LastEvaluatedKey?: Record<string, unknown> }>((TableName) =>
-      new QueryCommand({
-        TableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `play#${user}` },
-        // Aliased: `source` is one of DynamoDB's reserved words.
-        ProjectionExpression: '#playedAt, #track, #msPlayed, #source, #ttl',
-        ExpressionAttributeNames: { '#playedAt': 'playedAt', '#track': 'track', '#msPlayed': 'msPlayed', '#source': 'source', '#ttl': 'ttl' },
-        // A play written a moment ago belongs in the export too.
-        ConsistentRead: true,
-        // Pages of about 200 kB, not DynamoDB's 1 MB: each must arrive within the client's one-second
-        // attempt (lib/platform/aws-calls.ts), also from a laptop to a deployed stage.
-        Limit: PAGE_ITEMS,
-        ExclusiveStartKey: start,
-      }),
-    );
-    // Past its retention a play is gone for every read (dynalite never deletes it; DynamoDB takes up to days).
-    const now = Date.now() / 1000;
-    for (const play of page.Items ?? []) if (play.ttl === undefined || play.ttl > now) yield play;
-    start = page.LastEvaluatedKey;
-  } while (start);
-}
-
 /** The export of every stored play of `user`, as text to write out in turn (CSV's header first); `onPlay` counts them. */
 export async function* exportPlays(user: string, format: ExportFormat, onPlay: () => void = () => undefined): AsyncGenerator<string> {
   if (format === 'csv') yield csvHeader();
-  for await (const play of storedPlays(user)) {
+  for await (const play of everyPlay(user)) {
     onPlay();
     yield format === 'csv' ? csvRow(exportLine(play)) : jsonLine(exportLine(play));
   }
